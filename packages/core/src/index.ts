@@ -1,16 +1,45 @@
 /**
  * `@synapse-sdk/core`: actions, the step engine (registry, context, orchestrator), runtime
- * events, dependency injection and the SDK's error types.
+ * events, dependency injection and the SDK's error types. Nothing here knows about Ray.
  *
  * @packageDocumentation
  */
 import 'reflect-metadata';
 
-export type { SynapseErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
+export type { ActionClass } from './action/base-action.js';
+export type { CreateContainerOptions } from './di/create-container.js';
 export type { FieldIssue } from './errors/errors.js';
+export type { SynapseErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
 export type { ConsoleLoggerOptions, LogLevel, Logger } from './logging/logger.js';
+export type {
+  AgentClientType,
+  BackendClientType,
+  RuntimeClientTypes,
+} from './runtime/runtime-client-types.js';
+export type { RuntimeContextOptions } from './runtime/runtime-context.js';
+export type {
+  LogEvent,
+  MetricsEvent,
+  ProgressEvent,
+  RuntimeEvents,
+  StepEndEvent,
+  StepRetryEvent,
+  StepRollbackEvent,
+  StepSkipEvent,
+  StepStartEvent,
+} from './runtime/runtime-events.js';
+export type { StepAttempt } from './steps/base-step.js';
+export type { Clock } from './steps/clock.js';
+export type { OrchestratorOptions, OrchestratorResult } from './steps/orchestrator.js';
+export type { RetryPolicy } from './steps/retry-policy.js';
+export type { StepResult } from './steps/step-result.js';
+export type { StepLike } from './steps/step-registry.js';
 
-export { SynapseError } from './errors/synapse-error.js';
+export { BaseAction } from './action/base-action.js';
+export { validateParams } from './action/validate-params.js';
+export { createContainer } from './di/create-container.js';
+export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
+export { PluginEnvironment } from './env/plugin-environment.js';
 export {
   CancelledError,
   ConfigError,
@@ -21,6 +50,16 @@ export {
   StepTimeoutError,
   formatIssues,
 } from './errors/errors.js';
+export { SynapseError } from './errors/synapse-error.js';
 export { zodIssues } from './errors/zod-issues.js';
 export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';
+export { RuntimeContext } from './runtime/runtime-context.js';
+export { BaseStep } from './steps/base-step.js';
+export { systemClock } from './steps/clock.js';
+export { errorMessage } from './steps/error-message.js';
+export { Orchestrator } from './steps/orchestrator.js';
+export { retryDelayMs } from './steps/retry-policy.js';
+export { BaseStepContext } from './steps/step-context.js';
+export { stepFailure, stepSkipped, stepSuccess } from './steps/step-result.js';
+export { StepRegistry } from './steps/step-registry.js';

@@ -1,0 +1,109 @@
+import type { z } from 'zod';
+
+import type { Logger } from '../logging/logger.js';
+import type { RuntimeContext } from '../runtime/runtime-context.js';
+import { Orchestrator, type OrchestratorResult } from '../steps/orchestrator.js';
+import { BaseStepContext } from '../steps/step-context.js';
+import { StepRegistry } from '../steps/step-registry.js';
+import { validateParams } from './validate-params.js';
+
+/** The static side of an action class, as loaders and the CLI see it. */
+export interface ActionClass<A extends BaseAction = BaseAction> {
+  new (params: unknown, ctx: RuntimeContext): A;
+  readonly paramsSchema?: z.ZodType | undefined;
+  readonly actionName?: string | undefined;
+  readonly category?: string | undefined;
+}
+
+/**
+ * Base class of plugin actions. Set `static paramsSchema` to a zod schema; the constructor
+ * validates params against it and throws {@link ParamsValidationError} naming every bad field,
+ * before anything runs.
+ *
+ * Two modes, chosen by {@link BaseAction.run}: when {@link BaseAction.setupSteps} registers at
+ * least one step, the steps run through an {@link Orchestrator}; otherwise `execute()` runs.
+ *
+ * @example
+ * ```ts
+ * const Params = z.object({ name: z.string() });
+ * class Greet extends BaseAction<typeof Params> {
+ *   static override paramsSchema = Params;
+ *   override async execute() { return { greeting: `hello ${this.params.name}` }; }
+ * }
+ * ```
+ */
+export class BaseAction<
+  S extends z.ZodType = z.ZodType,
+  C extends BaseStepContext = BaseStepContext,
+> {
+  /** Schema of the params; without one, params pass through unvalidated. */
+  public static readonly paramsSchema?: z.ZodType | undefined;
+  /** The action's name in config.yaml; filled by the plugin loader when unset. */
+  public static readonly actionName?: string | undefined;
+  /** The plugin category; filled by the plugin loader when unset. */
+  public static readonly category?: string | undefined;
+
+  /** The validated params. */
+  public readonly params: z.output<S>;
+  public readonly ctx: RuntimeContext;
+
+  public constructor(params: unknown, ctx: RuntimeContext) {
+    const schema = (this.constructor as ActionClass).paramsSchema as S | undefined;
+    this.params = validateParams(schema, params);
+    this.ctx = ctx;
+  }
+
+  /** The run's logger. */
+  public get logger(): Logger {
+    return this.ctx.logger;
+  }
+
+  /** Simple mode: the action's logic. Not called when `setupSteps` registered steps. */
+  public execute(): unknown {
+    throw new Error(
+      `${this.constructor.name} has nothing to run: override execute() or register steps in setupSteps()`,
+    );
+  }
+
+  /** Step mode: register steps here. Registering any step makes `run()` use them. */
+  public setupSteps(_registry: StepRegistry<C>): void {
+    return undefined;
+  }
+
+  /** Builds the context shared by the steps. Override to return a richer context. */
+  public createContext(): C {
+    return new BaseStepContext(this.ctx) as C;
+  }
+
+  /** Runs the steps when any are registered, else `execute()`. */
+  public async run(): Promise<unknown> {
+    const registry = new StepRegistry<C>(this.ctx.container);
+    this.setupSteps(registry);
+    if (registry.size === 0) return await this.execute();
+    const context = this.createContext();
+    return await this.runSteps(registry, context);
+  }
+
+  /** Runs `registry` over `context`, reporting progress through {@link BaseAction.setProgress}. */
+  protected async runSteps(registry: StepRegistry<C>, context: C): Promise<OrchestratorResult> {
+    const orchestrator = new Orchestrator(registry, context, {
+      onProgress: (current, total) => this.setProgress(current, total),
+    });
+    return await orchestrator.execute();
+  }
+
+  /** Reports progress as `current` out of `total`, optionally for one category. */
+  public setProgress(current: number, total: number, category?: string): void {
+    this.ctx.setProgress(current, total, category);
+  }
+
+  /** Records metrics for a category. */
+  public setMetrics(value: Record<string, unknown>, category: string): void {
+    this.ctx.setMetrics(value, category);
+  }
+
+  /** Records a structured event. */
+  public log(event: string, data: Record<string, unknown> = {}): void {
+    this.ctx.log(event, data);
+  }
+}

@@ -1,0 +1,93 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Container, ServiceIdentifier } from 'inversify';
+
+import { createContainer } from '../di/create-container.js';
+import { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from '../di/tokens.js';
+import { PluginEnvironment } from '../env/plugin-environment.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { redactValue } from '../logging/secrets.js';
+import type { AgentClientType, BackendClientType } from './runtime-client-types.js';
+import type { RuntimeEvents } from './runtime-events.js';
+
+/** Options of {@link RuntimeContext.create}. Everything is optional. */
+export interface RuntimeContextOptions {
+  /** @default PluginEnvironment.fromEnviron() */
+  env?: PluginEnvironment;
+  /** @default silentLogger */
+  logger?: Logger;
+  /** @default env SYNAPSE_JOB_ID */
+  jobId?: string;
+  client?: BackendClientType;
+  agentClient?: AgentClientType;
+  /** @default createContainer() */
+  container?: Container;
+  /** Cancels the run when aborted. @default a signal that never aborts */
+  signal?: AbortSignal;
+}
+
+/**
+ * Everything an action run shares: environment, logger, job id, clients, the DI container, the
+ * cancellation signal and the event stream that progress, logs, metrics and step events go to.
+ */
+export class RuntimeContext {
+  public readonly env: PluginEnvironment;
+  public readonly logger: Logger;
+  public readonly jobId: string | undefined;
+  public readonly client: BackendClientType | undefined;
+  public readonly agentClient: AgentClientType | undefined;
+  public readonly container: Container;
+  public readonly signal: AbortSignal;
+  public readonly events = new EventEmitter<RuntimeEvents>();
+
+  private constructor(options: RuntimeContextOptions) {
+    this.env = options.env ?? PluginEnvironment.fromEnviron();
+    this.logger = options.logger ?? silentLogger;
+    this.jobId = options.jobId ?? this.env.getStr('SYNAPSE_JOB_ID');
+    this.client = options.client;
+    this.agentClient = options.agentClient;
+    this.container = options.container ?? createContainer();
+    this.signal = options.signal ?? new AbortController().signal;
+  }
+
+  /** Creates a context and binds it, its logger and its environment in its container. */
+  public static create(options: RuntimeContextOptions = {}): RuntimeContext {
+    const ctx = new RuntimeContext(options);
+    bindOrRebind(ctx.container, RUNTIME_CONTEXT, ctx);
+    bindOrRebind(ctx.container, LOGGER, ctx.logger);
+    bindOrRebind(ctx.container, PLUGIN_ENVIRONMENT, ctx.env);
+    return ctx;
+  }
+
+  /** Records a structured event: emitted as `log` and written to the logger at info level. */
+  public log(event: string, data: Record<string, unknown> = {}): void {
+    const safe = redactValue(data);
+    this.logger.info(event, safe);
+    this.events.emit('log', { event, data: safe, timestamp: new Date() });
+  }
+
+  /** Reports progress as `current` out of `total`, optionally for one category. */
+  public setProgress(current: number, total: number, category?: string): void {
+    if (!(total > 0) || current < 0 || current > total) {
+      throw new RangeError(
+        `setProgress(${current}, ${total}): current must be within 0..total and total above 0`,
+      );
+    }
+    const percent = Math.floor((current / total) * 100);
+    this.events.emit('progress', {
+      current,
+      total,
+      percent,
+      ...(category === undefined ? {} : { category }),
+    });
+  }
+
+  /** Records metrics for a category. */
+  public setMetrics(value: Record<string, unknown>, category: string): void {
+    this.events.emit('metrics', { value: redactValue(value), category });
+  }
+}
+
+function bindOrRebind<T>(container: Container, token: ServiceIdentifier<T>, value: T): void {
+  if (container.isCurrentBound(token)) container.unbind(token);
+  container.bind<T>(token).toConstantValue(value);
+}

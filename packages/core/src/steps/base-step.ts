@@ -1,0 +1,43 @@
+import type { RetryPolicy } from './retry-policy.js';
+import type { BaseStepContext } from './step-context.js';
+import type { StepResult } from './step-result.js';
+
+/** Per-attempt information handed to {@link BaseStep.execute}. */
+export interface StepAttempt {
+  /** Aborts when the run is cancelled or this attempt times out; pass it to every I/O call. */
+  signal: AbortSignal;
+  /** 1 for the first attempt. */
+  number: number;
+}
+
+/**
+ * One unit of work in a pipeline. Subclasses set `name` and `progressWeight` and implement
+ * `execute`; `canSkip`, `rollback`, `retry` and `timeoutMs` are optional.
+ */
+export abstract class BaseStep<C extends BaseStepContext = BaseStepContext> {
+  /** Unique name within a registry; used by insertBefore/insertAfter and in errors. */
+  public abstract readonly name: string;
+  /** Share of the run's progress this step represents (relative to the sum of all weights). */
+  public abstract readonly progressWeight: number;
+  /** Retry policy for failed attempts. @default no retry */
+  public readonly retry?: RetryPolicy;
+  /** Time limit of one attempt, in milliseconds. @default none */
+  public readonly timeoutMs?: number;
+
+  /** Does the work. Throwing or returning `success: false` fails the step. */
+  public abstract execute(context: C, attempt: StepAttempt): Promise<StepResult> | StepResult;
+
+  /** Returns true to skip the step: it then counts as done and is never rolled back. */
+  public canSkip(_context: C): boolean | Promise<boolean> {
+    return false;
+  }
+
+  /**
+   * Undoes what `execute` did. Called for executed steps in reverse order when a later step (or
+   * this one) fails; a failed step's rollback receives its failed result, so it must tolerate
+   * partial work.
+   */
+  public rollback(_context: C, _result: StepResult): void | Promise<void> {
+    return undefined;
+  }
+}

@@ -1,0 +1,245 @@
+import { CancelledError, StepFailedError } from '../errors/errors.js';
+import type { BaseStep } from './base-step.js';
+import { systemClock, type Clock } from './clock.js';
+import { errorMessage } from './error-message.js';
+import { retryDelayMs, shouldRetry } from './retry-policy.js';
+import { runAttempt } from './run-attempt.js';
+import type { BaseStepContext } from './step-context.js';
+import {
+  describeMalformedResult,
+  normalizeResult,
+  stepFailure,
+  stepSkipped,
+  type StepResult,
+} from './step-result.js';
+import type { StepRegistry } from './step-registry.js';
+
+/** Options of {@link Orchestrator}. */
+export interface OrchestratorOptions {
+  /** Called at each step boundary with `(floor(done / total * 100), 100)`. */
+  onProgress?: (current: number, total: number) => void;
+  /** Time source for retry delays. @default systemClock */
+  clock?: Clock;
+  /** Source of jitter, in [0, 1). @default Math.random */
+  random?: () => number;
+}
+
+/** What a successful run returns. A failed run throws instead. */
+export interface OrchestratorResult {
+  success: true;
+  /** Steps that ran (skipped steps excluded). */
+  stepsExecuted: number;
+  /** Steps registered (skipped steps included). */
+  stepsTotal: number;
+}
+
+interface Executed<C extends BaseStepContext> {
+  step: BaseStep<C>;
+  result: StepResult;
+}
+
+interface Outcome {
+  result: StepResult;
+  cause?: unknown;
+}
+
+/**
+ * Runs the steps of a registry in order, with the semantics of the Python SDK's orchestrator —
+ * skipped steps count as done and are never rolled back; progress is `floor(done/total*100)` of
+ * 100; on failure every executed step is rolled back in reverse, the failed step first, best
+ * effort; then `Step '<name>' failed: <error>` is thrown — plus async steps, retries with
+ * backoff and jitter, per-attempt timeouts, cancellation through the run's AbortSignal, and
+ * step events on the runtime context.
+ *
+ * Unlike the Python version, an exception from `canSkip`, a malformed result or a throwing
+ * progress listener also rolls back what ran, rollback error messages are kept, and the thrown
+ * error carries the step's error as its `cause`.
+ */
+export class Orchestrator<C extends BaseStepContext> {
+  private readonly registry: StepRegistry<C>;
+  private readonly context: C;
+  private readonly onProgress: ((current: number, total: number) => void) | undefined;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+
+  public constructor(registry: StepRegistry<C>, context: C, options: OrchestratorOptions = {}) {
+    this.registry = registry;
+    this.context = context;
+    this.onProgress = options.onProgress;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** Runs every step; resolves with counts, or rejects after rolling back. */
+  public async execute(): Promise<OrchestratorResult> {
+    const steps = this.registry.getSteps();
+    const total = this.registry.totalWeight;
+    const executed: Executed<C>[] = [];
+    const signal = this.context.runtimeCtx.signal;
+    const events = this.context.runtimeCtx.events;
+    let completed = 0;
+
+    try {
+      for (let index = 0; index < steps.length; index++) {
+        const step = steps[index]!;
+        this.context.currentStep = step.name;
+        if (signal.aborted) {
+          throw await this.failure(step.name, { result: stepFailure('Cancelled') }, executed, 'before');
+        }
+
+        let skip: boolean;
+        try {
+          skip = await step.canSkip(this.context);
+        } catch (error) {
+          const result = stepFailure(`canSkip failed: ${errorMessage(error)}`);
+          this.context.stepResults.push(result);
+          throw await this.failure(step.name, { result, cause: error }, executed, 'during');
+        }
+
+        if (skip) {
+          this.context.stepResults.push(stepSkipped());
+          completed += step.progressWeight;
+          await this.guard(step.name, executed, () => {
+            events.emit('step:skip', { step: step.name, index });
+            this.reportProgress(completed, total);
+          });
+          continue;
+        }
+
+        const outcome = await this.runStep(step, index);
+        this.context.stepResults.push(outcome.result);
+        executed.push({ step, result: outcome.result });
+        if (!outcome.result.success) {
+          throw await this.failure(step.name, outcome, executed, 'during');
+        }
+
+        completed += step.progressWeight;
+        await this.guard(step.name, executed, () => this.reportProgress(completed, total));
+      }
+      return { success: true, stepsExecuted: executed.length, stepsTotal: steps.length };
+    } finally {
+      this.context.currentStep = null;
+    }
+  }
+
+  private async runStep(step: BaseStep<C>, index: number): Promise<Outcome> {
+    const events = this.context.runtimeCtx.events;
+    const signal = this.context.runtimeCtx.signal;
+    const policy = step.retry;
+    const attempts = Math.max(1, Math.floor(policy?.attempts ?? 1));
+    const startedAt = this.clock.now();
+    let outcome: Outcome = { result: stepFailure('not run') };
+    let attempt = 1;
+
+    for (; ; attempt++) {
+      events.emit('step:start', { step: step.name, index, attempt });
+      outcome = await this.attempt(step, attempt, signal);
+      if (outcome.result.success || attempt >= attempts || signal.aborted) break;
+      if (!policy || !shouldRetry(policy, outcome.cause)) break;
+
+      const delayMs = retryDelayMs(policy, attempt, this.random);
+      events.emit('step:retry', {
+        step: step.name,
+        attempt,
+        delayMs,
+        error: outcome.result.error ?? 'failed',
+      });
+      try {
+        await this.clock.sleep(delayMs, signal);
+      } catch (error) {
+        outcome = { result: stepFailure(errorMessage(error)), cause: error };
+        break;
+      }
+    }
+
+    events.emit('step:end', {
+      step: step.name,
+      index,
+      result: outcome.result,
+      durationMs: this.clock.now() - startedAt,
+      attempts: attempt,
+    });
+    return outcome;
+  }
+
+  private async attempt(step: BaseStep<C>, attempt: number, signal: AbortSignal): Promise<Outcome> {
+    let value: unknown;
+    try {
+      value = await runAttempt(step, this.context, attempt, signal);
+    } catch (error) {
+      return { result: stepFailure(errorMessage(error)), cause: error };
+    }
+    const malformed = describeMalformedResult(value);
+    if (malformed !== undefined) {
+      // A malformed result is a programming error: retrying would return the same thing.
+      return { result: stepFailure(malformed), cause: new TypeError(malformed) };
+    }
+    const result = normalizeResult(value as StepResult);
+    if (result.success) return { result };
+    return { result, cause: new Error(result.error ?? 'step reported failure without an error') };
+  }
+
+  /** Runs `fn`; if it throws, treats it as a failure of `stepName` (rollback, then throw). */
+  private async guard(stepName: string, executed: Executed<C>[], fn: () => void): Promise<void> {
+    try {
+      fn();
+    } catch (error) {
+      const result = stepFailure(`progress or event listener failed: ${errorMessage(error)}`);
+      throw await this.failure(stepName, { result, cause: error }, executed, 'during');
+    }
+  }
+
+  /** Rolls back what ran and returns the error that ends the run. */
+  private async failure(
+    stepName: string,
+    outcome: Outcome,
+    executed: Executed<C>[],
+    when: 'before' | 'during',
+  ): Promise<Error> {
+    const rollbackErrors = await this.rollback(executed);
+    const cancelled =
+      this.context.runtimeCtx.signal.aborted || outcome.cause instanceof CancelledError;
+    if (cancelled) {
+      const undone = executed.length;
+      return new CancelledError(
+        `Cancelled ${when} step '${stepName}'; rolled back ${undone} step${undone === 1 ? '' : 's'}` +
+          (rollbackErrors.length > 0 ? ` (${rollbackErrors.length} rollback failed)` : ''),
+        { cause: outcome.cause },
+      );
+    }
+    return new StepFailedError(stepName, outcome.result.error ?? 'unknown error', rollbackErrors, {
+      cause: outcome.cause,
+    });
+  }
+
+  /** Rolls back executed steps newest first; returns the messages of rollbacks that failed. */
+  private async rollback(executed: Executed<C>[]): Promise<string[]> {
+    const events = this.context.runtimeCtx.events;
+    const failures: string[] = [];
+    for (let i = executed.length - 1; i >= 0; i--) {
+      const { step, result } = executed[i]!;
+      let error: string | undefined;
+      try {
+        await step.rollback(this.context, result);
+      } catch (cause) {
+        error = `Rollback failed for step '${step.name}': ${errorMessage(cause)}`;
+        this.context.errors.push(error);
+        failures.push(error);
+      }
+      try {
+        events.emit('step:rollback', {
+          step: step.name,
+          success: error === undefined,
+          ...(error === undefined ? {} : { error }),
+        });
+      } catch {
+        // Rollback is best effort: a broken listener must not stop the remaining rollbacks.
+      }
+    }
+    return failures;
+  }
+
+  private reportProgress(completed: number, total: number): void {
+    if (this.onProgress && total > 0) this.onProgress(Math.floor((completed / total) * 100), 100);
+  }
+}

@@ -1,0 +1,61 @@
+/** What a step returns. Mirrors the Python SDK's `StepResult` dataclass. */
+export interface StepResult {
+  success: boolean;
+  /** Output of the step, for later steps and for the action's result. */
+  data: Record<string, unknown>;
+  /** Why the step failed; set when `success` is false. */
+  error?: string;
+  /** What the step's `rollback` needs to undo it (for example the previous config). */
+  rollbackData: Record<string, unknown>;
+  /** True when `canSkip` returned true and the step did not run. */
+  skipped: boolean;
+  timestamp: Date;
+}
+
+/** A successful result. */
+export function stepSuccess(
+  data: Record<string, unknown> = {},
+  rollbackData: Record<string, unknown> = {},
+): StepResult {
+  return { success: true, data, rollbackData, skipped: false, timestamp: new Date() };
+}
+
+/** A failed result carrying `error`. `rollbackData` tells rollback what was already changed. */
+export function stepFailure(error: string, rollbackData: Record<string, unknown> = {}): StepResult {
+  return { success: false, data: {}, error, rollbackData, skipped: false, timestamp: new Date() };
+}
+
+/** The result recorded for a skipped step. */
+export function stepSkipped(): StepResult {
+  return { success: true, data: {}, rollbackData: {}, skipped: true, timestamp: new Date() };
+}
+
+/** Why `value` is not a {@link StepResult}, or undefined when it is one. */
+export function describeMalformedResult(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) {
+    return `returned ${value === null ? 'null' : typeof value} instead of a StepResult`;
+  }
+  const result = value as Record<string, unknown>;
+  if (typeof result['success'] !== 'boolean') {
+    return 'returned a malformed StepResult: `success` must be a boolean';
+  }
+  for (const key of ['data', 'rollbackData'] as const) {
+    const field = result[key];
+    if (field !== undefined && (typeof field !== 'object' || field === null)) {
+      return `returned a malformed StepResult: \`${key}\` must be an object`;
+    }
+  }
+  return undefined;
+}
+
+/** Fills the optional parts of a well-formed result a step returned loosely. */
+export function normalizeResult(value: Partial<StepResult> & { success: boolean }): StepResult {
+  return {
+    success: value.success,
+    data: value.data ?? {},
+    ...(value.error === undefined ? {} : { error: value.error }),
+    rollbackData: value.rollbackData ?? {},
+    skipped: value.skipped ?? false,
+    timestamp: value.timestamp ?? new Date(),
+  };
+}
