@@ -11,10 +11,12 @@ export const REDACTED = '[REDACTED]';
 // Values shorter than this are too likely to match ordinary text to be masked safely.
 const MIN_SECRET_LENGTH = 4;
 
-const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  /\b(Bearer|Token)\s+[A-Za-z0-9._~+/=-]{4,}/g,
-  /("?(?:authorization|x-ray-authorization|synapse-access-token|synapse-agent|synapse-user|synapse-tenant|access_token|token|password)"?\s*[:=]\s*"?)([^"\s,}]+)/gi,
-];
+// `Authorization: Bearer abc` keeps its scheme; `token=abc` and `"password": "abc"` keep their key.
+const SCHEME_CREDENTIAL = /\b(Bearer|Token)\s+[A-Za-z0-9._~+/=-]{4,}/g;
+const KEYED_CREDENTIAL =
+  /("?(?:authorization|x-ray-authorization|synapse-access-token|synapse-agent|synapse-user|synapse-tenant|access_token|token|password)"?\s*[:=]\s*"?)(?!(?:Bearer|Token)\s)([^"\s,}&]+)/gi;
+const SENSITIVE_KEY =
+  /^(?:authorization|x-ray-authorization|cookie|set-cookie|synapse-access-token|synapse-agent|synapse-user|synapse-tenant|.*token|.*password|.*secret)$/i;
 
 /** Registers a secret so that later output masks it. Empty or very short values are ignored. */
 export function registerSecret(value: string | undefined | null): void {
@@ -27,12 +29,15 @@ export function redactSecrets(text: string): string {
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
-  out = out.replace(CREDENTIAL_PATTERNS[0]!, (_m, scheme: string) => `${scheme} ${REDACTED}`);
-  out = out.replace(CREDENTIAL_PATTERNS[1]!, (_m, prefix: string) => `${prefix}${REDACTED}`);
+  out = out.replace(KEYED_CREDENTIAL, (_m, prefix: string) => `${prefix}${REDACTED}`);
+  out = out.replace(SCHEME_CREDENTIAL, (_m, scheme: string) => `${scheme} ${REDACTED}`);
   return out;
 }
 
-/** Deep-copies `value`, masking secrets in every string it holds. Safe on cycles. */
+/**
+ * Deep-copies `value`, masking secrets in every string it holds and the whole string value of
+ * credential-named keys (`authorization`, `*token`, `*password`, …). Safe on cycles.
+ */
 export function redactValue<T>(value: T, seen = new WeakMap<object, unknown>()): T {
   if (typeof value === 'string') return redactSecrets(value) as T;
   if (typeof value !== 'object' || value === null) return value;
@@ -46,6 +51,9 @@ export function redactValue<T>(value: T, seen = new WeakMap<object, unknown>()):
   if (value instanceof Error) return value;
   const copy: Record<string, unknown> = {};
   seen.set(value, copy);
-  for (const [key, item] of Object.entries(value)) copy[key] = redactValue(item, seen);
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] =
+      typeof item === 'string' && SENSITIVE_KEY.test(key) ? REDACTED : redactValue(item, seen);
+  }
   return copy as T;
 }

@@ -84,7 +84,12 @@ export class Orchestrator<C extends BaseStepContext> {
         const step = steps[index]!;
         this.context.currentStep = step.name;
         if (signal.aborted) {
-          throw await this.failure(step.name, { result: stepFailure('Cancelled') }, executed, 'before');
+          throw await this.failure(
+            step.name,
+            { result: stepFailure('Cancelled') },
+            executed,
+            'before',
+          );
         }
 
         let skip: boolean;

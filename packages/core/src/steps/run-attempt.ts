@@ -51,6 +51,7 @@ export async function runAttempt<C extends BaseStepContext>(
 function cancelledError(signal: AbortSignal): CancelledError {
   const reason: unknown = signal.reason;
   if (reason instanceof CancelledError) return reason;
-  const detail = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
+  const detail =
+    reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
   return new CancelledError(`Cancelled${detail}`, { cause: reason });
 }

@@ -1,0 +1,54 @@
+import { describe, expect, it } from '@jest/globals';
+
+import { ConfigError } from '../errors/errors.js';
+import { PluginEnvironment } from './plugin-environment.js';
+
+const env = new PluginEnvironment({
+  NAME: 'model',
+  EMPTY: '',
+  COUNT: '12',
+  RATIO: '0.5',
+  YES: 'Yes',
+  OFF: 'off',
+  LIST: 'a, b,,c ',
+  BAD_INT: '1.5',
+  BAD_BOOL: 'maybe',
+});
+
+describe('PluginEnvironment', () => {
+  it('reads strings with defaults, treating empty as unset for getStr only', () => {
+    expect([
+      env.get('EMPTY'),
+      env.getStr('EMPTY', 'd'),
+      env.getStr('NAME'),
+      env.get('MISSING', 'x'),
+    ]).toEqual(['', 'd', 'model', 'x']);
+  });
+
+  it('parses numbers, booleans and lists', () => {
+    expect([
+      env.getInt('COUNT'),
+      env.getFloat('RATIO'),
+      env.getBool('YES'),
+      env.getBool('OFF'),
+      env.getList('LIST'),
+    ]).toEqual([12, 0.5, true, false, ['a', 'b', 'c']]);
+  });
+
+  it('names the variable and the value when parsing fails', () => {
+    expect(() => env.getInt('BAD_INT')).toThrow(
+      new ConfigError('environment variable BAD_INT', "expected an integer, got '1.5'"),
+    );
+    expect(() => env.getBool('BAD_BOOL')).toThrow(
+      /BAD_BOOL: expected true\/false, 1\/0 or yes\/no, got 'maybe'/,
+    );
+  });
+
+  it('snapshots process.env', () => {
+    process.env['SYNAPSE_TEST_SNAPSHOT'] = 'one';
+    const snapshot = PluginEnvironment.fromEnviron();
+    process.env['SYNAPSE_TEST_SNAPSHOT'] = 'two';
+    expect(snapshot.get('SYNAPSE_TEST_SNAPSHOT')).toBe('one');
+    delete process.env['SYNAPSE_TEST_SNAPSHOT'];
+  });
+});
