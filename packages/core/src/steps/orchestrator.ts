@@ -104,10 +104,11 @@ export class Orchestrator<C extends BaseStepContext> {
         if (skip) {
           this.context.stepResults.push(stepSkipped());
           completed += step.progressWeight;
-          await this.guard(step.name, executed, () => {
+          const listenerError = this.notify(() => {
             events.emit('step:skip', { step: step.name, index });
             this.reportProgress(completed, total);
           });
+          if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
           continue;
         }
 
@@ -119,7 +120,8 @@ export class Orchestrator<C extends BaseStepContext> {
         }
 
         completed += step.progressWeight;
-        await this.guard(step.name, executed, () => this.reportProgress(completed, total));
+        const listenerError = this.notify(() => this.reportProgress(completed, total));
+        if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
       }
       return { success: true, stepsExecuted: executed.length, stepsTotal: steps.length };
     } finally {
@@ -184,13 +186,14 @@ export class Orchestrator<C extends BaseStepContext> {
     return { result, cause: new Error(result.error ?? 'step reported failure without an error') };
   }
 
-  /** Runs `fn`; if it throws, treats it as a failure of `stepName` (rollback, then throw). */
-  private async guard(stepName: string, executed: Executed<C>[], fn: () => void): Promise<void> {
+  /** Runs listener callbacks; a throw becomes the outcome that fails the current step. */
+  private notify(fn: () => void): Outcome | undefined {
     try {
       fn();
+      return undefined;
     } catch (error) {
       const result = stepFailure(`progress or event listener failed: ${errorMessage(error)}`);
-      throw await this.failure(stepName, { result, cause: error }, executed, 'during');
+      return { result, cause: error };
     }
   }
 

@@ -6,46 +6,80 @@ import type { BaseStepContext } from './step-context.js';
  * Runs one attempt of `step`, stopping the wait when the run is cancelled or the attempt times
  * out. The step gets a signal that aborts in both cases; a step that ignores it keeps running in
  * the background, but the orchestrator moves on to rollback instead of hanging.
+ *
+ * A synchronous result is returned as is: the orchestrator loop is hot, and most of its cost
+ * would otherwise be promise and listener bookkeeping.
  */
-export async function runAttempt<C extends BaseStepContext>(
+export function runAttempt<C extends BaseStepContext>(
   step: BaseStep<C>,
   context: C,
   attempt: number,
   runSignal: AbortSignal,
-): Promise<unknown> {
+): unknown {
   if (runSignal.aborted) throw cancelledError(runSignal);
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onRunAbort: (() => void) | undefined;
-
-  const interrupted = new Promise<never>((_resolve, reject) => {
-    onRunAbort = () => {
-      const error = cancelledError(runSignal);
-      controller.abort(error);
-      reject(error);
-    };
-    runSignal.addEventListener('abort', onRunAbort, { once: true });
-    if (step.timeoutMs !== undefined) {
-      const timeout = new StepTimeoutError(step.name, step.timeoutMs);
-      timer = setTimeout(() => {
-        controller.abort(timeout);
-        reject(timeout);
-      }, step.timeoutMs);
-    }
-  });
-
-  const work = Promise.resolve().then(() =>
-    step.execute(context, { signal: controller.signal, number: attempt }),
-  );
-  try {
-    return await Promise.race([work, interrupted]);
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
-    if (onRunAbort) runSignal.removeEventListener('abort', onRunAbort);
-    // The loser of the race must not surface as an unhandled rejection.
-    work.catch(() => undefined);
-    interrupted.catch(() => undefined);
+  if (step.timeoutMs === undefined) {
+    const value = step.execute(context, { signal: runSignal, number: attempt });
+    return isPromiseLike(value) ? interruptible(value, runSignal, undefined) : value;
   }
+  const controller = new AbortController();
+  const forwardAbort = (): void => controller.abort(cancelledError(runSignal));
+  runSignal.addEventListener('abort', forwardAbort, { once: true });
+  const timeout = new StepTimeoutError(step.name, step.timeoutMs);
+  const timer = setTimeout(() => controller.abort(timeout), step.timeoutMs);
+  const cleanup = (): void => {
+    clearTimeout(timer);
+    runSignal.removeEventListener('abort', forwardAbort);
+  };
+  try {
+    const value = step.execute(context, { signal: controller.signal, number: attempt });
+    if (!isPromiseLike(value)) {
+      cleanup();
+      return value;
+    }
+    return interruptible(value, controller.signal, cleanup);
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+}
+
+/** Settles with `work`, or rejects with the signal's reason as soon as `signal` aborts. */
+function interruptible(
+  work: PromiseLike<unknown>,
+  signal: AbortSignal,
+  cleanup: (() => void) | undefined,
+): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      cleanup?.();
+      reject(signal.reason instanceof Error ? signal.reason : cancelledError(signal));
+    };
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        cleanup?.();
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        cleanup?.();
+        reject(error);
+      },
+    );
+  });
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function cancelledError(signal: AbortSignal): CancelledError {
