@@ -63,3 +63,12 @@ export { retryDelayMs } from './steps/retry-policy.js';
 export { BaseStepContext } from './steps/step-context.js';
 export { stepFailure, stepSkipped, stepSuccess } from './steps/step-result.js';
 export { StepRegistry } from './steps/step-registry.js';
+export type { LoadedPluginConfig } from './plugin/load-plugin-config.js';
+export type { ActionConfig, PluginConfig } from './plugin/plugin-config.js';
+export { loadPluginConfig, parsePluginConfig } from './plugin/load-plugin-config.js';
+export {
+  ActionConfigSchema,
+  PLUGIN_CATEGORIES,
+  PluginConfigSchema,
+  RUN_METHODS,
+} from './plugin/plugin-config.js';
