@@ -1,1 +1,132 @@
-export {};
+/**
+ * `@synapse-sdk/clients`: one HTTP layer on got (timeouts, retries, cancellation, error mapping,
+ * secret redaction) and the clients of the Ray dashboard, the Synapse backend and the Synapse
+ * agent.
+ *
+ * @example
+ * ```ts
+ * import { RayServeClient } from '@synapse-sdk/clients';
+ *
+ * const ray = RayServeClient.fromEnv(process.env);
+ * const { ray_version } = await ray.getVersion();
+ * ```
+ *
+ * @packageDocumentation
+ */
+export type { AgentCallOptions, AgentClientOptions, AgentServeApplication } from './agent/agent-client.js';
+export type {
+  BackendCallOptions,
+  BackendClientOptions,
+  CreateServeApplicationOptions,
+} from './backend/backend-client.js';
+export type {
+  BackendServeApplication,
+  JobStatus,
+  LogEntry,
+  Page,
+  ServeApplicationCreateRequest,
+  UpdateJobRequest,
+} from './backend/schemas.js';
+export type { ClientCommonOptions, Env } from './http/client-options.js';
+export type { ClientErrorCode, ClientErrorInit } from './http/errors.js';
+export type {
+  HttpClientOptions,
+  HttpMethod,
+  HttpRequest,
+  HttpResponse,
+  RetryEvent,
+  RetryListener,
+} from './http/http-client.js';
+export type { RetryOptions } from './http/retry.js';
+export type { ServiceName, ServiceProfile } from './http/service.js';
+export type { TimeoutOptions } from './http/timeouts.js';
+export type { SearchParams } from './http/url.js';
+export type {
+  DeployFailedInit,
+  DeployFailureReason,
+  DeployTimeoutInit,
+  FailedDeployment,
+} from './ray/deploy-errors.js';
+export type {
+  AutoscalingConfig,
+  DeploymentOverride,
+  GrpcOptions,
+  HttpOptions,
+  LoggingConfig,
+  ProxyLocation,
+  RayActorOptions,
+  RuntimeEnv,
+  ServeApplicationConfig,
+  ServeDeployConfig,
+} from './ray/deploy-schema.js';
+export type {
+  ApplicationDetails,
+  ApplicationStatus,
+  DeploymentDetails,
+  DeploymentStatus,
+  RayVersion,
+  ReplicaDetails,
+  ServeInstanceDetails,
+} from './ray/details-schema.js';
+export type { RayServeClientOptions } from './ray/ray-serve-client.js';
+export type {
+  ApplicationStatusUpdate,
+  PollOptions,
+  WaitForApplicationOptions,
+} from './ray/wait-for-application.js';
+
+export { AgentClient } from './agent/agent-client.js';
+export { BACKEND_PAGE_SIZE, BackendClient } from './backend/backend-client.js';
+export {
+  BackendServeApplicationSchema,
+  JOB_STATUSES,
+  LogEntrySchema,
+  ServeApplicationCreateSchema,
+  UpdateJobSchema,
+} from './backend/schemas.js';
+export {
+  AuthError,
+  ClientConnectionError,
+  ClientError,
+  ClientTimeoutError,
+  MAX_SERVER_MESSAGE_LENGTH,
+  NotFoundError,
+  RateLimitError,
+  RequestValidationError,
+  ResponseValidationError,
+  ServerError,
+  UnexpectedStatusError,
+} from './http/errors.js';
+export { HttpClient } from './http/http-client.js';
+export { DEFAULT_RETRY, RETRYABLE_STATUSES } from './http/retry.js';
+export { AGENT_SERVICE, BACKEND_SERVICE, RAY_DASHBOARD_SERVICE } from './http/service.js';
+export { AGENT_TIMEOUTS, BACKEND_TIMEOUTS, RAY_DASHBOARD_TIMEOUTS } from './http/timeouts.js';
+export { joinUrl } from './http/url.js';
+export { DeployFailedError, DeployTimeoutError } from './ray/deploy-errors.js';
+export {
+  AutoscalingConfigSchema,
+  DeploymentSchema,
+  GrpcOptionsSchema,
+  HttpOptionsSchema,
+  LoggingConfigSchema,
+  ProxyLocationSchema,
+  REMOTE_URI_SCHEMES,
+  RayActorOptionsSchema,
+  RuntimeEnvSchema,
+  ServeApplicationSchema,
+  ServeDeploySchema,
+  parseServeDeployConfig,
+  serveDeployConfigIssues,
+} from './ray/deploy-schema.js';
+export {
+  APPLICATION_STATUSES,
+  ApplicationDetailsSchema,
+  DeploymentDetailsSchema,
+  RayVersionSchema,
+  ReplicaDetailsSchema,
+  ServeInstanceDetailsSchema,
+} from './ray/details-schema.js';
+export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
+export { DEFAULT_RAY_DASHBOARD_ADDRESS, RayServeClient } from './ray/ray-serve-client.js';
+export { AGENT_CLIENT, BACKEND_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
+export { CLIENTS_VERSION, USER_AGENT } from './version.js';

@@ -1,0 +1,313 @@
+import { CancelledError, silentLogger } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core';
+import got from 'got';
+import { STATUS_CODES } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
+
+import { CONNECTION_ERROR_CODES, errorCode, errorForStatus, errorForTransport } from './error-mapping.js';
+import type { CallTarget } from './error-mapping.js';
+import { ClientError, ResponseValidationError, trimServerMessage } from './errors.js';
+import { zodFieldIssues } from './field-issues.js';
+import {
+  RETRYABLE_STATUSES,
+  isRetrySafe,
+  parseRetryAfter,
+  resolveRetryOptions,
+  retryDelay,
+  sleep,
+} from './retry.js';
+import type { RetryOptions } from './retry.js';
+import type { ServiceProfile } from './service.js';
+import type { TimeoutOptions } from './timeouts.js';
+import { displayUrl, joinUrl } from './url.js';
+import type { SearchParams } from './url.js';
+import { USER_AGENT } from '../version.js';
+
+/** HTTP methods the clients use. */
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Reported before every retry. Holds no headers; its strings are redacted. */
+export interface RetryEvent {
+  service: ServiceProfile['name'];
+  method: HttpMethod;
+  url: string;
+  /** The attempt that just failed (1-based). */
+  attempt: number;
+  /** Total attempts allowed. */
+  attempts: number;
+  /** Wait before the next attempt. */
+  delayMs: number;
+  /** Why the attempt failed, e.g. `503 Service Unavailable` or `connection refused`. */
+  reason: string;
+  /** HTTP status, when the server answered. */
+  status?: number;
+}
+
+/** Observer called before each retry; exceptions it throws are ignored. */
+export type RetryListener = (event: RetryEvent) => void;
+
+/** Options of {@link HttpClient}. */
+export interface HttpClientOptions {
+  service: ServiceProfile;
+  /** Base URL ending in `/`; request paths are joined onto it as given. */
+  baseUrl: URL;
+  /** Headers sent with every request (authentication). Never logged. */
+  headers?: Record<string, string>;
+  timeouts: TimeoutOptions;
+  retry?: Partial<RetryOptions>;
+  logger?: Logger;
+  onRetry?: RetryListener;
+}
+
+/** One request. */
+export interface HttpRequest {
+  method: HttpMethod;
+  /** Path relative to the base URL (kept as given, trailing slash included), or an absolute URL. */
+  path: string;
+  searchParams?: SearchParams;
+  /** JSON body; sent with `Content-Type: application/json`. */
+  json?: unknown;
+  /** Raw body; sent with `contentType`. */
+  body?: Uint8Array;
+  contentType?: string;
+  headers?: Record<string, string>;
+  signal?: AbortSignal | undefined;
+  /**
+   * Sent as `Idempotency-Key`; makes a POST or PATCH safe to retry, since the server drops
+   * duplicates carrying the same key.
+   */
+  idempotencyKey?: string | undefined;
+  /** `false` makes exactly one attempt. @default true */
+  retry?: boolean;
+  /** Non-2xx statuses returned as responses instead of thrown (e.g. 404 for "absent"). */
+  acceptStatuses?: readonly number[];
+}
+
+/** A received response. */
+export interface HttpResponse {
+  status: number;
+  /** Final URL, credentials stripped. */
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * The HTTP layer shared by every client: URL joining, connect/read timeouts, retries with
+ * exponential backoff and jitter, cancellation, our own User-Agent, and error mapping to
+ * {@link ClientError}. Built on got with got's own retries turned off, so attempt counts are
+ * exact: an idempotent request (or one with an idempotency key) is retried on connection
+ * errors, timeouts and 502/503/504; anything else fails on the first answer.
+ */
+export class HttpClient {
+  public readonly service: ServiceProfile;
+  public readonly baseUrl: URL;
+  public readonly timeouts: TimeoutOptions;
+  public readonly retryOptions: RetryOptions;
+  private readonly headers: Record<string, string>;
+  private readonly logger: Logger;
+  private readonly onRetry: RetryListener | undefined;
+
+  public constructor(options: HttpClientOptions) {
+    this.service = options.service;
+    this.baseUrl = options.baseUrl;
+    this.timeouts = { ...options.timeouts };
+    this.retryOptions = resolveRetryOptions(options.retry);
+    this.headers = { ...options.headers };
+    this.logger = options.logger ?? silentLogger;
+    this.onRetry = options.onRetry;
+  }
+
+  /** The base URL as it may be shown: no credentials. */
+  public get displayBaseUrl(): string {
+    return displayUrl(this.baseUrl);
+  }
+
+  /** Sends a request and returns the response; throws a {@link ClientError} for failures. */
+  public async request(request: HttpRequest): Promise<HttpResponse> {
+    const url = joinUrl(this.baseUrl, request.path, request.searchParams);
+    const target: CallTarget = {
+      service: this.service,
+      method: request.method,
+      url: displayUrl(url),
+      baseUrl: this.displayBaseUrl,
+    };
+    const attempts =
+      request.retry === false || !isRetrySafe(request.method, request.idempotencyKey)
+        ? 1
+        : this.retryOptions.attempts;
+    const headers = this.buildHeaders(request);
+    const body =
+      request.json !== undefined
+        ? JSON.stringify(request.json)
+        : request.body === undefined
+          ? undefined
+          : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+
+    for (let attempt = 1; ; attempt++) {
+      this.throwIfAborted(request.signal, target);
+      let failure: ClientError;
+      let retryAfterMs: number | undefined;
+      const startedAt = Date.now();
+      try {
+        const response = await got(url, {
+          method: request.method,
+          headers,
+          body,
+          throwHttpErrors: false,
+          retry: { limit: 0 },
+          followRedirect: false,
+          responseType: 'buffer',
+          signal: request.signal,
+          timeout: {
+            lookup: this.timeouts.connectMs,
+            connect: this.timeouts.connectMs,
+            secureConnect: this.timeouts.connectMs,
+            response: this.timeouts.readMs,
+            read: this.timeouts.readMs,
+          },
+        });
+        const status = response.statusCode;
+        this.logger.debug(`${this.service.name} ${request.method} ${target.url} -> ${status}`, {
+          attempt,
+          durationMs: Date.now() - startedAt,
+        });
+        if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) {
+          return { status, url: target.url, headers: response.headers, body: response.rawBody };
+        }
+        failure = errorForStatus(target, status, response.rawBody.toString('utf8'), response.headers);
+        if (!RETRYABLE_STATUSES.has(status)) throw failure;
+        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+      } catch (error) {
+        if (error instanceof ClientError) throw error;
+        if (isAbort(error, request.signal)) throw this.cancelled(target, request.signal);
+        failure = errorForTransport(target, error, this.timeouts);
+        if (!isRetryableTransport(error)) throw failure;
+      }
+      if (attempt >= attempts) throw failure;
+      const delayMs = retryDelay(attempt, this.retryOptions, retryAfterMs);
+      this.reportRetry(request.method, target, attempt, attempts, delayMs, failure);
+      try {
+        await sleep(delayMs, request.signal);
+      } catch {
+        throw this.cancelled(target, request.signal);
+      }
+    }
+  }
+
+  /** Sends a request and parses the JSON answer with `schema`. */
+  public async requestJson<T>(request: HttpRequest, schema: z.ZodType<T>): Promise<T> {
+    const response = await this.request(request);
+    return this.parseJson(request.method, response, schema);
+  }
+
+  /**
+   * Parses a response body as JSON validated by `schema`; throws
+   * {@link ResponseValidationError} for malformed JSON or a wrong shape.
+   */
+  public parseJson<T>(method: HttpMethod, response: HttpResponse, schema: z.ZodType<T>): T {
+    const text = response.body.toString('utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      throw new ResponseValidationError({
+        service: this.service.name,
+        method,
+        url: response.url,
+        status: response.status,
+        serverMessage: trimServerMessage(text.slice(0, 500)),
+        description: `the response is not valid JSON (${error instanceof Error ? error.message : String(error)}): ${trimServerMessage(text.slice(0, 200))}`,
+        hint: `check ${this.service.addressEnv} points at the ${this.service.name}`,
+      });
+    }
+    const parsed = schema.safeParse(value);
+    if (!parsed.success) {
+      const issues = zodFieldIssues(parsed.error);
+      throw new ResponseValidationError({
+        service: this.service.name,
+        method,
+        url: response.url,
+        status: response.status,
+        issues,
+        description: `the response does not have the expected shape: ${issues
+          .map((i) => (i.path ? `${i.path}: ${i.message}` : i.message))
+          .join('; ')}`,
+        hint: `check ${this.service.addressEnv} points at a supported ${this.service.name} version`,
+      });
+    }
+    return parsed.data;
+  }
+
+  private buildHeaders(request: HttpRequest): Record<string, string> {
+    const headers: Record<string, string> = {
+      'user-agent': USER_AGENT,
+      accept: 'application/json, text/plain;q=0.9, */*;q=0.8',
+      ...this.headers,
+      ...request.headers,
+    };
+    if (request.json !== undefined) headers['content-type'] = 'application/json';
+    else if (request.body !== undefined) {
+      headers['content-type'] = request.contentType ?? 'application/octet-stream';
+    }
+    if (request.idempotencyKey) headers['idempotency-key'] = request.idempotencyKey;
+    return headers;
+  }
+
+  private reportRetry(
+    method: HttpMethod,
+    target: CallTarget,
+    attempt: number,
+    attempts: number,
+    delayMs: number,
+    failure: ClientError,
+  ): void {
+    const reason =
+      failure.status === undefined
+        ? failure.reason
+        : `${failure.status} ${STATUS_CODES[failure.status] ?? 'Unknown Status'}`;
+    const event: RetryEvent = {
+      service: this.service.name,
+      method,
+      url: target.url,
+      attempt,
+      attempts,
+      delayMs,
+      reason,
+      ...(failure.status === undefined ? {} : { status: failure.status }),
+    };
+    this.logger.warn(
+      `${this.service.name} ${method} ${target.url} failed (${reason}); retrying in ${delayMs} ms (attempt ${attempt + 1} of ${attempts})`,
+      { attempt, attempts, delayMs },
+    );
+    try {
+      this.onRetry?.(event);
+    } catch (error) {
+      this.logger.warn('onRetry listener threw; ignored', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private throwIfAborted(signal: AbortSignal | undefined, target: CallTarget): void {
+    if (signal?.aborted) throw this.cancelled(target, signal);
+  }
+
+  private cancelled(target: CallTarget, signal: AbortSignal | undefined): CancelledError {
+    const reason: unknown = signal?.reason;
+    return new CancelledError(`${this.service.name} ${target.method} ${target.url} cancelled`, {
+      cause: reason instanceof Error ? reason : undefined,
+    });
+  }
+}
+
+function isAbort(error: unknown, signal: AbortSignal | undefined): boolean {
+  return Boolean(signal?.aborted) || errorCode(error) === 'ERR_ABORTED';
+}
+
+function isRetryableTransport(error: unknown): boolean {
+  if (error instanceof Error && error.name === 'TimeoutError') return true;
+  const code = errorCode(error);
+  return code !== undefined && CONNECTION_ERROR_CODES.has(code);
+}

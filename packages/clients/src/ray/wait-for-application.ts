@@ -1,0 +1,199 @@
+import { CancelledError, silentLogger } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core';
+
+import { ClientConnectionError, ClientTimeoutError, ServerError } from '../http/errors.js';
+import { sleep } from '../http/retry.js';
+import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
+import type { FailedDeployment } from './deploy-errors.js';
+import type { ApplicationDetails, ServeInstanceDetails } from './details-schema.js';
+
+/** One observation made while waiting; passed to `onStatus` whenever it changes. */
+export interface ApplicationStatusUpdate {
+  name: string;
+  /** The application as last read; undefined while it is absent. */
+  app: ApplicationDetails | undefined;
+  /** Whether the awaited deploy has shown up (see `sinceDeployedTime`). */
+  seen: boolean;
+  elapsedMs: number;
+}
+
+/** Polling cadence and cancellation shared by the waits. */
+export interface PollOptions {
+  /** Give up after this long. */
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  /** First delay between polls; doubles up to `maxPollIntervalMs`. @default 100 */
+  pollIntervalMs?: number;
+  /** Longest delay between polls. @default 1000 */
+  maxPollIntervalMs?: number;
+}
+
+/** Options of {@link waitForApplication}. */
+export interface WaitForApplicationOptions extends PollOptions {
+  /**
+   * The application's `last_deployed_time_s` read before the PUT (null when it had none). The
+   * PUT counts as seen once the application exists with a different value. Leave it out when
+   * the application did not exist before: then any appearance counts.
+   */
+  sinceDeployedTime?: number | null | undefined;
+  /** What UNHEALTHY means: fail at once, or keep waiting for RUNNING. @default 'fail' */
+  unhealthy?: 'fail' | 'wait';
+  /** Called whenever the observed status, message or `seen` changes. Must not throw. */
+  onStatus?: (update: ApplicationStatusUpdate) => void;
+  logger?: Logger;
+}
+
+/** Reads the instance details once; the wait passes the signal that bounds it. */
+export type FetchApplications = (signal: AbortSignal) => Promise<ServeInstanceDetails>;
+
+/**
+ * Polls until application `name` is RUNNING after the awaited deploy and returns it
+ * (reference §4.6). Fails with DeployFailedError on DEPLOY_FAILED, on UNHEALTHY (unless
+ * `unhealthy: 'wait'`), and when the application goes DELETING or disappears after the deploy
+ * showed up. 502/503/504 and connection errors while polling are tolerated until the timeout.
+ * @throws DeployFailedError (DEPLOY_FAILED), DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.
+ */
+export async function waitForApplication(
+  fetchApplications: FetchApplications,
+  name: string,
+  options: WaitForApplicationOptions,
+): Promise<ApplicationDetails> {
+  const sinceGiven = options.sinceDeployedTime !== undefined;
+  let seen = false;
+  let lastKey = '';
+  return poll(fetchApplications, name, 'to be RUNNING', options, () => seen, (app, elapsedMs) => {
+    if (!seen && app && (!sinceGiven || (app.last_deployed_time_s ?? null) !== options.sinceDeployedTime)) {
+      seen = true;
+    }
+    const key = JSON.stringify([seen, app?.status, app?.message]);
+    if (key !== lastKey) {
+      lastKey = key;
+      notify(options, { name, app, seen, elapsedMs });
+    }
+    if (!seen) return undefined;
+    if (!app || app.status === 'DELETING') {
+      throw failure(name, app, 'removed');
+    }
+    if (app.status === 'RUNNING') return app;
+    if (app.status === 'DEPLOY_FAILED') throw failure(name, app, 'deploy-failed');
+    if (app.status === 'UNHEALTHY' && (options.unhealthy ?? 'fail') === 'fail') {
+      throw failure(name, app, 'unhealthy');
+    }
+    return undefined;
+  });
+}
+
+/**
+ * Polls until application `name` is absent from the dashboard's application list.
+ * @throws DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.
+ */
+export async function waitForApplicationRemoved(
+  fetchApplications: FetchApplications,
+  name: string,
+  options: PollOptions,
+): Promise<void> {
+  await poll(fetchApplications, name, 'to be removed', options, () => true, (app) =>
+    app ? undefined : true,
+  );
+}
+
+async function poll<T>(
+  fetchApplications: FetchApplications,
+  name: string,
+  goal: string,
+  options: PollOptions & { logger?: Logger },
+  isSeen: () => boolean,
+  check: (app: ApplicationDetails | undefined, elapsedMs: number) => T | undefined,
+): Promise<T> {
+  const logger = options.logger ?? silentLogger;
+  const startedAt = Date.now();
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new Error('deadline')), options.timeoutMs);
+  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  let interval = options.pollIntervalMs ?? 100;
+  const maxInterval = options.maxPollIntervalMs ?? 1_000;
+  let last: ApplicationDetails | undefined;
+  let read = false;
+  let lastError: string | undefined;
+
+  const stopped = (): Error => {
+    if (options.signal?.aborted) {
+      return new CancelledError(`Cancelled while waiting for Ray Serve application '${name}' ${goal}`);
+    }
+    return new DeployTimeoutError({
+      appName: name,
+      timeoutMs: options.timeoutMs,
+      goal,
+      seen: isSeen(),
+      lastStatus: read ? (last?.status ?? 'absent') : undefined,
+      lastMessage: last?.message ?? undefined,
+      lastError,
+    });
+  };
+
+  try {
+    for (;;) {
+      if (signal.aborted) throw stopped();
+      try {
+        const details = await fetchApplications(signal);
+        lastError = undefined;
+        read = true;
+        last = details.applications[name];
+        const result = check(last, Date.now() - startedAt);
+        if (result !== undefined) return result;
+      } catch (error) {
+        if (signal.aborted) throw stopped();
+        if (!isTransient(error)) throw error;
+        lastError = error instanceof Error ? error.message : String(error);
+        logger.warn(`Polling Ray Serve application '${name}' failed; will retry`, { error: lastError });
+      }
+      try {
+        await sleep(interval, signal);
+      } catch {
+        throw stopped();
+      }
+      interval = Math.min(maxInterval, interval * 2);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  if (error instanceof ClientConnectionError || error instanceof ClientTimeoutError) return true;
+  return error instanceof ServerError && [502, 503, 504].includes(error.status ?? 0);
+}
+
+function failure(
+  name: string,
+  app: ApplicationDetails | undefined,
+  reason: 'deploy-failed' | 'unhealthy' | 'removed',
+): DeployFailedError {
+  const deployments: FailedDeployment[] = [];
+  for (const [key, d] of Object.entries(app?.deployments ?? {})) {
+    if (d.status !== 'DEPLOY_FAILED' && d.status !== 'UNHEALTHY') continue;
+    deployments.push({
+      name: d.name ?? key,
+      status: d.status ?? 'UNKNOWN',
+      statusTrigger: d.status_trigger ?? undefined,
+      message: d.message ?? '',
+    });
+  }
+  return new DeployFailedError({
+    appName: name,
+    reason,
+    status: app?.status ?? 'absent',
+    appMessage: app?.message ?? '',
+    deployments,
+  });
+}
+
+function notify(options: WaitForApplicationOptions, update: ApplicationStatusUpdate): void {
+  try {
+    options.onStatus?.(update);
+  } catch (error) {
+    (options.logger ?? silentLogger).warn('onStatus listener threw; ignored', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
