@@ -478,3 +478,24 @@ describe('Orchestrator', () => {
     });
   });
 });
+
+describe('Orchestrator with a failure result carrying its error', () => {
+  it('chains the error given to stepFailure as the cause', async () => {
+    const { stepFailure } = await import('./step-result.js');
+    const original = new RangeError('bad range');
+    const registry = new StepRegistry().register(
+      new (class extends BaseStep {
+        public readonly name = 'carrier';
+        public readonly progressWeight = 1;
+        public execute(): StepResult {
+          return stepFailure(original, { touched: true });
+        }
+      })(),
+    );
+    const context = new BaseStepContext(RuntimeContext.create());
+    const error = await failureOf(new Orchestrator(registry, context).execute());
+    expect([error.message, error.cause === original, context.stepResults[0]?.rollbackData]).toEqual(
+      ["Step 'carrier' failed: bad range", true, { touched: true }],
+    );
+  });
+});

@@ -183,7 +183,9 @@ export class Orchestrator<C extends BaseStepContext> {
     }
     const result = normalizeResult(value as StepResult);
     if (result.success) return { result };
-    return { result, cause: new Error(result.error ?? 'step reported failure without an error') };
+    const cause =
+      result.cause ?? new Error(result.error ?? 'step reported failure without an error');
+    return { result, cause };
   }
 
   /** Runs listener callbacks; a throw becomes the outcome that fails the current step. */

@@ -10,6 +10,8 @@ export interface StepResult {
   /** True when `canSkip` returned true and the step did not run. */
   skipped: boolean;
   timestamp: Date;
+  /** The error behind `error`, when there was one; becomes the cause of the run's error. */
+  cause?: unknown;
 }
 
 /** A successful result. */
@@ -20,9 +22,24 @@ export function stepSuccess(
   return { success: true, data, rollbackData, skipped: false, timestamp: new Date() };
 }
 
-/** A failed result carrying `error`. `rollbackData` tells rollback what was already changed. */
-export function stepFailure(error: string, rollbackData: Record<string, unknown> = {}): StepResult {
-  return { success: false, data: {}, error, rollbackData, skipped: false, timestamp: new Date() };
+/**
+ * A failed result. Pass the thrown error itself to keep it as the run's `cause`; `rollbackData`
+ * tells rollback what was already changed.
+ */
+export function stepFailure(
+  error: string | Error,
+  rollbackData: Record<string, unknown> = {},
+): StepResult {
+  const message = typeof error === 'string' ? error : error.message || error.name;
+  return {
+    success: false,
+    data: {},
+    error: message,
+    rollbackData,
+    skipped: false,
+    timestamp: new Date(),
+    ...(typeof error === 'string' ? {} : { cause: error }),
+  };
 }
 
 /** The result recorded for a skipped step. */
@@ -57,5 +74,6 @@ export function normalizeResult(value: Partial<StepResult> & { success: boolean 
     rollbackData: value.rollbackData ?? {},
     skipped: value.skipped ?? false,
     timestamp: value.timestamp ?? new Date(),
+    ...(value.cause === undefined ? {} : { cause: value.cause }),
   };
 }
