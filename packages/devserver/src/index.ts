@@ -1,1 +1,30 @@
-export {};
+/**
+ * `@synapse-sdk/devserver`: a local simulator of the Ray dashboard's Serve REST API, the Serve
+ * proxy, and the Synapse backend and agent endpoints the SDK calls. The default target of the
+ * demo and of integration tests; no Ray cluster needed.
+ *
+ * @example
+ * import { ManualClock, startDevServer } from '@synapse-sdk/devserver';
+ * const dev = await startDevServer({ clock: new ManualClock() });
+ * process.env.RAY_DASHBOARD_ADDRESS = dev.dashboardUrl;
+ * await dev.control.advance(600);
+ * await dev.stop();
+ *
+ * @packageDocumentation
+ */
+export type { DevServer } from './dev-server.js';
+export type { DevServerOptions, DevServerPorts, DevServerTimings } from './options.js';
+export type { Clock, TimerHandle } from './clock.js';
+export type { ForeignPutResult, RestartOptions } from './control.js';
+export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
+export type { ImperativeAppSpec } from './ray/serve-state.js';
+export type { DelayTarget } from './runtime.js';
+export type { BackendSnapshot, JobPatch, JobRecord, JobStatus, LogEntry, ServeApplicationRecord } from './backend/backend-store.js';
+export type { PydanticError } from './ray/pydantic.js';
+export type { DeployValidation, ServeDeployConfig } from './ray/deploy-schema.js';
+
+export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
+export { DEFAULT_TIMINGS } from './options.js';
+export { ManualClock, systemClock } from './clock.js';
+export { DevServerControl } from './control.js';
+export { validateServeDeploy } from './ray/deploy-schema.js';
