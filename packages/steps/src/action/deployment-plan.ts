@@ -1,0 +1,61 @@
+import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
+
+import { prepareApplication } from '../deploy/build-application.js';
+import { classifyChange, declarativeConfigs, untouchableApps, type ChangeKind } from '../deploy/serve-config.js';
+import type { DeploymentContext } from '../deployment-context.js';
+
+/** What a deploy would change, computed without changing anything. */
+export interface DeploymentPlan {
+  appName: string;
+  routePrefix: string;
+  /** added, unchanged, updated in place (no rebuild), or a code change (rebuild + rolling restart). */
+  change: ChangeKind;
+  /** Fields that differ from the deployed config, e.g. `runtime_env.working_dir`. */
+  changedFields: string[];
+  previous: ServeApplicationConfig | null;
+  next: ServeApplicationConfig;
+  /** Whether the package must be uploaded first. */
+  uploadNeeded: boolean;
+  /** Other applications, all kept as they are. */
+  otherApps: string[];
+  /** Things to know before deploying. */
+  warnings: string[];
+}
+
+/** Computes the {@link DeploymentPlan} of `context` against the live cluster. */
+export async function planDeployment(context: DeploymentContext, client: RayServeClient): Promise<DeploymentPlan> {
+  const { app, pkg } = await prepareApplication(context);
+  const details = await client.getApplications(context.signal);
+  const name = context.serveAppName;
+  const previous = declarativeConfigs(details).get(name) ?? null;
+  const { change, changedFields } = classifyChange(previous, app);
+  const warnings: string[] = [];
+  const current = details.applications[name];
+  if (current && !previous) {
+    warnings.push(
+      `an application named '${name}' exists but was not deployed through the REST API (${current.source ?? 'unknown'} source); deploying replaces it`,
+    );
+  }
+  for (const [other, details_] of Object.entries(details.applications)) {
+    if (other !== name && details_.route_prefix && details_.route_prefix === app.route_prefix) {
+      warnings.push(`route prefix ${app.route_prefix} is already used by '${other}'; Ray would refuse the deploy`);
+    }
+  }
+  for (const other of untouchableApps(details).filter((n) => n !== name)) {
+    warnings.push(`'${other}' is imperative or being deleted: it is not part of the config we write, and Ray keeps it`);
+  }
+  if (current?.status === 'DEPLOY_FAILED' && change === 'unchanged') {
+    warnings.push(`'${name}' is DEPLOY_FAILED with this exact config; deploying it again will fail the same way`);
+  }
+  return {
+    appName: name,
+    routePrefix: context.routePrefix,
+    change,
+    changedFields,
+    previous,
+    next: app,
+    uploadNeeded: !(await client.hasPackage(pkg.uri, context.signal)),
+    otherApps: Object.keys(details.applications).filter((n) => n !== name).sort(),
+    warnings,
+  };
+}

@@ -1,0 +1,66 @@
+import type { ServeApplicationConfig } from '@synapse-sdk/clients';
+import { ConfigError } from '@synapse-sdk/core';
+
+import type { DeploymentContext } from '../deployment-context.js';
+import { packageWorkingDir, type WorkingDirPackage } from '../packaging/package-working-dir.js';
+import { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from '../packaging/serve-builder.js';
+
+/** A Python class path split into its module and class. */
+export interface PythonClassPath {
+  module: string;
+  className: string;
+}
+
+/** Parses `module.path:Class` or `module.path.Class`. */
+export function parseClassPath(entrypoint: string): PythonClassPath {
+  const colon = entrypoint.split(':');
+  const [module, className] =
+    colon.length === 2 ? colon : [entrypoint.slice(0, entrypoint.lastIndexOf('.')), entrypoint.slice(entrypoint.lastIndexOf('.') + 1)];
+  const valid = /^[A-Za-z_][\w.]*$/;
+  if (!module || !className || !valid.test(module) || !/^[A-Za-z_]\w*$/.test(className)) {
+    throw new ConfigError(
+      'entrypoint',
+      `'${entrypoint}' is not a Python class path; use 'module:Class', e.g. 'serve_app:MyDeployment'`,
+    );
+  }
+  return { module, className };
+}
+
+/** The application config to deploy and the package it runs from. */
+export interface PreparedApplication {
+  app: ServeApplicationConfig;
+  pkg: WorkingDirPackage;
+}
+
+/**
+ * Packages the plugin directory with the generated builder module and builds the Serve
+ * application config: the builder as `import_path`, the serve class and backend URL as `args`,
+ * the runtime env with the uploaded `working_dir`, and the actor options as an override of the
+ * one deployment the builder creates (named after the class).
+ */
+export async function prepareApplication(context: DeploymentContext): Promise<PreparedApplication> {
+  const { module, className } = parseClassPath(context.entrypoint);
+  const excludes = context.runtimeEnv['excludes'];
+  const pkg = await packageWorkingDir(context.pluginDir, {
+    excludes: Array.isArray(excludes) ? excludes.map(String) : [],
+    extraFiles: { [`${BUILDER_MODULE}.py`]: BUILDER_SOURCE },
+  });
+  const modulePath = module.split('.').join('/');
+  if (!pkg.files.includes(`${modulePath}.py`) && !pkg.files.includes(`${modulePath}/__init__.py`)) {
+    throw new ConfigError(
+      'entrypoint',
+      `'${context.entrypoint}' names module ${module}, but ${modulePath}.py is not in ${context.pluginDir} (or is excluded by .gitignore / runtime_env.excludes)`,
+    );
+  }
+  const app: ServeApplicationConfig = {
+    name: context.serveAppName,
+    route_prefix: context.routePrefix,
+    import_path: BUILDER_IMPORT_PATH,
+    runtime_env: { ...context.runtimeEnv, working_dir: pkg.uri },
+    args: { entrypoint: `${module}:${className}`, backend_url: context.backendUrl },
+    ...(Object.keys(context.rayActorOptions).length > 0
+      ? { deployments: [{ name: className, ray_actor_options: context.rayActorOptions }] }
+      : {}),
+  };
+  return { app, pkg };
+}

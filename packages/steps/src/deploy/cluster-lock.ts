@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { CancelledError, systemClock } from '@synapse-sdk/core';
+import lockfile from 'proper-lockfile';
+
+/** Options of {@link withClusterLock}. */
+export interface ClusterLockOptions {
+  signal?: AbortSignal | undefined;
+  /** How long to wait for another writer. @default 120000 */
+  waitMs?: number;
+  /** Folder of the lock files. @default env SYNAPSE_LOCK_DIR, else <tmpdir>/synapse-sdk-locks */
+  lockDir?: string | undefined;
+}
+
+// Writers in this process queue here; proper-lockfile serializes across processes.
+const localQueues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `fn` while holding the write lock of the Ray cluster at `address`. Ray's
+ * `PUT /api/serve/applications/` replaces every application at once and has no version check,
+ * so every read-merge-PUT on one machine goes through this lock: two deploys of different apps
+ * then never drop each other's app. (Writers on other machines are not covered; see README.)
+ */
+export async function withClusterLock<T>(
+  address: string,
+  fn: () => Promise<T>,
+  options: ClusterLockOptions = {},
+): Promise<T> {
+  const key = normalizeAddress(address);
+  const previous = localQueues.get(key) ?? Promise.resolve();
+  const run = previous.catch(() => undefined).then(() => withFileLock(key, fn, options));
+  localQueues.set(key, run);
+  try {
+    return await run;
+  } finally {
+    if (localQueues.get(key) === run) localQueues.delete(key);
+  }
+}
+
+async function withFileLock<T>(key: string, fn: () => Promise<T>, options: ClusterLockOptions): Promise<T> {
+  const dir = options.lockDir ?? process.env['SYNAPSE_LOCK_DIR'] ?? join(tmpdir(), 'synapse-sdk-locks');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.ray-serve`);
+  const deadline = Date.now() + (options.waitMs ?? 120_000);
+  let delay = 20;
+  for (;;) {
+    if (options.signal?.aborted) throw new CancelledError('Cancelled while waiting for the cluster lock');
+    let release: () => Promise<void>;
+    try {
+      release = await lockfile.lock(file, { realpath: false, stale: 15_000, update: 5_000 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `Another deploy to ${key} has held the cluster lock for over ${Math.round((options.waitMs ?? 120_000) / 1000)} s; wait for it to finish, or remove ${file}.lock if no deploy is running`,
+          { cause: error },
+        );
+      }
+      await systemClock.sleep(delay, options.signal);
+      delay = Math.min(delay * 2, 250);
+      continue;
+    }
+    try {
+      return await fn();
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+}
+
+function normalizeAddress(address: string): string {
+  try {
+    const url = new URL(address);
+    return `${url.protocol}//${url.host}`.toLowerCase();
+  } catch {
+    return address.replace(/\/+$/, '').toLowerCase();
+  }
+}

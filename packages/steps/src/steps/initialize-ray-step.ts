@@ -1,0 +1,105 @@
+import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
+import { BaseStep, SynapseError, stepSuccess, systemClock, type StepAttempt, type StepResult } from '@synapse-sdk/core';
+
+import type { ClusterInfo, DeploymentContext } from '../deployment-context.js';
+
+/** Oldest Ray whose dashboard port serves the multi-app Serve REST API we use. */
+export const MIN_RAY_VERSION = '2.8.0';
+
+/** Options of {@link InitializeRayStep}. */
+export interface InitializeRayStepOptions {
+  /** How long to keep retrying an unreachable dashboard. @default 15000 */
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Connects to the Ray dashboard and checks it before anything changes: reachable, a Ray recent
+ * enough for what we send, and accepting our credentials. Records {@link ClusterInfo} on the
+ * context; skipped when already connected; nothing to roll back.
+ */
+export class InitializeRayStep extends BaseStep<DeploymentContext> {
+  public readonly name = 'initialize';
+  public readonly progressWeight = 0.1;
+  private readonly connectTimeoutMs: number;
+
+  public constructor(options: InitializeRayStepOptions = {}) {
+    super();
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 15_000;
+  }
+
+  public override canSkip(context: DeploymentContext): boolean {
+    return context.clusterInfo !== undefined;
+  }
+
+  public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
+    context.clusterInfo = await connectToRay(context, this.connectTimeoutMs, attempt.signal);
+    context.log('ray_connected', { ...context.clusterInfo });
+    return stepSuccess({ ...context.clusterInfo });
+  }
+}
+
+/** Probes the dashboard, retrying connection errors for up to `connectTimeoutMs`. */
+export async function connectToRay(
+  context: DeploymentContext,
+  connectTimeoutMs: number,
+  signal: AbortSignal,
+): Promise<ClusterInfo> {
+  const client = context.rayClient;
+  const deadline = Date.now() + connectTimeoutMs;
+  let version;
+  for (let delay = 250; ; delay = Math.min(delay * 2, 2_000)) {
+    try {
+      version = await client.getVersion(signal);
+      break;
+    } catch (error) {
+      const unreachable = error instanceof ClientConnectionError || error instanceof ClientTimeoutError;
+      if (!unreachable || Date.now() + delay > deadline) {
+        if (unreachable) {
+          throw new SynapseError(
+            'HTTP_CONNECTION',
+            `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(connectTimeoutMs / 1000)} s): ${error.message}`,
+            { cause: error, hint: 'start the cluster, or point RAY_DASHBOARD_ADDRESS (--ray-address) at its dashboard, e.g. http://head-node:8265' },
+          );
+        }
+        if (error instanceof NotFoundError) {
+          throw new SynapseError('HTTP_NOT_FOUND', `${client.address} does not look like a Ray dashboard: /api/version answered 404`, {
+            cause: error,
+            hint: 'set RAY_DASHBOARD_ADDRESS to the dashboard address (port 8265 by default), not the Serve port',
+          });
+        }
+        throw error;
+      }
+      await systemClock.sleep(delay, signal);
+    }
+  }
+  if (compareVersions(version.ray_version, MIN_RAY_VERSION) < 0) {
+    throw new SynapseError(
+      'CONFIG_INVALID',
+      `Ray ${version.ray_version} at ${client.address} is too old: synapse-sdk needs Ray >= ${MIN_RAY_VERSION} (the Serve REST API on the dashboard port)`,
+      { hint: 'upgrade the cluster' },
+    );
+  }
+  const authMode = await client.getAuthMode(signal).catch((error: unknown) => {
+    if (error instanceof NotFoundError) return 'disabled'; // Ray before token auth
+    throw error;
+  });
+  // Reading the applications proves the credentials work before any change is attempted.
+  await client.getApplications(signal);
+  return {
+    address: client.address,
+    rayVersion: version.ray_version,
+    ...(version.session_name ? { sessionName: version.session_name } : {}),
+    authMode,
+  };
+}
+
+/** Compares dotted numeric versions; suffixes such as `rc1` or `.dev0` are ignored. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (v: string) => v.split('.').map((part) => Number.parseInt(part, 10) || 0);
+  const [x, y] = [parse(a), parse(b)];
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const diff = (x[i] ?? 0) - (y[i] ?? 0);
+    if (diff !== 0) return diff;
+  }
+  return 0;
+}
