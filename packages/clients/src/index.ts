@@ -68,7 +68,7 @@ export type {
   ReplicaDetails,
   ServeInstanceDetails,
 } from './ray/details-schema.js';
-export type { RayServeClientOptions } from './ray/ray-serve-client.js';
+export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
 export type {
   ApplicationStatusUpdate,
   PollOptions,
@@ -115,7 +115,10 @@ export {
   RuntimeEnvSchema,
   ServeApplicationSchema,
   ServeDeploySchema,
+  importPathProblem,
   parseServeDeployConfig,
+  remoteUriProblem,
+  routePrefixProblem,
   serveDeployConfigIssues,
 } from './ray/deploy-schema.js';
 export {

@@ -1,4 +1,4 @@
-import { CancelledError, silentLogger } from '@synapse-sdk/core';
+import { CancelledError, registerSecret, silentLogger } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 import got from 'got';
 import { STATUS_CODES } from 'node:http';
@@ -112,6 +112,7 @@ export class HttpClient {
   public constructor(options: HttpClientOptions) {
     this.service = options.service;
     this.baseUrl = options.baseUrl;
+    registerSecret(decodeURIComponent(options.baseUrl.password));
     this.timeouts = { ...options.timeouts };
     this.retryOptions = resolveRetryOptions(options.retry);
     this.headers = { ...options.headers };

@@ -398,11 +398,21 @@ export function parseServeDeployConfig(value: unknown, source = 'Serve deploy co
 
 function deployIssues(error: z.ZodError): FieldIssue[] {
   return zodFieldIssues(error, ServeDeploySchema).map((issue) => {
-    const match = /^applications\.(\d+)\.(host|port)$/.exec(issue.path);
-    if (!match) return issue;
-    return {
-      path: issue.path,
-      message: `${match[2]} is set in the config for an application; remove it and set http_options.${match[2]} at the top level of the deploy config only`,
-    };
+    if (!issue.message.startsWith('unknown field')) return issue;
+    const hostOrPort = /^applications\.\d+\.(host|port)$/.exec(issue.path)?.[1];
+    if (hostOrPort) {
+      return {
+        path: issue.path,
+        message: `${hostOrPort} is set in the config for an application; remove it and set http_options.${hostOrPort} at the top level of the deploy config only`,
+      };
+    }
+    const misplaced = /\.autoscaling_config\.([^.]+)$/.exec(issue.path)?.[1];
+    if (misplaced && misplaced in DeploymentSchema.shape) {
+      return {
+        path: issue.path,
+        message: `unknown field of autoscaling_config; "${misplaced}" is an option of the deployment itself: move it up one level (Ray would ignore it here silently)`,
+      };
+    }
+    return issue;
   });
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '@synapse-sdk/core';
 
-const PACKAGE_URI = /^gcs:\/\/([A-Za-z0-9][A-Za-z0-9._-]*\.(?:zip|whl))$/;
-const PACKAGE_PATH = /^\/?api\/packages\/gcs\/([A-Za-z0-9][A-Za-z0-9._-]*\.(?:zip|whl))$/;
+const PACKAGE_URI = /^gcs:\/\/([A-Za-z0-9_][A-Za-z0-9._-]*\.(?:zip|whl))$/;
+const PACKAGE_PATH = /^\/?api\/packages\/gcs\/([A-Za-z0-9_][A-Za-z0-9._-]*\.(?:zip|whl))$/;
 
 /** Largest package body the dashboard accepts (its 100 MiB request cap); bigger ones fail with 500. */
 export const MAX_PACKAGE_BYTES = 100 * 1024 * 1024;

@@ -29,8 +29,21 @@ const APPLICATIONS_PATH = '/api/serve/applications/';
 export interface RayServeClientOptions extends ClientCommonOptions {
   /** Dashboard address, e.g. `http://localhost:8265` (a bare `host:port` gets `http://`). */
   address: string;
-  /** Ray auth token (`RAY_AUTH_MODE=token`); sent as `Authorization: Bearer <token>`. */
+  /**
+   * Ray auth token (`RAY_AUTH_MODE=token`); sent as `Authorization: Bearer <token>`, or as
+   * `X-Ray-Authorization: Bearer <token>` when the address carries a proxy's `user:password@`.
+   */
   token?: string | undefined;
+}
+
+/** Options of {@link RayServeClient.putApplications}. */
+export interface PutApplicationsOptions {
+  /**
+   * `false` sends the body without the strict client-side check (Ray still validates it), for
+   * bodies that carry other writers' `deployed_app_config` verbatim, which may hold keys this
+   * schema does not know. @default true
+   */
+  validate?: boolean;
 }
 
 /**
@@ -52,10 +65,14 @@ export class RayServeClient {
   public constructor(options: RayServeClientOptions) {
     registerSecret(options.token);
     this.logger = options.logger;
+    const baseUrl = resolveBaseUrl(RAY_DASHBOARD_SERVICE, options.address);
+    // Credentials in the address are a proxy's basic auth and take `Authorization`; Ray reads
+    // its token from `X-Ray-Authorization` in that case.
+    const tokenHeader = baseUrl.username ? 'x-ray-authorization' : 'authorization';
     this.http = new HttpClient({
       service: RAY_DASHBOARD_SERVICE,
-      baseUrl: resolveBaseUrl(RAY_DASHBOARD_SERVICE, options.address),
-      headers: options.token ? { authorization: `Bearer ${options.token}` } : {},
+      baseUrl,
+      headers: options.token ? { [tokenHeader]: `Bearer ${options.token}` } : {},
       timeouts: { ...RAY_DASHBOARD_TIMEOUTS, ...options.timeouts },
       retry: options.retry,
       logger: options.logger,
@@ -128,16 +145,24 @@ export class RayServeClient {
    * @throws RequestValidationError (HTTP_VALIDATION) before sending, naming each invalid field,
    *   or when Ray answers 400.
    */
-  public async putApplications(config: ServeDeployConfig, signal?: AbortSignal): Promise<void> {
-    const parsed = ServeDeploySchema.safeParse(config);
-    if (!parsed.success) {
-      throw RequestValidationError.beforeSend(
-        this.target('PUT', APPLICATIONS_PATH),
-        'Serve deploy config',
-        serveDeployConfigIssues(config),
-      );
+  public async putApplications(
+    config: ServeDeployConfig,
+    signal?: AbortSignal,
+    options: PutApplicationsOptions = {},
+  ): Promise<void> {
+    let body: unknown = config;
+    if (options.validate !== false) {
+      const parsed = ServeDeploySchema.safeParse(config);
+      if (!parsed.success) {
+        throw RequestValidationError.beforeSend(
+          this.target('PUT', APPLICATIONS_PATH),
+          'Serve deploy config',
+          serveDeployConfigIssues(config),
+        );
+      }
+      body = parsed.data;
     }
-    await this.http.request({ method: 'PUT', path: APPLICATIONS_PATH, json: parsed.data, signal });
+    await this.http.request({ method: 'PUT', path: APPLICATIONS_PATH, json: body, signal });
   }
 
   /** `DELETE /api/serve/applications/`: shuts Serve down, removing every application. */
