@@ -27,6 +27,8 @@ export interface DeploymentTimeline {
   unhealthy?: UnhealthyPlan;
   /** Seed of the replica ids, so they stay stable across reads and change on restart. */
   replicaSeed: string;
+  /** When the current replicas started (kept by lightweight updates); defaults to `startAt`. */
+  replicasSince?: number;
 }
 
 /** What is running for an app (the last successful build). */

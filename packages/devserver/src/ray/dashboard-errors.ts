@@ -17,7 +17,7 @@ export function entityTooLargeTraceback(handlerFile: string, handler: string, co
 export function jsonDecodeTraceback(body: string, error: Error): string {
   const at = /position (\d+)/.exec(error.message);
   let pos = at?.[1] !== undefined ? Number(at[1]) : 0;
-  if (body.trim() === '') pos = body.length - body.trimStart().length;
+  if (/end of JSON input/.test(error.message)) pos = body.trim() === '' ? body.length - body.trimStart().length : body.length;
   const before = body.slice(0, pos);
   const line = before.split('\n').length;
   const column = pos - before.lastIndexOf('\n');

@@ -217,7 +217,7 @@ export class DetailsRenderer {
         replica_id: replicaId,
         state: replicaState,
         pid: pidOf(replicaId),
-        start_time_s: d.startAt / 1000,
+        start_time_s: (d.replicasSince ?? d.startAt) / 1000,
       };
     });
     return {

@@ -259,7 +259,11 @@ export class ServeState {
       const old = app.active.deployments.find((d) => d.plan.name === plan.name);
       const change = old === undefined ? 'restart' : classifyChange(old.plan, plan);
       if (old === undefined || change === 'restart') next.deployments.push(this.timeline(plan, now, 'start', app.name, faults));
-      else if (change === 'light') next.deployments.push({ ...this.timeline(plan, now, 'update', app.name, []), unhealthy: old.unhealthy });
+      else if (change === 'light') {
+        const updated: DeploymentTimeline = { ...this.timeline(plan, now, 'update', app.name, []), replicaSeed: old.replicaSeed, replicasSince: old.replicasSince ?? old.startAt };
+        if (old.unhealthy !== undefined) updated.unhealthy = old.unhealthy;
+        next.deployments.push(updated);
+      }
       else next.deployments.push({ ...old, plan });
     }
     app.active = next;
