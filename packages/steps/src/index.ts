@@ -23,7 +23,11 @@ export type { DeploymentPlan } from './action/deployment-plan.js';
 export type { ApplyOptions, ApplyOutcome } from './deploy/apply-application.js';
 export type { PreparedApplication, PythonClassPath } from './deploy/build-application.js';
 export type { ClusterLockOptions } from './deploy/cluster-lock.js';
-export type { DeployApplicationOptions, DeployOutcome, DeployState } from './deploy/deploy-application.js';
+export type {
+  DeployApplicationOptions,
+  DeployOutcome,
+  DeployState,
+} from './deploy/deploy-application.js';
 export type { RemoveApplicationOptions } from './deploy/remove-application.js';
 export type { RestoreOptions } from './deploy/restore-application.js';
 export type { ChangeKind } from './deploy/serve-config.js';
@@ -58,5 +62,10 @@ export { PackageError } from './packaging/package-error.js';
 export { MAX_PACKAGE_BYTES, packageWorkingDir } from './packaging/package-working-dir.js';
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export { DeployStep } from './steps/deploy-step.js';
-export { InitializeRayStep, MIN_RAY_VERSION, compareVersions, connectToRay } from './steps/initialize-ray-step.js';
+export {
+  InitializeRayStep,
+  MIN_RAY_VERSION,
+  compareVersions,
+  connectToRay,
+} from './steps/initialize-ray-step.js';
 export { RegisterStep, registerApplication } from './steps/register-step.js';

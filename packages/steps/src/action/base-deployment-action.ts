@@ -50,7 +50,10 @@ interface DeploymentActionClass extends ActionClass {
  * {@link InitializeRayStep}, {@link DeployStep} and {@link RegisterStep} in `setupSteps`
  * (step mode, which takes precedence and rolls back on failure).
  */
-export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseAction<S, DeploymentContext> {
+export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseAction<
+  S,
+  DeploymentContext
+> {
   /** The Python serve deployment class to deploy, `module:Class`, relative to the plugin directory. */
   public static readonly entrypoint?: string | undefined;
 
@@ -87,7 +90,9 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
   public get rayClient(): RayServeClient {
     const container = this.ctx.container;
     if (container.isBound(RAY_SERVE_CLIENT)) return container.get(RAY_SERVE_CLIENT);
-    this.ownRayClient ??= RayServeClient.fromEnv(this.ctx.env.toObject(), { logger: this.ctx.logger });
+    this.ownRayClient ??= RayServeClient.fromEnv(this.ctx.env.toObject(), {
+      logger: this.ctx.logger,
+    });
     return this.ownRayClient;
   }
 
@@ -106,14 +111,20 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       }
-      this.loadedConfig = { config: text === undefined ? undefined : parsePluginConfig(text, file) };
+      this.loadedConfig = {
+        config: text === undefined ? undefined : parsePluginConfig(text, file),
+      };
     }
     return this.loadedConfig.config;
   }
 
   /** `SYNAPSE_PLUGIN_RELEASE_CODE`, else `code@version` from config.yaml. */
   public getServeAppName(): string {
-    return resolveServeAppName(this.ctx.env, this.pluginConfig, join(this.pluginDir, 'config.yaml'));
+    return resolveServeAppName(
+      this.ctx.env,
+      this.pluginConfig,
+      join(this.pluginDir, 'config.yaml'),
+    );
   }
 
   /** `/` + `SYNAPSE_PLUGIN_RELEASE_CHECKSUM`, else `/` + md5 of the app name. */

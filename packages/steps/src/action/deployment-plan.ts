@@ -1,7 +1,12 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
 
 import { prepareApplication } from '../deploy/build-application.js';
-import { classifyChange, declarativeConfigs, untouchableApps, type ChangeKind } from '../deploy/serve-config.js';
+import {
+  classifyChange,
+  declarativeConfigs,
+  untouchableApps,
+  type ChangeKind,
+} from '../deploy/serve-config.js';
 import type { DeploymentContext } from '../deployment-context.js';
 
 /** What a deploy would change, computed without changing anything. */
@@ -23,7 +28,10 @@ export interface DeploymentPlan {
 }
 
 /** Computes the {@link DeploymentPlan} of `context` against the live cluster. */
-export async function planDeployment(context: DeploymentContext, client: RayServeClient): Promise<DeploymentPlan> {
+export async function planDeployment(
+  context: DeploymentContext,
+  client: RayServeClient,
+): Promise<DeploymentPlan> {
   const { app, pkg } = await prepareApplication(context);
   const details = await client.getApplications(context.signal);
   const name = context.serveAppName;
@@ -38,14 +46,20 @@ export async function planDeployment(context: DeploymentContext, client: RayServ
   }
   for (const [other, details_] of Object.entries(details.applications)) {
     if (other !== name && details_.route_prefix && details_.route_prefix === app.route_prefix) {
-      warnings.push(`route prefix ${app.route_prefix} is already used by '${other}'; Ray would refuse the deploy`);
+      warnings.push(
+        `route prefix ${app.route_prefix} is already used by '${other}'; Ray would refuse the deploy`,
+      );
     }
   }
   for (const other of untouchableApps(details).filter((n) => n !== name)) {
-    warnings.push(`'${other}' is imperative or being deleted: it is not part of the config we write, and Ray keeps it`);
+    warnings.push(
+      `'${other}' is imperative or being deleted: it is not part of the config we write, and Ray keeps it`,
+    );
   }
   if (current?.status === 'DEPLOY_FAILED' && change === 'unchanged') {
-    warnings.push(`'${name}' is DEPLOY_FAILED with this exact config; deploying it again will fail the same way`);
+    warnings.push(
+      `'${name}' is DEPLOY_FAILED with this exact config; deploying it again will fail the same way`,
+    );
   }
   return {
     appName: name,
@@ -55,7 +69,9 @@ export async function planDeployment(context: DeploymentContext, client: RayServ
     previous,
     next: app,
     uploadNeeded: !(await client.hasPackage(pkg.uri, context.signal)),
-    otherApps: Object.keys(details.applications).filter((n) => n !== name).sort(),
+    otherApps: Object.keys(details.applications)
+      .filter((n) => n !== name)
+      .sort(),
     warnings,
   };
 }

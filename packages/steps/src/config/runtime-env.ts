@@ -20,7 +20,9 @@ export function readRequirements(dir: string): Requirements | undefined {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(file, `cannot be read: ${(error as Error).message}`, [], { cause: error });
+    throw new ConfigError(file, `cannot be read: ${(error as Error).message}`, [], {
+      cause: error,
+    });
   }
   const packages: string[] = [];
   const options: string[] = [];
@@ -48,7 +50,10 @@ const DEFAULT_OPTIONS = { pip: ['--upgrade'], uv: ['--no-cache'] } as const;
  * Python deployment action forgets — config.yaml `package_manager_options`, `env` (as
  * `env_vars`) and `runtime_env`.
  */
-export function buildRuntimeEnv(dir: string, config: PluginConfig | undefined): Record<string, unknown> {
+export function buildRuntimeEnv(
+  dir: string,
+  config: PluginConfig | undefined,
+): Record<string, unknown> {
   const runtimeEnv: Record<string, unknown> = { ...(config?.runtime_env ?? {}) };
   const requirements = readRequirements(dir);
   if (requirements && requirements.packages.length > 0) {

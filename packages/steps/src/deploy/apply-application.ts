@@ -1,8 +1,17 @@
-import type { ApplicationDetails, RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
+import type {
+  ApplicationDetails,
+  RayServeClient,
+  ServeApplicationConfig,
+} from '@synapse-sdk/clients';
 import { CancelledError } from '@synapse-sdk/core';
 
 import { withClusterLock } from './cluster-lock.js';
-import { declarativeConfigs, liveFingerprint, mergeApplication, sameConfig } from './serve-config.js';
+import {
+  declarativeConfigs,
+  liveFingerprint,
+  mergeApplication,
+  sameConfig,
+} from './serve-config.js';
 
 /** What {@link applyApplication} found and did. */
 export interface ApplyOutcome {
@@ -19,7 +28,10 @@ export interface ApplyOptions {
   signal?: AbortSignal | undefined;
   lockDir?: string | undefined;
   /** Called under the lock right before the PUT, with the config and app being replaced. */
-  beforePut?: (previous: ServeApplicationConfig | null, before: ApplicationDetails | undefined) => void;
+  beforePut?: (
+    previous: ServeApplicationConfig | null,
+    before: ApplicationDetails | undefined,
+  ) => void;
 }
 
 // Re-reads allowed when another writer keeps changing the live config under us.
@@ -51,7 +63,8 @@ export async function applyApplication(
         const body = mergeApplication(details, name, app);
         const recheck = await client.getApplications(signal);
         if (liveFingerprint(recheck) !== liveFingerprint(details)) continue;
-        if (signal?.aborted) throw new CancelledError(`Cancelled before updating application '${name}'`);
+        if (signal?.aborted)
+          throw new CancelledError(`Cancelled before updating application '${name}'`);
         options.beforePut?.(previous, before);
         await client.putApplications(body, signal);
         return { previous, before, put: true };

@@ -15,7 +15,12 @@ export interface PythonClassPath {
 export function parseClassPath(entrypoint: string): PythonClassPath {
   const colon = entrypoint.split(':');
   const [module, className] =
-    colon.length === 2 ? colon : [entrypoint.slice(0, entrypoint.lastIndexOf('.')), entrypoint.slice(entrypoint.lastIndexOf('.') + 1)];
+    colon.length === 2
+      ? colon
+      : [
+          entrypoint.slice(0, entrypoint.lastIndexOf('.')),
+          entrypoint.slice(entrypoint.lastIndexOf('.') + 1),
+        ];
   const valid = /^[A-Za-z_][\w.]*$/;
   if (!module || !className || !valid.test(module) || !/^[A-Za-z_]\w*$/.test(className)) {
     throw new ConfigError(

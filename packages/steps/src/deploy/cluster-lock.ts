@@ -40,14 +40,20 @@ export async function withClusterLock<T>(
   }
 }
 
-async function withFileLock<T>(key: string, fn: () => Promise<T>, options: ClusterLockOptions): Promise<T> {
-  const dir = options.lockDir ?? process.env['SYNAPSE_LOCK_DIR'] ?? join(tmpdir(), 'synapse-sdk-locks');
+async function withFileLock<T>(
+  key: string,
+  fn: () => Promise<T>,
+  options: ClusterLockOptions,
+): Promise<T> {
+  const dir =
+    options.lockDir ?? process.env['SYNAPSE_LOCK_DIR'] ?? join(tmpdir(), 'synapse-sdk-locks');
   await mkdir(dir, { recursive: true });
   const file = join(dir, `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.ray-serve`);
   const deadline = Date.now() + (options.waitMs ?? 120_000);
   let delay = 20;
   for (;;) {
-    if (options.signal?.aborted) throw new CancelledError('Cancelled while waiting for the cluster lock');
+    if (options.signal?.aborted)
+      throw new CancelledError('Cancelled while waiting for the cluster lock');
     let release: () => Promise<void>;
     try {
       release = await lockfile.lock(file, { realpath: false, stale: 15_000, update: 5_000 });

@@ -28,7 +28,10 @@ export async function removeApplication(
       { hint: 'shut it down from the Python code that started it' },
     );
   }
-  const outcome = await applyApplication(client, name, null, { signal: options.signal, lockDir: options.lockDir });
+  const outcome = await applyApplication(client, name, null, {
+    signal: options.signal,
+    lockDir: options.lockDir,
+  });
   if (!outcome.before) return { removed: false };
   await client.waitForApplicationRemoved(name, {
     timeoutMs: options.timeoutMs ?? 120_000,

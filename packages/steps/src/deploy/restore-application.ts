@@ -1,4 +1,8 @@
-import { DeployFailedError, type RayServeClient, type ServeApplicationConfig } from '@synapse-sdk/clients';
+import {
+  DeployFailedError,
+  type RayServeClient,
+  type ServeApplicationConfig,
+} from '@synapse-sdk/clients';
 import type { Logger } from '@synapse-sdk/core';
 import { silentLogger } from '@synapse-sdk/core';
 
@@ -45,7 +49,8 @@ export async function restoreApplication(
         logger,
       });
     } catch (error) {
-      const failedAsBefore = error instanceof DeployFailedError && error.status === options.previousStatus;
+      const failedAsBefore =
+        error instanceof DeployFailedError && error.status === options.previousStatus;
       if (!failedAsBefore) throw error;
     }
     logger.info(`Restored the previous config of application '${name}'`);

@@ -30,7 +30,9 @@ export function sameConfig(a: unknown, b: unknown): boolean {
  * `deployed_app_config`, which is exactly what its last PUT sent. Imperative apps (`serve.run`)
  * survive a PUT anyway and apps being deleted must not come back, so both are left out.
  */
-export function declarativeConfigs(details: ServeInstanceDetails): Map<string, ServeApplicationConfig> {
+export function declarativeConfigs(
+  details: ServeInstanceDetails,
+): Map<string, ServeApplicationConfig> {
   const configs = new Map<string, ServeApplicationConfig>();
   for (const [name, app] of Object.entries(details.applications)) {
     if (!isKept(app)) continue;
@@ -75,8 +77,10 @@ export function mergeApplication(
 
 function clusterSettings(details: ServeInstanceDetails): Partial<ServeDeployConfig> {
   const settings: Record<string, unknown> = {};
-  if (typeof details.target_capacity === 'number') settings['target_capacity'] = details.target_capacity;
-  if (typeof details.proxy_location === 'string') settings['proxy_location'] = details.proxy_location;
+  if (typeof details.target_capacity === 'number')
+    settings['target_capacity'] = details.target_capacity;
+  if (typeof details.proxy_location === 'string')
+    settings['proxy_location'] = details.proxy_location;
   const http = details.http_options as Record<string, unknown> | undefined;
   if (http && (typeof http['host'] === 'string' || typeof http['port'] === 'number')) {
     settings['http_options'] = {
@@ -115,7 +119,12 @@ export function classifyChange(
 function changedPaths(a: unknown, b: unknown, prefix = ''): string[] {
   if (canonicalJson(a) === canonicalJson(b)) return [];
   const bothObjects =
-    typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b);
+    typeof a === 'object' &&
+    a !== null &&
+    typeof b === 'object' &&
+    b !== null &&
+    !Array.isArray(a) &&
+    !Array.isArray(b);
   if (!bothObjects || prefix.split('.').length > 2) return [prefix || '(root)'];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((key) =>

@@ -35,7 +35,10 @@ interface Scope {
  * user's `excludes` (gitignore syntax, relative to the root) are honoured, version control,
  * caches and virtualenvs are left out, and a symlink that points outside `root` is refused.
  */
-export async function collectFiles(root: string, excludes: readonly string[] = []): Promise<CollectedFile[]> {
+export async function collectFiles(
+  root: string,
+  excludes: readonly string[] = [],
+): Promise<CollectedFile[]> {
   const realRoot = await realpath(root);
   const files: CollectedFile[] = [];
   const userRules: Scope = { base: '', rules: ignore().add([...excludes]) };
@@ -55,7 +58,10 @@ async function walk(
   if (entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) && relDir !== '') return;
   const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile());
   const localScopes = gitignore
-    ? [...scopes, { base: relDir, rules: ignore().add(await readFile(join(absDir, '.gitignore'), 'utf8')) }]
+    ? [
+        ...scopes,
+        { base: relDir, rules: ignore().add(await readFile(join(absDir, '.gitignore'), 'utf8')) },
+      ]
     : scopes;
 
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {

@@ -36,7 +36,10 @@ export interface PackageOptions {
  * hash of its paths and contents, so an unchanged plugin maps to the same `gcs://` URI and is
  * neither uploaded again nor redeployed.
  */
-export async function packageWorkingDir(dir: string, options: PackageOptions = {}): Promise<WorkingDirPackage> {
+export async function packageWorkingDir(
+  dir: string,
+  options: PackageOptions = {},
+): Promise<WorkingDirPackage> {
   const maxBytes = options.maxBytes ?? MAX_PACKAGE_BYTES;
   const files = await collectFiles(dir, options.excludes);
   for (const [path, text] of Object.entries(options.extraFiles ?? {})) {
@@ -55,7 +58,11 @@ export async function packageWorkingDir(dir: string, options: PackageOptions = {
   const bytes = zipSync(entries);
   if (bytes.byteLength > maxBytes) throw tooLarge(dir, bytes.byteLength, maxBytes, files);
 
-  return { uri: `gcs://_ray_pkg_${contentHash(files)}.zip`, bytes, files: files.map((f) => f.path) };
+  return {
+    uri: `gcs://_ray_pkg_${contentHash(files)}.zip`,
+    bytes,
+    files: files.map((f) => f.path),
+  };
 }
 
 function contentHash(files: readonly CollectedFile[]): string {
@@ -68,7 +75,12 @@ function contentHash(files: readonly CollectedFile[]): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-function tooLarge(dir: string, size: number, limit: number, files: readonly CollectedFile[]): PackageError {
+function tooLarge(
+  dir: string,
+  size: number,
+  limit: number,
+  files: readonly CollectedFile[],
+): PackageError {
   const largest = [...files]
     .sort((a, b) => b.content.byteLength - a.content.byteLength)
     .slice(0, 3)

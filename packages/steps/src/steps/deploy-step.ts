@@ -49,7 +49,11 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       context.log('package_present', { uri: pkg.uri });
     } else {
       await client.uploadPackage(pkg.uri, pkg.bytes, signal);
-      context.log('package_uploaded', { uri: pkg.uri, bytes: pkg.bytes.byteLength, files: pkg.files.length });
+      context.log('package_uploaded', {
+        uri: pkg.uri,
+        bytes: pkg.bytes.byteLength,
+        files: pkg.files.length,
+      });
     }
     context.setProgress(2, 4);
 
@@ -58,7 +62,9 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       timeoutMs: this.options.waitTimeoutMs ?? 600_000,
       signal,
       lockDir: this.options.lockDir,
-      ...(this.options.pollIntervalMs === undefined ? {} : { pollIntervalMs: this.options.pollIntervalMs }),
+      ...(this.options.pollIntervalMs === undefined
+        ? {}
+        : { pollIntervalMs: this.options.pollIntervalMs }),
       logger: context.runtimeCtx.logger,
       onStatus: ({ app: details, seen }) => {
         const status = details?.status ?? 'absent';
@@ -96,7 +102,9 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       timeoutMs: this.options.rollbackTimeoutMs ?? 300_000,
       lockDir: this.options.lockDir,
       previousStatus: context.previousAppStatus,
-      ...(this.options.pollIntervalMs === undefined ? {} : { pollIntervalMs: this.options.pollIntervalMs }),
+      ...(this.options.pollIntervalMs === undefined
+        ? {}
+        : { pollIntervalMs: this.options.pollIntervalMs }),
       logger: context.runtimeCtx.logger,
     });
     context.applied = false;

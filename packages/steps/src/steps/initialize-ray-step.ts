@@ -1,5 +1,12 @@
 import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
-import { BaseStep, SynapseError, stepSuccess, systemClock, type StepAttempt, type StepResult } from '@synapse-sdk/core';
+import {
+  BaseStep,
+  SynapseError,
+  stepSuccess,
+  systemClock,
+  type StepAttempt,
+  type StepResult,
+} from '@synapse-sdk/core';
 
 import type { ClusterInfo, DeploymentContext } from '../deployment-context.js';
 
@@ -52,20 +59,28 @@ export async function connectToRay(
       version = await client.getVersion(signal);
       break;
     } catch (error) {
-      const unreachable = error instanceof ClientConnectionError || error instanceof ClientTimeoutError;
+      const unreachable =
+        error instanceof ClientConnectionError || error instanceof ClientTimeoutError;
       if (!unreachable || Date.now() + delay > deadline) {
         if (unreachable) {
           throw new SynapseError(
             'HTTP_CONNECTION',
             `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(connectTimeoutMs / 1000)} s): ${error.message}`,
-            { cause: error, hint: 'start the cluster, or point RAY_DASHBOARD_ADDRESS (--ray-address) at its dashboard, e.g. http://head-node:8265' },
+            {
+              cause: error,
+              hint: 'start the cluster, or point RAY_DASHBOARD_ADDRESS (--ray-address) at its dashboard, e.g. http://head-node:8265',
+            },
           );
         }
         if (error instanceof NotFoundError) {
-          throw new SynapseError('HTTP_NOT_FOUND', `${client.address} does not look like a Ray dashboard: /api/version answered 404`, {
-            cause: error,
-            hint: 'set RAY_DASHBOARD_ADDRESS to the dashboard address (port 8265 by default), not the Serve port',
-          });
+          throw new SynapseError(
+            'HTTP_NOT_FOUND',
+            `${client.address} does not look like a Ray dashboard: /api/version answered 404`,
+            {
+              cause: error,
+              hint: 'set RAY_DASHBOARD_ADDRESS to the dashboard address (port 8265 by default), not the Serve port',
+            },
+          );
         }
         throw error;
       }

@@ -1,5 +1,12 @@
 import type { AgentClient, BackendClient } from '@synapse-sdk/clients';
-import { BaseStep, ContextMissingError, SynapseError, stepSuccess, type StepAttempt, type StepResult } from '@synapse-sdk/core';
+import {
+  BaseStep,
+  ContextMissingError,
+  SynapseError,
+  stepSuccess,
+  type StepAttempt,
+  type StepResult,
+} from '@synapse-sdk/core';
 
 import type { DeploymentContext } from '../deployment-context.js';
 
@@ -42,7 +49,10 @@ export interface Registration {
 }
 
 /** Reads the app's status and creates (or finds) its backend record. */
-export async function registerApplication(context: DeploymentContext, signal: AbortSignal): Promise<Registration> {
+export async function registerApplication(
+  context: DeploymentContext,
+  signal: AbortSignal,
+): Promise<Registration> {
   const backend = context.runtimeCtx.client as BackendClient | undefined;
   const agent = context.runtimeCtx.agentClient as AgentClient | undefined;
   const jobId = context.runtimeCtx.jobId;
@@ -54,16 +64,22 @@ export async function registerApplication(context: DeploymentContext, signal: Ab
   }
   const release = context.pluginReleaseId;
   if (release === undefined) {
-    throw new ContextMissingError('Cannot register the application: the plugin release id is unknown', {
-      hint: 'set SYNAPSE_PLUGIN_RELEASE_ID to the id of the plugin release in Synapse',
-    });
+    throw new ContextMissingError(
+      'Cannot register the application: the plugin release id is unknown',
+      {
+        hint: 'set SYNAPSE_PLUGIN_RELEASE_ID to the id of the plugin release in Synapse',
+      },
+    );
   }
 
   const status = agent
     ? String((await agent.getServeApplication(name, { signal }))['status'] ?? 'UNKNOWN')
     : ((await context.rayClient.getApplication(name, signal))?.status ?? 'absent');
   if (status !== 'RUNNING') {
-    throw new SynapseError('REGISTER_FAILED', `Not registering '${name}': it is ${status}, not RUNNING`);
+    throw new SynapseError(
+      'REGISTER_FAILED',
+      `Not registering '${name}': it is ${status}, not RUNNING`,
+    );
   }
 
   const existing = (await backend.listServeApplications({ name }, { signal })).find(

@@ -1,0 +1,128 @@
+import {
+  AgentClient,
+  BackendClient,
+  RayServeClient,
+  type ServeInstanceDetails,
+} from '@synapse-sdk/clients';
+import { PluginEnvironment, RuntimeContext, type StepRegistry } from '@synapse-sdk/core';
+import { startDevServer, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
+import { z } from 'zod';
+
+import { BaseDeploymentAction } from '../action/base-deployment-action.js';
+import type { DeploymentContext } from '../deployment-context.js';
+import { DeployStep } from '../steps/deploy-step.js';
+import { InitializeRayStep } from '../steps/initialize-ray-step.js';
+import { RegisterStep } from '../steps/register-step.js';
+
+/** Devserver timings short enough for tests, long enough to see every status. */
+export const FAST_TIMINGS = {
+  buildTimeMs: 30,
+  replicaStartTimeMs: 30,
+  lightweightUpdateTimeMs: 10,
+  deleteTimeMs: 20,
+} as const;
+
+export const DeployParams = z.object({
+  num_cpus: z.number().nonnegative().optional(),
+  num_gpus: z.number().nonnegative().optional(),
+  memory: z.number().nonnegative().optional(),
+  num_replicas: z.number().int().positive().optional(),
+});
+
+/** Step mode with the three standard steps. */
+export class StepDeploy extends BaseDeploymentAction<typeof DeployParams> {
+  public static override readonly paramsSchema = DeployParams;
+  public static override readonly entrypoint: string | undefined = 'serve_app:Model';
+  public static override readonly actionName = 'deployment';
+  public override setupSteps(registry: StepRegistry<DeploymentContext>): void {
+    registry.register(new InitializeRayStep({ connectTimeoutMs: 300 }));
+    registry.register(
+      new DeployStep({ waitTimeoutMs: 10_000, rollbackTimeoutMs: 10_000, pollIntervalMs: 10 }),
+    );
+    registry.register(new RegisterStep());
+  }
+}
+
+/** Step mode deploying the class whose constructor raises. */
+export class BrokenStepDeploy extends StepDeploy {
+  public static override readonly entrypoint = 'serve_app:BrokenModel';
+}
+
+/** Simple mode, exactly as the seed documents it. */
+export class SimpleDeploy extends BaseDeploymentAction<typeof DeployParams> {
+  public static override readonly paramsSchema = DeployParams;
+  public static override readonly entrypoint = 'serve_app:Model';
+  public static override readonly actionName = 'deployment';
+  public override async execute() {
+    await this.rayInit();
+    this.setProgress(1, 3, this.progress.INITIALIZE);
+    await this.deploy();
+    this.setProgress(2, 3, this.progress.DEPLOY);
+    const appId = await this.registerServeApplication();
+    this.setProgress(3, 3, this.progress.REGISTER);
+    return { serveApplication: appId };
+  }
+}
+
+/** A devserver plus the environment that points an action at it. */
+export interface Cluster {
+  dev: DevServer;
+  env: Record<string, string>;
+  ray: RayServeClient;
+  stop(): Promise<void>;
+}
+
+export async function startCluster(options: DevServerOptions = {}): Promise<Cluster> {
+  const dev = await startDevServer({ timings: FAST_TIMINGS, ...options });
+  const env: Record<string, string> = {
+    RAY_DASHBOARD_ADDRESS: dev.dashboardUrl,
+    SYNAPSE_HOST: dev.backendUrl,
+    SYNAPSE_ACCESS_TOKEN: options.backendToken ?? 'backend-token-1234',
+  };
+  if (options.authToken) env['RAY_AUTH_TOKEN'] = options.authToken;
+  return { dev, env, ray: RayServeClient.fromEnv(env), stop: () => dev.stop() };
+}
+
+/** A runtime context for a plugin dir against `env`, with backend (and agent) clients. */
+export function runtimeFor(
+  env: Record<string, string>,
+  options: { signal?: AbortSignal; agent?: boolean } = {},
+): RuntimeContext {
+  const backend = BackendClient.fromEnv(env, { retry: { attempts: 1 } });
+  const agent = options.agent ? AgentClient.fromEnv(env) : undefined;
+  return RuntimeContext.create({
+    env: new PluginEnvironment(env),
+    ...(backend ? { client: backend } : {}),
+    ...(agent ? { agentClient: agent } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+}
+
+/** The instance details without what changes on every PUT or restart (times, replica ids). */
+export function stableView(details: ServeInstanceDetails): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(details.applications)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([name, app]) => [
+        name,
+        {
+          status: app.status,
+          message: app.message,
+          route_prefix: app.route_prefix,
+          source: app.source,
+          deployed_app_config: app.deployed_app_config,
+          deployments: Object.fromEntries(
+            Object.entries(app.deployments ?? {}).map(([dname, d]) => [
+              dname,
+              {
+                status: d.status,
+                message: d.message,
+                deployment_config: d.deployment_config,
+                replicas: d.replicas?.length ?? 0,
+              },
+            ]),
+          ),
+        },
+      ]),
+  );
+}

@@ -1,0 +1,48 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Files of a small plugin: config.yaml, a Python serve module and requirements.txt. */
+export const PLUGIN_FILES: Readonly<Record<string, string>> = {
+  'config.yaml': [
+    'name: Test Model',
+    'code: test-model',
+    'version: 1.0.0',
+    'category: neural_net',
+    'data_type: image',
+    'actions:',
+    '  deployment:',
+    '    entrypoint: actions/deploy.ts:DeployAction',
+    '    method: job',
+    '',
+  ].join('\n'),
+  'serve_app.py': [
+    'class Model:',
+    '    def __init__(self, backend_url):',
+    '        self.backend_url = backend_url',
+    '',
+    '    async def __call__(self, request):',
+    '        return {"ok": True}',
+    '',
+    '',
+    'class BrokenModel(Model):',
+    '    def __init__(self, backend_url):',
+    '        raise RuntimeError("weights not found")',
+    '',
+  ].join('\n'),
+  'requirements.txt':
+    '# runtime deps\nnumpy==2.1.0\n--extra-index-url https://example.org/simple\n',
+};
+
+/** Writes a plugin directory under the OS temp folder; `remove()` deletes it. */
+export async function createPluginDir(
+  extra: Readonly<Record<string, string>> = {},
+): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'synapse-plugin-'));
+  for (const [path, content] of Object.entries({ ...PLUGIN_FILES, ...extra })) {
+    const file = join(dir, path);
+    await mkdir(join(file, '..'), { recursive: true });
+    await writeFile(file, content);
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
