@@ -26,7 +26,8 @@ import { DeploymentContext, type ClusterInfo } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { DeployStep } from '../steps/deploy-step.js';
 import { connectToRay } from '../steps/initialize-ray-step.js';
-import { RegisterStep, registerApplication } from '../steps/register-step.js';
+import type { RegisterStep} from '../steps/register-step.js';
+import { registerApplication } from '../steps/register-step.js';
 import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
 
 /** What a step-mode deployment run returns. */
