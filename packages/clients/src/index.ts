@@ -13,7 +13,11 @@
  *
  * @packageDocumentation
  */
-export type { AgentCallOptions, AgentClientOptions, AgentServeApplication } from './agent/agent-client.js';
+export type {
+  AgentCallOptions,
+  AgentClientOptions,
+  AgentServeApplication,
+} from './agent/agent-client.js';
 export type {
   BackendCallOptions,
   BackendClientOptions,

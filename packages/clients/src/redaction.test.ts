@@ -7,7 +7,13 @@ import { AgentClient } from './agent/agent-client.js';
 import { BackendClient } from './backend/backend-client.js';
 import type { RetryEvent } from './http/http-client.js';
 import { RayServeClient } from './ray/ray-serve-client.js';
-import { closedPort, replyLater, sendJson, sendText, startTestServer } from './test-support/test-server.js';
+import {
+  closedPort,
+  replyLater,
+  sendJson,
+  sendText,
+  startTestServer,
+} from './test-support/test-server.js';
 import type { TestServer } from './test-support/test-server.js';
 
 const RAY_TOKEN = 'rAyT0ken-leak-check-0001';
@@ -57,40 +63,80 @@ function expectNoSecret(texts: readonly string[]): void {
 /** A server that echoes the credentials it got back in its error text, as careless servers do. */
 function echoingHandler(status: number): Parameters<typeof startTestServer>[0] {
   return (req, res) =>
-    sendText(res, status, `bad credentials: ${JSON.stringify(req.headers)} raw=${req.headers.authorization ?? ''}`);
+    sendText(
+      res,
+      status,
+      `bad credentials: ${JSON.stringify(req.headers)} raw=${req.headers.authorization ?? ''}`,
+    );
 }
 
 describe('secret redaction', () => {
-  it.each([401, 403, 400, 500, 503])('keeps tokens out of %i errors, logs and retry events of every client', async (status) => {
-    server = await startTestServer(echoingHandler(status));
-    const { logger, lines, events } = capture();
-    const common = { logger, onRetry: (e: RetryEvent) => events.push(e), retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: 0 } };
-    const address = server.url.replace('http://', `http://admin:${URL_PASSWORD}@`);
-    const ray = new RayServeClient({ address, token: RAY_TOKEN, ...common });
-    const backend = new BackendClient({ baseUrl: server.url, accessToken: ACCESS_TOKEN, authorizationToken: ACCESS_TOKEN, ...common });
-    const agent = new AgentClient({ baseUrl: server.url, token: AGENT_TOKEN, userToken: USER_TOKEN, ...common });
-    const errors = [
-      await failure(ray.getApplications()),
-      await failure(ray.putApplications({ applications: [] })),
-      await failure(backend.createServeApplication({ name: 'a', plugin_release: 1, action: 'd' }, { idempotencyKey: 'k-1' })),
-      await failure(agent.getServeApplication('a')),
-    ];
-    expect(server.requests.some((r) => r.headers['x-ray-authorization'] === `Bearer ${RAY_TOKEN}`)).toBe(true);
-    expect(server.requests.some((r) => r.headers.authorization === AGENT_TOKEN)).toBe(true);
-    expectNoSecret(errors.flatMap(renderings));
-    expectNoSecret(lines);
-    expectNoSecret(events.map((e) => JSON.stringify(e)));
-    expect((errors[0] as Error).message).toContain('[REDACTED]');
-    expect((errors[0] as Error).message).not.toContain('admin:');
-  });
+  it.each([401, 403, 400, 500, 503])(
+    'keeps tokens out of %i errors, logs and retry events of every client',
+    async (status) => {
+      server = await startTestServer(echoingHandler(status));
+      const { logger, lines, events } = capture();
+      const common = {
+        logger,
+        onRetry: (e: RetryEvent) => events.push(e),
+        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+      };
+      const address = server.url.replace('http://', `http://admin:${URL_PASSWORD}@`);
+      const ray = new RayServeClient({ address, token: RAY_TOKEN, ...common });
+      const backend = new BackendClient({
+        baseUrl: server.url,
+        accessToken: ACCESS_TOKEN,
+        authorizationToken: ACCESS_TOKEN,
+        ...common,
+      });
+      const agent = new AgentClient({
+        baseUrl: server.url,
+        token: AGENT_TOKEN,
+        userToken: USER_TOKEN,
+        ...common,
+      });
+      const errors = [
+        await failure(ray.getApplications()),
+        await failure(ray.putApplications({ applications: [] })),
+        await failure(
+          backend.createServeApplication(
+            { name: 'a', plugin_release: 1, action: 'd' },
+            { idempotencyKey: 'k-1' },
+          ),
+        ),
+        await failure(agent.getServeApplication('a')),
+      ];
+      expect(
+        server.requests.some((r) => r.headers['x-ray-authorization'] === `Bearer ${RAY_TOKEN}`),
+      ).toBe(true);
+      expect(server.requests.some((r) => r.headers.authorization === AGENT_TOKEN)).toBe(true);
+      expectNoSecret(errors.flatMap(renderings));
+      expectNoSecret(lines);
+      expectNoSecret(events.map((e) => JSON.stringify(e)));
+      expect((errors[0] as Error).message).toContain('[REDACTED]');
+      expect((errors[0] as Error).message).not.toContain('admin:');
+    },
+  );
 
   it('keeps tokens out of connection and timeout errors', async () => {
     const port = await closedPort();
-    const ray = new RayServeClient({ address: `http://127.0.0.1:${port}`, token: RAY_TOKEN, retry: { attempts: 1 } });
+    const ray = new RayServeClient({
+      address: `http://127.0.0.1:${port}`,
+      token: RAY_TOKEN,
+      retry: { attempts: 1 },
+    });
     server = await startTestServer((_req, res) => replyLater(1_000, () => sendJson(res, 200, {})));
-    const agent = new AgentClient({ baseUrl: server.url, token: AGENT_TOKEN, timeouts: { readMs: 20 }, retry: { attempts: 1 } });
+    const agent = new AgentClient({
+      baseUrl: server.url,
+      token: AGENT_TOKEN,
+      timeouts: { readMs: 20 },
+      retry: { attempts: 1 },
+    });
     const errors = [await failure(ray.getVersion()), await failure(agent.healthCheck())];
-    expect(errors.map((e) => (e as { code?: string }).code)).toEqual(['HTTP_CONNECTION', 'HTTP_TIMEOUT']);
+    expect(errors.map((e) => (e as { code?: string }).code)).toEqual([
+      'HTTP_CONNECTION',
+      'HTTP_TIMEOUT',
+    ]);
     expectNoSecret(errors.flatMap(renderings));
   });
 
@@ -108,7 +154,9 @@ describe('secret redaction', () => {
       }),
     );
     const ray = new RayServeClient({ address: server.url, token: RAY_TOKEN });
-    const error = await failure(ray.waitForApplication('web', { timeoutMs: 1_000, pollIntervalMs: 1 }));
+    const error = await failure(
+      ray.waitForApplication('web', { timeoutMs: 1_000, pollIntervalMs: 1 }),
+    );
     expectNoSecret(renderings(error));
     expect((error as Error).message).toContain('Runtime env setup failed');
   });

@@ -28,7 +28,10 @@ describe('AgentClient', () => {
       expect(AgentClient.fromEnv({ SYNAPSE_AGENT_HOST: 'http://a:1' })).toBeUndefined();
       expect(AgentClient.fromEnv({ SYNAPSE_AGENT_TOKEN: 't' })).toBeUndefined();
       server = await startTestServer((_req, res) => sendJson(res, 200, { status: 'ok' }));
-      const client = AgentClient.fromEnv({ SYNAPSE_AGENT_HOST: server.url, SYNAPSE_AGENT_TOKEN: 'env-agent-token' });
+      const client = AgentClient.fromEnv({
+        SYNAPSE_AGENT_HOST: server.url,
+        SYNAPSE_AGENT_TOKEN: 'env-agent-token',
+      });
       await client?.healthCheck();
       expect(server.requests[0]?.headers.authorization).toBe('env-agent-token');
     });
@@ -48,8 +51,13 @@ describe('AgentClient', () => {
 
   describe('.getServeApplication', () => {
     it('GETs ray/serve_applications/{name} without a trailing slash, name URL-encoded', async () => {
-      const client = await agent((_req, res) => sendJson(res, 200, { name: 'plugin@1.0', status: 'RUNNING' }));
-      expect(await client.getServeApplication('plugin@1.0')).toEqual({ name: 'plugin@1.0', status: 'RUNNING' });
+      const client = await agent((_req, res) =>
+        sendJson(res, 200, { name: 'plugin@1.0', status: 'RUNNING' }),
+      );
+      expect(await client.getServeApplication('plugin@1.0')).toEqual({
+        name: 'plugin@1.0',
+        status: 'RUNNING',
+      });
       expect(server?.requests[0]?.url).toBe('/ray/serve_applications/plugin%401.0');
     });
 
@@ -67,7 +75,9 @@ describe('AgentClient', () => {
     });
 
     it('accepts a results page', async () => {
-      const client = await agent((_req, res) => sendJson(res, 200, { count: 1, results: [{ name: 'a' }] }));
+      const client = await agent((_req, res) =>
+        sendJson(res, 200, { count: 1, results: [{ name: 'a' }] }),
+      );
       expect(await client.listServeApplications()).toEqual([{ name: 'a' }]);
     });
   });
@@ -76,7 +86,9 @@ describe('AgentClient', () => {
     it('DELETEs ray/serve_applications/{name}', async () => {
       const client = await agent((_req, res) => sendText(res, 200, ''));
       await client.deleteServeApplication('my app');
-      expect(server?.requests.map((r) => [r.method, r.url])).toEqual([['DELETE', '/ray/serve_applications/my%20app']]);
+      expect(server?.requests.map((r) => [r.method, r.url])).toEqual([
+        ['DELETE', '/ray/serve_applications/my%20app'],
+      ]);
     });
   });
 });

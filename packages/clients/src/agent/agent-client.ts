@@ -73,7 +73,11 @@ export class AgentClient {
 
   /** `GET health/`: the agent's health answer (JSON, or undefined when the body is empty). */
   public async healthCheck(options: AgentCallOptions = {}): Promise<unknown> {
-    const response = await this.http.request({ method: 'GET', path: 'health/', signal: options.signal });
+    const response = await this.http.request({
+      method: 'GET',
+      path: 'health/',
+      signal: options.signal,
+    });
     return jsonOrEmpty(this.http, 'GET', response);
   }
 
@@ -81,15 +85,24 @@ export class AgentClient {
    * `GET ray/serve_applications/{name}` (no trailing slash, as in the Python SDK).
    * @throws NotFoundError (HTTP_NOT_FOUND) when the agent does not know the application.
    */
-  public getServeApplication(name: string, options: AgentCallOptions = {}): Promise<AgentServeApplication> {
+  public getServeApplication(
+    name: string,
+    options: AgentCallOptions = {},
+  ): Promise<AgentServeApplication> {
     return this.http.requestJson(
-      { method: 'GET', path: `ray/serve_applications/${encodeURIComponent(name)}`, signal: options.signal },
+      {
+        method: 'GET',
+        path: `ray/serve_applications/${encodeURIComponent(name)}`,
+        signal: options.signal,
+      },
       JsonObjectSchema,
     );
   }
 
   /** `GET ray/serve_applications/`: every application (a plain list or a `results` page). */
-  public async listServeApplications(options: AgentCallOptions = {}): Promise<AgentServeApplication[]> {
+  public async listServeApplications(
+    options: AgentCallOptions = {},
+  ): Promise<AgentServeApplication[]> {
     const body = await this.http.requestJson(
       { method: 'GET', path: 'ray/serve_applications/', signal: options.signal },
       ListSchema,

@@ -23,9 +23,17 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-async function backend(handler: Parameters<typeof startTestServer>[0], extra: Partial<ConstructorParameters<typeof BackendClient>[0]> = {}): Promise<BackendClient> {
+async function backend(
+  handler: Parameters<typeof startTestServer>[0],
+  extra: Partial<ConstructorParameters<typeof BackendClient>[0]> = {},
+): Promise<BackendClient> {
   server = await startTestServer(handler);
-  return new BackendClient({ baseUrl: `${server.url}/api/v1`, accessToken: 'access-tok-1111', ...FAST, ...extra });
+  return new BackendClient({
+    baseUrl: `${server.url}/api/v1`,
+    accessToken: 'access-tok-1111',
+    ...FAST,
+    ...extra,
+  });
 }
 
 describe('BackendClient', () => {
@@ -43,7 +51,9 @@ describe('BackendClient', () => {
     });
 
     it('falls back to SYNAPSE_HOST and is undefined without a host', () => {
-      expect(BackendClient.fromEnv({ SYNAPSE_HOST: 'https://api.example/' })?.baseUrl).toBe('https://api.example/');
+      expect(BackendClient.fromEnv({ SYNAPSE_HOST: 'https://api.example/' })?.baseUrl).toBe(
+        'https://api.example/',
+      );
       expect(BackendClient.fromEnv({ SYNAPSE_ACCESS_TOKEN: 'x' })).toBeUndefined();
     });
   });
@@ -67,41 +77,78 @@ describe('BackendClient', () => {
       const client = await backend((_req, res) => sendJson(res, 200, { results: [] }));
       await client.listServeApplicationsPage();
       const headers = server?.requests[0]?.headers ?? {};
-      expect([headers.authorization, headers['synapse-tenant'], headers['synapse-agent']]).toEqual([undefined, undefined, undefined]);
+      expect([headers.authorization, headers['synapse-tenant'], headers['synapse-agent']]).toEqual([
+        undefined,
+        undefined,
+        undefined,
+      ]);
     });
   });
 
   describe('.createServeApplication', () => {
     it('POSTs serve_applications/ with num_replicas defaulting to 1', async () => {
       const client = await backend((_req, res) => sendJson(res, 201, { id: 17, name: 'a' }));
-      const created = await client.createServeApplication({ name: 'a', plugin_release: 3, action: 'deployment', params: { x: 1 } });
+      const created = await client.createServeApplication({
+        name: 'a',
+        plugin_release: 3,
+        action: 'deployment',
+        params: { x: 1 },
+      });
       expect(created).toEqual({ id: 17, name: 'a' });
       const request = server?.requests[0];
       expect([request?.method, request?.url]).toEqual(['POST', '/api/v1/serve_applications/']);
-      expect(request?.json).toEqual({ name: 'a', plugin_release: 3, action: 'deployment', params: { x: 1 }, num_replicas: 1 });
+      expect(request?.json).toEqual({
+        name: 'a',
+        plugin_release: 3,
+        action: 'deployment',
+        params: { x: 1 },
+        num_replicas: 1,
+      });
     });
 
     it('refuses unknown keys and missing fields before sending', async () => {
       const client = await backend((_req, res) => sendJson(res, 201, { id: 1 }));
-      const bad = { job: 1, status: 'RUNNING', data: {} } as unknown as ServeApplicationCreateRequest;
+      const bad = {
+        job: 1,
+        status: 'RUNNING',
+        data: {},
+      } as unknown as ServeApplicationCreateRequest;
       const error = (await failure(client.createServeApplication(bad))) as RequestValidationError;
       expect(error).toBeInstanceOf(RequestValidationError);
-      expect(error.issues.map((i) => i.path).sort()).toEqual(['action', 'data', 'job', 'name', 'plugin_release', 'status']);
+      expect(error.issues.map((i) => i.path).sort()).toEqual([
+        'action',
+        'data',
+        'job',
+        'name',
+        'plugin_release',
+        'status',
+      ]);
       expect(server?.requests).toHaveLength(0);
     });
 
     it('is sent once on 503 without an idempotency key', async () => {
       const client = await backend((_req, res) => sendText(res, 503, 'busy'));
-      expect(await failure(client.createServeApplication({ name: 'a', plugin_release: 1, action: 'd' }))).toBeInstanceOf(ServerError);
+      expect(
+        await failure(client.createServeApplication({ name: 'a', plugin_release: 1, action: 'd' })),
+      ).toBeInstanceOf(ServerError);
       expect(server?.requests).toHaveLength(1);
     });
 
     it('is retried with its idempotency key', async () => {
       let calls = 0;
-      const client = await backend((_req, res) => (++calls < 3 ? sendText(res, 503, 'busy') : sendJson(res, 201, { id: 5 })));
-      const created = await client.createServeApplication({ name: 'a', plugin_release: 1, action: 'd' }, { idempotencyKey: 'job-9-register' });
+      const client = await backend((_req, res) =>
+        ++calls < 3 ? sendText(res, 503, 'busy') : sendJson(res, 201, { id: 5 }),
+      );
+      const created = await client.createServeApplication(
+        { name: 'a', plugin_release: 1, action: 'd' },
+        { idempotencyKey: 'job-9-register' },
+      );
       expect(created.id).toBe(5);
-      expect(server?.requests.map((r) => r.headers['idempotency-key'])).toEqual(['job-9-register', 'job-9-register', 'job-9-register']);
+      expect(server?.requests.map((r) => r.headers['idempotency-key'])).toEqual([
+        'job-9-register',
+        'job-9-register',
+        'job-9-register',
+      ]);
     });
   });
 
@@ -110,7 +157,12 @@ describe('BackendClient', () => {
       const client = await backend((req, res) => {
         const base = server?.url ?? '';
         if (req.url === '/api/v1/serve_applications/?page_size=100&plugin_release=3') {
-          sendJson(res, 200, { count: 3, next: `${base}/api/v1/serve_applications/?page=2&page_size=100`, previous: null, results: [{ id: 1 }, { id: 2 }] });
+          sendJson(res, 200, {
+            count: 3,
+            next: `${base}/api/v1/serve_applications/?page=2&page_size=100`,
+            previous: null,
+            results: [{ id: 1 }, { id: 2 }],
+          });
         } else if (req.url === '/api/v1/serve_applications/?page=2&page_size=100') {
           sendJson(res, 200, { count: 3, next: null, previous: 'x', results: [{ id: 3 }] });
         } else {
@@ -123,14 +175,18 @@ describe('BackendClient', () => {
     });
 
     it('returns one page with listServeApplicationsPage', async () => {
-      const client = await backend((_req, res) => sendJson(res, 200, { count: 5, next: 'http://x/?page=2', results: [{ id: 1 }] }));
+      const client = await backend((_req, res) =>
+        sendJson(res, 200, { count: 5, next: 'http://x/?page=2', results: [{ id: 1 }] }),
+      );
       const page = await client.listServeApplicationsPage({ page_size: 1 });
       expect(page).toEqual({ count: 5, next: 'http://x/?page=2', results: [{ id: 1 }] });
       expect(server?.requests[0]?.url).toBe('/api/v1/serve_applications/?page_size=1');
     });
 
     it('refuses to follow a next link to another origin', async () => {
-      const client = await backend((_req, res) => sendJson(res, 200, { next: 'http://evil.example/steal', results: [{ id: 1 }] }));
+      const client = await backend((_req, res) =>
+        sendJson(res, 200, { next: 'http://evil.example/steal', results: [{ id: 1 }] }),
+      );
       const error = (await failure(client.listServeApplications())) as ResponseValidationError;
       expect(error).toBeInstanceOf(ResponseValidationError);
       expect(error.message).toContain('points at another origin');
@@ -139,7 +195,10 @@ describe('BackendClient', () => {
 
     it('stops on a next link that loops', async () => {
       const client = await backend((_req, res) =>
-        sendJson(res, 200, { next: `${server?.url ?? ''}/api/v1/serve_applications/?page=2`, results: [{ id: 1 }] }),
+        sendJson(res, 200, {
+          next: `${server?.url ?? ''}/api/v1/serve_applications/?page=2`,
+          results: [{ id: 1 }],
+        }),
       );
       const error = (await failure(client.listServeApplications())) as ResponseValidationError;
       expect(error.message).toContain('repeats a page');
@@ -148,11 +207,20 @@ describe('BackendClient', () => {
 
   describe('.updateJob', () => {
     it('PATCHes jobs/{id}/ with the validated body', async () => {
-      const client = await backend((_req, res) => sendJson(res, 200, { id: 42, status: 'running' }));
-      const data: UpdateJobRequest = { status: 'running', progress_record: { record: { percent: 50 } } };
+      const client = await backend((_req, res) =>
+        sendJson(res, 200, { id: 42, status: 'running' }),
+      );
+      const data: UpdateJobRequest = {
+        status: 'running',
+        progress_record: { record: { percent: 50 } },
+      };
       expect(await client.updateJob(42, data)).toEqual({ id: 42, status: 'running' });
       const request = server?.requests[0];
-      expect([request?.method, request?.url, request?.json]).toEqual(['PATCH', '/api/v1/jobs/42/', data]);
+      expect([request?.method, request?.url, request?.json]).toEqual([
+        'PATCH',
+        '/api/v1/jobs/42/',
+        data,
+      ]);
     });
 
     it('reads an empty answer as {}', async () => {
@@ -165,7 +233,9 @@ describe('BackendClient', () => {
 
     it('refuses an unknown status before sending', async () => {
       const client = await backend((_req, res) => sendJson(res, 200, {}));
-      const error = (await failure(client.updateJob(1, { status: 'done' } as unknown as UpdateJobRequest))) as RequestValidationError;
+      const error = (await failure(
+        client.updateJob(1, { status: 'done' } as unknown as UpdateJobRequest),
+      )) as RequestValidationError;
       expect(error.issues.map((i) => i.path)).toEqual(['status']);
       expect(server?.requests).toHaveLength(0);
     });
@@ -178,12 +248,21 @@ describe('BackendClient', () => {
   });
 
   describe('.createLogs', () => {
-    const entry = { event: 'deploy', data: { app: 'x' }, datetime: '2026-01-01 00:00:00.000000', job: 4 };
+    const entry = {
+      event: 'deploy',
+      data: { app: 'x' },
+      datetime: '2026-01-01 00:00:00.000000',
+      job: 4,
+    };
 
     it('sends a single-item list unwrapped', async () => {
       const client = await backend((_req, res) => sendJson(res, 201, { id: 1 }));
       expect(await client.createLogs([entry])).toEqual({ id: 1 });
-      expect([server?.requests[0]?.method, server?.requests[0]?.url, server?.requests[0]?.json]).toEqual(['POST', '/api/v1/logs/', entry]);
+      expect([
+        server?.requests[0]?.method,
+        server?.requests[0]?.url,
+        server?.requests[0]?.json,
+      ]).toEqual(['POST', '/api/v1/logs/', entry]);
     });
 
     it('sends several entries as a list', async () => {
@@ -194,7 +273,9 @@ describe('BackendClient', () => {
 
     it('refuses an entry with a wrong type before sending', async () => {
       const client = await backend((_req, res) => sendJson(res, 201, {}));
-      const error = (await failure(client.createLogs([entry, { event: 5 } as unknown as typeof entry]))) as RequestValidationError;
+      const error = (await failure(
+        client.createLogs([entry, { event: 5 } as unknown as typeof entry]),
+      )) as RequestValidationError;
       expect(error.issues.map((i) => i.path)).toEqual(['1.event']);
       expect(server?.requests).toHaveLength(0);
     });

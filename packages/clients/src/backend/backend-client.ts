@@ -101,7 +101,11 @@ export class BackendClient {
   public static fromEnv(env: Env, options: ClientCommonOptions = {}): BackendClient | undefined {
     const baseUrl = envValue(env, 'SYNAPSE_PLUGIN_RUN_HOST', 'SYNAPSE_HOST');
     if (!baseUrl) return undefined;
-    return new BackendClient({ ...options, baseUrl, accessToken: envValue(env, 'SYNAPSE_ACCESS_TOKEN') });
+    return new BackendClient({
+      ...options,
+      baseUrl,
+      accessToken: envValue(env, 'SYNAPSE_ACCESS_TOKEN'),
+    });
   }
 
   /** The backend's base URL, without credentials. */
@@ -118,10 +122,24 @@ export class BackendClient {
     options: CreateServeApplicationOptions = {},
   ): Promise<BackendServeApplication> {
     const path = 'serve_applications/';
-    const body = this.validate('POST', path, 'serve application', ServeApplicationCreateSchema, data);
-    const clean = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== null && v !== undefined));
+    const body = this.validate(
+      'POST',
+      path,
+      'serve application',
+      ServeApplicationCreateSchema,
+      data,
+    );
+    const clean = Object.fromEntries(
+      Object.entries(body).filter(([, v]) => v !== null && v !== undefined),
+    );
     return this.http.requestJson(
-      { method: 'POST', path, json: clean, signal: options.signal, idempotencyKey: options.idempotencyKey },
+      {
+        method: 'POST',
+        path,
+        json: clean,
+        signal: options.signal,
+        idempotencyKey: options.idempotencyKey,
+      },
       BackendServeApplicationSchema,
     );
   }
@@ -156,7 +174,10 @@ export class BackendClient {
       if (!page.next) return results;
       const next = new URL(page.next, pageUrl);
       if (next.origin !== this.http.baseUrl.origin) {
-        throw this.badNext(next, `points at another origin than ${this.baseUrl}; refusing to send credentials there`);
+        throw this.badNext(
+          next,
+          `points at another origin than ${this.baseUrl}; refusing to send credentials there`,
+        );
       }
       if (visited.has(next.href) || count >= MAX_PAGES) {
         throw this.badNext(next, 'repeats a page already read');
@@ -181,7 +202,12 @@ export class BackendClient {
   ): Promise<Record<string, unknown>> {
     const path = `jobs/${encodeURIComponent(String(jobId))}/`;
     const body = this.validate('PATCH', path, 'job update', UpdateJobSchema, data);
-    const response = await this.http.request({ method: 'PATCH', path, json: body, signal: options.signal });
+    const response = await this.http.request({
+      method: 'PATCH',
+      path,
+      json: body,
+      signal: options.signal,
+    });
     return objectOrEmpty(this.http, 'PATCH', response);
   }
 
@@ -189,7 +215,10 @@ export class BackendClient {
    * `POST logs/`: records job log entries. A list of one entry is sent as that entry alone,
    * as the Python SDK does.
    */
-  public async createLogs(entries: LogEntry | readonly LogEntry[], options: BackendCallOptions = {}): Promise<unknown> {
+  public async createLogs(
+    entries: LogEntry | readonly LogEntry[],
+    options: BackendCallOptions = {},
+  ): Promise<unknown> {
     const path = 'logs/';
     const list: readonly LogEntry[] = Array.isArray(entries) ? entries : [entries as LogEntry];
     const issues: FieldIssue[] = [];
@@ -197,7 +226,10 @@ export class BackendClient {
       const parsed = LogEntrySchema.safeParse(entry);
       if (!parsed.success) {
         for (const issue of zodFieldIssues(parsed.error)) {
-          issues.push({ path: [String(index), issue.path].filter(Boolean).join('.'), message: issue.message });
+          issues.push({
+            path: [String(index), issue.path].filter(Boolean).join('.'),
+            message: issue.message,
+          });
         }
       }
     });
@@ -205,7 +237,12 @@ export class BackendClient {
       throw RequestValidationError.beforeSend(this.target('POST', path), 'log entries', issues);
     }
     const body = list.length === 1 ? list[0] : list;
-    const response = await this.http.request({ method: 'POST', path, json: body, signal: options.signal });
+    const response = await this.http.request({
+      method: 'POST',
+      path,
+      json: body,
+      signal: options.signal,
+    });
     return jsonOrEmpty(this.http, 'POST', response);
   }
 
@@ -218,13 +255,24 @@ export class BackendClient {
   ): z.output<T> {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
-      throw RequestValidationError.beforeSend(this.target(method, path), what, zodFieldIssues(parsed.error, schema));
+      throw RequestValidationError.beforeSend(
+        this.target(method, path),
+        what,
+        zodFieldIssues(parsed.error, schema),
+      );
     }
     return parsed.data;
   }
 
-  private target(method: string, path: string): { service: ServiceName; method: string; url: string } {
-    return { service: BACKEND_SERVICE.name, method, url: displayUrl(joinUrl(this.http.baseUrl, path)) };
+  private target(
+    method: string,
+    path: string,
+  ): { service: ServiceName; method: string; url: string } {
+    return {
+      service: BACKEND_SERVICE.name,
+      method,
+      url: displayUrl(joinUrl(this.http.baseUrl, path)),
+    };
   }
 
   private badNext(next: URL, why: string): ResponseValidationError {

@@ -143,7 +143,9 @@ export function errorForTransport(
   return new ClientConnectionError({
     ...base(target),
     cause,
-    description: CONNECTION_DESCRIPTIONS[code] ? `${detail} (${code})` : `${detail}: ${messageOf(error)}`,
+    description: CONNECTION_DESCRIPTIONS[code]
+      ? `${detail} (${code})`
+      : `${detail}: ${messageOf(error)}`,
     hint: `is the ${service.name} running at ${target.baseUrl}? set ${service.addressEnv} to its address`,
   });
 }

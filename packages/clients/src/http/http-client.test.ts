@@ -3,7 +3,13 @@ import { CancelledError } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 import { z } from 'zod';
 
-import { closedPort, replyLater, sendJson, sendText, startTestServer } from '../test-support/test-server.js';
+import {
+  closedPort,
+  replyLater,
+  sendJson,
+  sendText,
+  startTestServer,
+} from '../test-support/test-server.js';
 import type { TestServer } from '../test-support/test-server.js';
 import { USER_AGENT } from '../version.js';
 import {
@@ -56,8 +62,15 @@ describe('HttpClient', () => {
   describe('.request', () => {
     it('joins the path as given, keeping the trailing slash and the base path', async () => {
       server = await startTestServer((_req, res) => sendText(res, 200, 'ok'));
-      await client(`${server.url}/prefix`).request({ method: 'GET', path: '/api/serve/applications/' });
-      await client(server.url).request({ method: 'GET', path: 'ray/serve_applications/a', searchParams: { x: 1, y: undefined } });
+      await client(`${server.url}/prefix`).request({
+        method: 'GET',
+        path: '/api/serve/applications/',
+      });
+      await client(server.url).request({
+        method: 'GET',
+        path: 'ray/serve_applications/a',
+        searchParams: { x: 1, y: undefined },
+      });
       expect(server.requests.map((r) => r.url)).toEqual([
         '/prefix/api/serve/applications/',
         '/ray/serve_applications/a?x=1',
@@ -73,7 +86,9 @@ describe('HttpClient', () => {
       expect(request?.headers['content-type']).toBe('application/json');
       expect(request?.json).toEqual({ a: 1 });
       const names = request?.rawHeaderNames.map((n) => n.toLowerCase()) ?? [];
-      expect(names.filter((n) => n === 'origin' || n === 'referer' || n.startsWith('sec-fetch-'))).toEqual([]);
+      expect(
+        names.filter((n) => n === 'origin' || n === 'referer' || n.startsWith('sec-fetch-')),
+      ).toEqual([]);
     });
 
     it('sends a raw body with its content type', async () => {
@@ -89,8 +104,14 @@ describe('HttpClient', () => {
     });
 
     it('returns accepted non-2xx statuses instead of throwing', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 404, 'Package gcs://x.zip does not exist'));
-      const response = await client(server.url).request({ method: 'GET', path: 'p', acceptStatuses: [404] });
+      server = await startTestServer((_req, res) =>
+        sendText(res, 404, 'Package gcs://x.zip does not exist'),
+      );
+      const response = await client(server.url).request({
+        method: 'GET',
+        path: 'p',
+        acceptStatuses: [404],
+      });
       expect(response.status).toBe(404);
       expect(server.requests).toHaveLength(1);
     });
@@ -110,7 +131,9 @@ describe('HttpClient', () => {
       [501, ServerError, 'HTTP_SERVER'],
     ];
     it.each(cases)('maps %i to the right class and code, once', async (status, type, code) => {
-      server = await startTestServer((_req, res) => sendText(res, status, `  server says ${status}\n`));
+      server = await startTestServer((_req, res) =>
+        sendText(res, status, `  server says ${status}\n`),
+      );
       const error = await failure(client(server.url).request({ method: 'GET', path: '/api/x/' }));
       expect(error).toBeInstanceOf(type);
       expect(error).toBeInstanceOf(ClientError);
@@ -121,13 +144,19 @@ describe('HttpClient', () => {
       expect(e.method).toBe('GET');
       expect(e.url).toBe(`${server?.url ?? ''}/api/x/`);
       expect(e.serverMessage).toBe(`server says ${status}`);
-      expect(e.message).toContain(`Ray dashboard GET ${server?.url ?? ''}/api/x/ failed: ${status} `);
+      expect(e.message).toContain(
+        `Ray dashboard GET ${server?.url ?? ''}/api/x/ failed: ${status} `,
+      );
       expect(server?.requests).toHaveLength(1);
     });
 
     it('formats the message with the status text and the server text', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 400, "ValidationError(model='ServeDeploySchema')"));
-      const error = (await failure(client(server.url).request({ method: 'PUT', path: '/api/serve/applications/', json: {} }))) as ClientError;
+      server = await startTestServer((_req, res) =>
+        sendText(res, 400, "ValidationError(model='ServeDeploySchema')"),
+      );
+      const error = (await failure(
+        client(server.url).request({ method: 'PUT', path: '/api/serve/applications/', json: {} }),
+      )) as ClientError;
       expect(error.message).toBe(
         `Ray dashboard PUT ${server.url}/api/serve/applications/ failed: 400 Bad Request: ValidationError(model='ServeDeploySchema')`,
       );
@@ -139,10 +168,17 @@ describe('HttpClient', () => {
           ? sendText(res, 403, 'Forbidden: Invalid authentication token')
           : sendText(res, 401, 'Unauthorized: Missing authentication token'),
       );
-      const missing = (await failure(client(server.url).request({ method: 'GET', path: 'a' }))) as AuthError;
-      expect(missing.message).toContain('401 Unauthorized: Unauthorized: Missing authentication token; set RAY_AUTH_TOKEN');
+      const missing = (await failure(
+        client(server.url).request({ method: 'GET', path: 'a' }),
+      )) as AuthError;
+      expect(missing.message).toContain(
+        '401 Unauthorized: Unauthorized: Missing authentication token; set RAY_AUTH_TOKEN',
+      );
       const refused = (await failure(
-        client(server.url, { headers: { authorization: 'Bearer wrong-token-1234' } }).request({ method: 'GET', path: 'a' }),
+        client(server.url, { headers: { authorization: 'Bearer wrong-token-1234' } }).request({
+          method: 'GET',
+          path: 'a',
+        }),
       )) as AuthError;
       expect(refused.status).toBe(403);
       expect(refused.message).toContain('check RAY_AUTH_TOKEN');
@@ -150,24 +186,35 @@ describe('HttpClient', () => {
 
     it('trims a huge server text', async () => {
       server = await startTestServer((_req, res) => sendText(res, 500, 'x'.repeat(10_000)));
-      const error = (await failure(client(server.url).request({ method: 'POST', path: 'a' }))) as ServerError;
+      const error = (await failure(
+        client(server.url).request({ method: 'POST', path: 'a' }),
+      )) as ServerError;
       expect(error.serverMessage?.length).toBeLessThan(2_100);
       expect(error.serverMessage).toContain('(8000 more characters)');
     });
 
     it('reads Retry-After on 429', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 429, 'slow down', { 'retry-after': '7' }));
-      const error = (await failure(client(server.url).request({ method: 'GET', path: 'a' }))) as RateLimitError;
+      server = await startTestServer((_req, res) =>
+        sendText(res, 429, 'slow down', { 'retry-after': '7' }),
+      );
+      const error = (await failure(
+        client(server.url).request({ method: 'GET', path: 'a' }),
+      )) as RateLimitError;
       expect(error.retryAfterMs).toBe(7_000);
     });
   });
 
   describe('retries', () => {
     it('makes exactly `attempts` GET attempts on 503, then throws ServerError', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 503, 'Failed to get a response from the controller'));
+      server = await startTestServer((_req, res) =>
+        sendText(res, 503, 'Failed to get a response from the controller'),
+      );
       const events: RetryEvent[] = [];
       const error = await failure(
-        client(server.url, { retry: { ...FAST_RETRY, attempts: 4 }, onRetry: (e) => events.push(e) }).request({ method: 'GET', path: 'a' }),
+        client(server.url, {
+          retry: { ...FAST_RETRY, attempts: 4 },
+          onRetry: (e) => events.push(e),
+        }).request({ method: 'GET', path: 'a' }),
       );
       expect(error).toBeInstanceOf(ServerError);
       expect(server.requests).toHaveLength(4);
@@ -180,8 +227,13 @@ describe('HttpClient', () => {
 
     it('succeeds when a later attempt succeeds', async () => {
       let calls = 0;
-      server = await startTestServer((_req, res) => (++calls < 3 ? sendText(res, 502, 'bad gateway') : sendJson(res, 200, { ok: true })));
-      const body = await client(server.url).requestJson({ method: 'DELETE', path: 'a' }, z.object({ ok: z.boolean() }));
+      server = await startTestServer((_req, res) =>
+        ++calls < 3 ? sendText(res, 502, 'bad gateway') : sendJson(res, 200, { ok: true }),
+      );
+      const body = await client(server.url).requestJson(
+        { method: 'DELETE', path: 'a' },
+        z.object({ ok: z.boolean() }),
+      );
       expect(body).toEqual({ ok: true });
       expect(server.requests).toHaveLength(3);
     });
@@ -190,12 +242,21 @@ describe('HttpClient', () => {
       server = await startTestServer((_req, res) => sendText(res, 504, ''));
       await failure(client(server.url).request({ method: 'PUT', path: 'a', json: {} }));
       await failure(client(server.url).request({ method: 'DELETE', path: 'a' }));
-      expect(server.requests.map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT', 'DELETE', 'DELETE', 'DELETE']);
+      expect(server.requests.map((r) => r.method)).toEqual([
+        'PUT',
+        'PUT',
+        'PUT',
+        'DELETE',
+        'DELETE',
+        'DELETE',
+      ]);
     });
 
     it('sends a POST without an idempotency key exactly once', async () => {
       server = await startTestServer((_req, res) => sendText(res, 503, 'busy'));
-      const error = await failure(client(server.url).request({ method: 'POST', path: 'a', json: {} }));
+      const error = await failure(
+        client(server.url).request({ method: 'POST', path: 'a', json: {} }),
+      );
       expect(error).toBeInstanceOf(ServerError);
       expect(server.requests).toHaveLength(1);
       expect(server.requests[0]?.headers['idempotency-key']).toBeUndefined();
@@ -203,8 +264,19 @@ describe('HttpClient', () => {
 
     it('retries a POST that carries an idempotency key, sending the same key each time', async () => {
       server = await startTestServer((_req, res) => sendText(res, 503, 'busy'));
-      await failure(client(server.url).request({ method: 'POST', path: 'a', json: {}, idempotencyKey: 'run-42' }));
-      expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual(['run-42', 'run-42', 'run-42']);
+      await failure(
+        client(server.url).request({
+          method: 'POST',
+          path: 'a',
+          json: {},
+          idempotencyKey: 'run-42',
+        }),
+      );
+      expect(server.requests.map((r) => r.headers['idempotency-key'])).toEqual([
+        'run-42',
+        'run-42',
+        'run-42',
+      ]);
     });
 
     it('does not retry other statuses', async () => {
@@ -223,7 +295,9 @@ describe('HttpClient', () => {
       server = await startTestServer((_req, _res, raw) => {
         raw.socket.destroy();
       });
-      const error = (await failure(client(server.url).request({ method: 'GET', path: 'a' }))) as ClientConnectionError;
+      const error = (await failure(
+        client(server.url).request({ method: 'GET', path: 'a' }),
+      )) as ClientConnectionError;
       expect(error).toBeInstanceOf(ClientConnectionError);
       expect(error.code).toBe('HTTP_CONNECTION');
       expect(server.requests).toHaveLength(3);
@@ -247,7 +321,10 @@ describe('HttpClient', () => {
         error: (m, d) => lines.push(`error ${m} ${JSON.stringify(d)}`),
       };
       await failure(
-        client(server.url, { logger, headers: { authorization: 'Bearer logged-token-5678' } }).request({ method: 'GET', path: 'a' }),
+        client(server.url, {
+          logger,
+          headers: { authorization: 'Bearer logged-token-5678' },
+        }).request({ method: 'GET', path: 'a' }),
       );
       expect(lines.filter((l) => l.startsWith('warn'))).toHaveLength(2);
       expect(lines.filter((l) => l.startsWith('debug'))).toHaveLength(3);
@@ -258,7 +335,9 @@ describe('HttpClient', () => {
   describe('connection failures', () => {
     it('says what to check when nothing listens', async () => {
       const port = await closedPort();
-      const error = (await failure(client(`http://127.0.0.1:${port}`).request({ method: 'GET', path: '/api/version' }))) as ClientConnectionError;
+      const error = (await failure(
+        client(`http://127.0.0.1:${port}`).request({ method: 'GET', path: '/api/version' }),
+      )) as ClientConnectionError;
       expect(error).toBeInstanceOf(ClientConnectionError);
       expect(error.message).toBe(
         `Ray dashboard GET http://127.0.0.1:${port}/api/version failed: connection refused (ECONNREFUSED); is the Ray dashboard running at http://127.0.0.1:${port}/? set RAY_DASHBOARD_ADDRESS to its address`,
@@ -269,9 +348,14 @@ describe('HttpClient', () => {
 
   describe('timeouts', () => {
     it('raises ClientTimeoutError when the answer is slower than the read timeout, retrying GET', async () => {
-      server = await startTestServer((_req, res) => replyLater(2_000, () => sendText(res, 200, 'late')));
+      server = await startTestServer((_req, res) =>
+        replyLater(2_000, () => sendText(res, 200, 'late')),
+      );
       const error = (await failure(
-        client(server.url, { timeouts: { connectMs: 1_000, readMs: 50 }, retry: { ...FAST_RETRY, attempts: 2 } }).request({ method: 'GET', path: 'slow' }),
+        client(server.url, {
+          timeouts: { connectMs: 1_000, readMs: 50 },
+          retry: { ...FAST_RETRY, attempts: 2 },
+        }).request({ method: 'GET', path: 'slow' }),
       )) as ClientTimeoutError;
       expect(error).toBeInstanceOf(ClientTimeoutError);
       expect(error.code).toBe('HTTP_TIMEOUT');
@@ -286,7 +370,9 @@ describe('HttpClient', () => {
     it('aborts a request in flight with CancelledError', async () => {
       server = await startTestServer(() => undefined);
       const controller = new AbortController();
-      const pending = failure(client(server.url).request({ method: 'GET', path: 'hang', signal: controller.signal }));
+      const pending = failure(
+        client(server.url).request({ method: 'GET', path: 'hang', signal: controller.signal }),
+      );
       while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
       controller.abort();
       const error = await pending;
@@ -299,7 +385,9 @@ describe('HttpClient', () => {
       server = await startTestServer((_req, res) => sendText(res, 503, ''));
       const controller = new AbortController();
       const pending = failure(
-        client(server.url, { retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 } }).request({
+        client(server.url, {
+          retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+        }).request({
           method: 'GET',
           path: 'a',
           signal: controller.signal,
@@ -314,7 +402,9 @@ describe('HttpClient', () => {
 
     it('sends nothing when the signal is already aborted', async () => {
       server = await startTestServer();
-      const error = await failure(client(server.url).request({ method: 'GET', path: 'a', signal: AbortSignal.abort() }));
+      const error = await failure(
+        client(server.url).request({ method: 'GET', path: 'a', signal: AbortSignal.abort() }),
+      );
       expect(error).toBeInstanceOf(CancelledError);
       expect(server.requests).toHaveLength(0);
     });
@@ -323,7 +413,9 @@ describe('HttpClient', () => {
   describe('.requestJson', () => {
     it('raises ResponseValidationError for malformed JSON', async () => {
       server = await startTestServer((_req, res) => sendText(res, 200, '{"applications": '));
-      const error = (await failure(client(server.url).requestJson({ method: 'GET', path: 'a' }, z.unknown()))) as ResponseValidationError;
+      const error = (await failure(
+        client(server.url).requestJson({ method: 'GET', path: 'a' }, z.unknown()),
+      )) as ResponseValidationError;
       expect(error).toBeInstanceOf(ResponseValidationError);
       expect(error.code).toBe('HTTP_RESPONSE_INVALID');
       expect(error.message).toContain('the response is not valid JSON');
@@ -332,7 +424,10 @@ describe('HttpClient', () => {
     it('raises ResponseValidationError naming the field for a wrong shape', async () => {
       server = await startTestServer((_req, res) => sendJson(res, 200, { version: 4 }));
       const error = (await failure(
-        client(server.url).requestJson({ method: 'GET', path: 'a' }, z.object({ version: z.string() })),
+        client(server.url).requestJson(
+          { method: 'GET', path: 'a' },
+          z.object({ version: z.string() }),
+        ),
       )) as ResponseValidationError;
       expect(error.issues.map((i) => i.path)).toEqual(['version']);
       expect(error.message).toContain('version: Invalid input: expected string, received number');

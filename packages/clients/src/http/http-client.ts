@@ -5,7 +5,12 @@ import { STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 
-import { CONNECTION_ERROR_CODES, errorCode, errorForStatus, errorForTransport } from './error-mapping.js';
+import {
+  CONNECTION_ERROR_CODES,
+  errorCode,
+  errorForStatus,
+  errorForTransport,
+} from './error-mapping.js';
 import type { CallTarget } from './error-mapping.js';
 import { ClientError, ResponseValidationError, trimServerMessage } from './errors.js';
 import { zodFieldIssues } from './field-issues.js';
@@ -177,7 +182,12 @@ export class HttpClient {
         if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) {
           return { status, url: target.url, headers: response.headers, body: response.rawBody };
         }
-        failure = errorForStatus(target, status, response.rawBody.toString('utf8'), response.headers);
+        failure = errorForStatus(
+          target,
+          status,
+          response.rawBody.toString('utf8'),
+          response.headers,
+        );
         if (!RETRYABLE_STATUSES.has(status)) throw failure;
         retryAfterMs = parseRetryAfter(response.headers['retry-after']);
       } catch (error) {

@@ -1,18 +1,27 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { DEFAULT_RETRY, isRetrySafe, parseRetryAfter, resolveRetryOptions, retryDelay, sleep } from './retry.js';
+import {
+  DEFAULT_RETRY,
+  isRetrySafe,
+  parseRetryAfter,
+  resolveRetryOptions,
+  retryDelay,
+  sleep,
+} from './retry.js';
 
 describe('retryDelay', () => {
   const options = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, jitter: 0 };
   it('doubles from the base delay up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, options))).toEqual([100, 200, 400, 800, 1_000, 1_000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, options))).toEqual([
+      100, 200, 400, 800, 1_000, 1_000,
+    ]);
   });
   it('randomizes the jittered fraction downwards', () => {
     const jittered = { ...options, jitter: 0.5 };
     expect(retryDelay(2, jittered, undefined, () => 0)).toBe(200);
     expect(retryDelay(2, jittered, undefined, () => 1)).toBe(100);
   });
-  it('waits at least the server\'s Retry-After, within the cap', () => {
+  it("waits at least the server's Retry-After, within the cap", () => {
     expect(retryDelay(1, options, 700)).toBe(700);
     expect(retryDelay(1, options, 60_000)).toBe(1_000);
   });
@@ -29,7 +38,12 @@ describe('parseRetryAfter', () => {
 
 describe('isRetrySafe', () => {
   it('allows idempotent methods, and POST/PATCH only with a key', () => {
-    expect(['GET', 'HEAD', 'PUT', 'DELETE'].map((m) => isRetrySafe(m, undefined))).toEqual([true, true, true, true]);
+    expect(['GET', 'HEAD', 'PUT', 'DELETE'].map((m) => isRetrySafe(m, undefined))).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
     expect(isRetrySafe('POST', undefined)).toBe(false);
     expect(isRetrySafe('PATCH', undefined)).toBe(false);
     expect(isRetrySafe('POST', 'key')).toBe(true);
@@ -40,9 +54,12 @@ describe('resolveRetryOptions', () => {
   it('merges over the defaults', () => {
     expect(resolveRetryOptions({ attempts: 2 })).toEqual({ ...DEFAULT_RETRY, attempts: 2 });
   });
-  it.each([{ attempts: 0 }, { attempts: 1.5 }, { baseDelayMs: -1 }, { jitter: 2 }])('refuses %j', (bad) => {
-    expect(() => resolveRetryOptions(bad)).toThrow(RangeError);
-  });
+  it.each([{ attempts: 0 }, { attempts: 1.5 }, { baseDelayMs: -1 }, { jitter: 2 }])(
+    'refuses %j',
+    (bad) => {
+      expect(() => resolveRetryOptions(bad)).toThrow(RangeError);
+    },
+  );
 });
 
 describe('sleep', () => {

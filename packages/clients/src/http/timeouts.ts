@@ -7,7 +7,10 @@ export interface TimeoutOptions {
 }
 
 /** Ray dashboard defaults: connect 5 s, read 30 s (a PUT starts Serve synchronously). */
-export const RAY_DASHBOARD_TIMEOUTS: Readonly<TimeoutOptions> = { connectMs: 5_000, readMs: 30_000 };
+export const RAY_DASHBOARD_TIMEOUTS: Readonly<TimeoutOptions> = {
+  connectMs: 5_000,
+  readMs: 30_000,
+};
 
 /** Synapse backend defaults, as in the Python SDK: connect 5 s, read 15 s. */
 export const BACKEND_TIMEOUTS: Readonly<TimeoutOptions> = { connectMs: 5_000, readMs: 15_000 };

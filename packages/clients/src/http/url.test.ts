@@ -20,11 +20,17 @@ describe('parseBaseUrl', () => {
 describe('joinUrl', () => {
   const base = new URL('http://h:1/api/v1/');
   it('keeps the base path and the trailing slash', () => {
-    expect(joinUrl(base, '/serve_applications/').href).toBe('http://h:1/api/v1/serve_applications/');
-    expect(joinUrl(base, 'ray/serve_applications/a').href).toBe('http://h:1/api/v1/ray/serve_applications/a');
+    expect(joinUrl(base, '/serve_applications/').href).toBe(
+      'http://h:1/api/v1/serve_applications/',
+    );
+    expect(joinUrl(base, 'ray/serve_applications/a').href).toBe(
+      'http://h:1/api/v1/ray/serve_applications/a',
+    );
   });
   it('uses absolute URLs as they are and adds query parameters', () => {
-    expect(joinUrl(base, 'http://h:1/api/v1/x/?page=2', { page_size: 100 }).href).toBe('http://h:1/api/v1/x/?page=2&page_size=100');
+    expect(joinUrl(base, 'http://h:1/api/v1/x/?page=2', { page_size: 100 }).href).toBe(
+      'http://h:1/api/v1/x/?page=2&page_size=100',
+    );
   });
 });
 

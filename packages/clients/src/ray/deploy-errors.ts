@@ -42,7 +42,9 @@ export class DeployFailedError extends SynapseError {
     const parts = [init.appMessage.trim() ? `${lead}: ${init.appMessage.trim()}` : lead];
     for (const d of init.deployments) {
       const trigger = d.statusTrigger ? `, ${d.statusTrigger}` : '';
-      parts.push(`deployment '${d.name}' (${d.status}${trigger})${d.message.trim() ? `: ${d.message.trim()}` : ''}`);
+      parts.push(
+        `deployment '${d.name}' (${d.status}${trigger})${d.message.trim() ? `: ${d.message.trim()}` : ''}`,
+      );
     }
     const hint =
       init.reason === 'removed'

@@ -91,8 +91,7 @@ export const RuntimeEnvSchema = looseRecord().superRefine((env, ctx) => {
   const pyModules = env['py_modules'];
   if (Array.isArray(pyModules)) {
     pyModules.forEach((entry: unknown, index) => {
-      const problem =
-        typeof entry === 'string' ? remoteUriProblem(entry) : 'must be a URI string';
+      const problem = typeof entry === 'string' ? remoteUriProblem(entry) : 'must be a URI string';
       if (problem) ctx.addIssue({ code: 'custom', path: ['py_modules', index], message: problem });
     });
   } else if (pyModules !== undefined && pyModules !== null) {
@@ -139,7 +138,10 @@ export const AutoscalingConfigSchema = z
     upscale_delay_s: nonNegative().optional(),
     aggregation_function: z.enum(['mean', 'max', 'min']).optional(),
     policy: z
-      .strictObject({ policy_function: z.string().optional(), policy_kwargs: looseRecord().optional() })
+      .strictObject({
+        policy_function: z.string().optional(),
+        policy_kwargs: looseRecord().optional(),
+      })
       .optional(),
   })
   .superRefine((config, ctx) => {
@@ -189,7 +191,11 @@ export const DeploymentSchema = z
     name: z.string().min(1, 'must not be empty'),
     num_replicas: z
       .union(
-        [z.int({ error: NUM_REPLICAS_MESSAGE }).positive(NUM_REPLICAS_MESSAGE), z.literal('auto'), z.null()],
+        [
+          z.int({ error: NUM_REPLICAS_MESSAGE }).positive(NUM_REPLICAS_MESSAGE),
+          z.literal('auto'),
+          z.null(),
+        ],
         { error: NUM_REPLICAS_MESSAGE },
       )
       .optional(),
@@ -242,11 +248,15 @@ export const DeploymentSchema = z
           'Manually setting num_replicas is not allowed when autoscaling_config is provided; drop one of them (or use num_replicas: "auto")',
       });
     }
-    if (deployment.placement_group_bundles !== undefined && deployment.max_replicas_per_node !== undefined) {
+    if (
+      deployment.placement_group_bundles !== undefined &&
+      deployment.max_replicas_per_node !== undefined
+    ) {
       ctx.addIssue({
         code: 'custom',
         path: ['max_replicas_per_node'],
-        message: 'Setting max_replicas_per_node is not allowed when placement_group_bundles is provided',
+        message:
+          'Setting max_replicas_per_node is not allowed when placement_group_bundles is provided',
       });
     }
   });
@@ -387,7 +397,10 @@ export function serveDeployConfigIssues(value: unknown): FieldIssue[] {
  * Validates `value` as a Serve deploy config and returns it unchanged in content.
  * @throws ConfigError (code CONFIG_INVALID) naming every invalid field.
  */
-export function parseServeDeployConfig(value: unknown, source = 'Serve deploy config'): ServeDeployConfig {
+export function parseServeDeployConfig(
+  value: unknown,
+  source = 'Serve deploy config',
+): ServeDeployConfig {
   const result = ServeDeploySchema.safeParse(value);
   if (result.success) return result.data;
   const issues = deployIssues(result.error);

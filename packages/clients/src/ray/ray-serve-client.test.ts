@@ -18,7 +18,14 @@ const FAST = { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } 
 const TOKEN = 'ray-token-abcdef123456';
 const PKG = 'gcs://_ray_pkg_0123456789abcdef.zip';
 const CONFIG: ServeDeployConfig = {
-  applications: [{ name: 'app', route_prefix: '/app', import_path: 'builder:app', deployments: [{ name: 'M', num_replicas: 1 }] }],
+  applications: [
+    {
+      name: 'app',
+      route_prefix: '/app',
+      import_path: 'builder:app',
+      deployments: [{ name: 'M', num_replicas: 1 }],
+    },
+  ],
 };
 const INSTANCE = {
   controller_info: { node_id: 'n1' },
@@ -32,7 +39,14 @@ const INSTANCE = {
       route_prefix: '/app',
       source: 'declarative',
       deployed_app_config: CONFIG.applications[0],
-      deployments: { M: { name: 'M', status: 'HEALTHY', message: '', replicas: [{ replica_id: 'r1', state: 'RUNNING' }] } },
+      deployments: {
+        M: {
+          name: 'M',
+          status: 'HEALTHY',
+          message: '',
+          replicas: [{ replica_id: 'r1', state: 'RUNNING' }],
+        },
+      },
       some_new_field: { x: 1 },
     },
   },
@@ -54,7 +68,10 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected the call to fail');
 }
 
-async function ray(handler: Parameters<typeof startTestServer>[0], token?: string): Promise<RayServeClient> {
+async function ray(
+  handler: Parameters<typeof startTestServer>[0],
+  token?: string,
+): Promise<RayServeClient> {
   server = await startTestServer(handler);
   return new RayServeClient({ address: server.url, token, ...FAST });
 }
@@ -62,8 +79,13 @@ async function ray(handler: Parameters<typeof startTestServer>[0], token?: strin
 describe('RayServeClient', () => {
   describe('.fromEnv', () => {
     it('reads RAY_DASHBOARD_ADDRESS and RAY_AUTH_TOKEN', async () => {
-      server = await startTestServer((_req, res) => sendJson(res, 200, { version: '4', ray_version: '2.46.0' }));
-      const client = RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: server.url, RAY_AUTH_TOKEN: TOKEN });
+      server = await startTestServer((_req, res) =>
+        sendJson(res, 200, { version: '4', ray_version: '2.46.0' }),
+      );
+      const client = RayServeClient.fromEnv({
+        RAY_DASHBOARD_ADDRESS: server.url,
+        RAY_AUTH_TOKEN: TOKEN,
+      });
       expect(client.address).toBe(`${server.url}/`);
       await client.getVersion();
       expect(server.requests[0]?.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -76,14 +98,23 @@ describe('RayServeClient', () => {
     });
 
     it('refuses an address that is not http(s)', () => {
-      expect(() => RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: 'ray://head:10001' })).toThrow(ConfigError);
-      expect(() => RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: 'ray://head:10001' })).toThrow(/RAY_DASHBOARD_ADDRESS/);
+      expect(() => RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: 'ray://head:10001' })).toThrow(
+        ConfigError,
+      );
+      expect(() => RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: 'ray://head:10001' })).toThrow(
+        /RAY_DASHBOARD_ADDRESS/,
+      );
     });
   });
 
   describe('.getVersion', () => {
     it('GETs /api/version and parses it', async () => {
-      const version = { version: '4', ray_version: '2.46.0', ray_commit: 'c3f', session_name: 'session_1' };
+      const version = {
+        version: '4',
+        ray_version: '2.46.0',
+        ray_commit: 'c3f',
+        session_name: 'session_1',
+      };
       const client = await ray((_req, res) => sendJson(res, 200, version), TOKEN);
       expect(await client.getVersion()).toEqual(version);
       expect(server?.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
@@ -99,16 +130,25 @@ describe('RayServeClient', () => {
     });
 
     it('moves the token to X-Ray-Authorization when the address carries basic auth', async () => {
-      server = await startTestServer((_req, res) => sendJson(res, 200, { version: '4', ray_version: '2.52.0' }));
-      const client = new RayServeClient({ address: server.url.replace('http://', 'http://proxy:pw-1234@'), token: TOKEN });
+      server = await startTestServer((_req, res) =>
+        sendJson(res, 200, { version: '4', ray_version: '2.52.0' }),
+      );
+      const client = new RayServeClient({
+        address: server.url.replace('http://', 'http://proxy:pw-1234@'),
+        token: TOKEN,
+      });
       await client.getVersion();
-      expect(server.requests[0]?.headers.authorization).toBe(`Basic ${Buffer.from('proxy:pw-1234').toString('base64')}`);
+      expect(server.requests[0]?.headers.authorization).toBe(
+        `Basic ${Buffer.from('proxy:pw-1234').toString('base64')}`,
+      );
       expect(server.requests[0]?.headers['x-ray-authorization']).toBe(`Bearer ${TOKEN}`);
       expect(client.address).toBe(`${server.url}/`);
     });
 
     it('sends no Authorization header without a token', async () => {
-      const client = await ray((_req, res) => sendJson(res, 200, { version: '4', ray_version: '2.9.0' }));
+      const client = await ray((_req, res) =>
+        sendJson(res, 200, { version: '4', ray_version: '2.9.0' }),
+      );
       await client.getVersion();
       expect(server?.requests[0]?.headers.authorization).toBeUndefined();
     });
@@ -152,17 +192,27 @@ describe('RayServeClient', () => {
     it('accepts the empty "Serve not started" answer and unknown statuses', async () => {
       const client = await ray((req, res) =>
         req.url === '/api/serve/applications/'
-          ? sendJson(res, 200, { deploy_mode: 'MULTI_APP', controller_info: {}, proxies: {}, applications: {}, target_capacity: null })
+          ? sendJson(res, 200, {
+              deploy_mode: 'MULTI_APP',
+              controller_info: {},
+              proxies: {},
+              applications: {},
+              target_capacity: null,
+            })
           : sendJson(res, 404, {}),
       );
       expect((await client.getApplications()).applications).toEqual({});
-      server?.handle((_req, res) => sendJson(res, 200, { applications: { a: { status: 'SOMETHING_NEW' } } }));
+      server?.handle((_req, res) =>
+        sendJson(res, 200, { applications: { a: { status: 'SOMETHING_NEW' } } }),
+      );
       expect(await client.getApplication('a')).toEqual({ status: 'SOMETHING_NEW' });
       expect(await client.getApplication('missing')).toBeUndefined();
     });
 
     it('refuses an application without status', async () => {
-      const client = await ray((_req, res) => sendJson(res, 200, { applications: { a: { name: 'a' } } }));
+      const client = await ray((_req, res) =>
+        sendJson(res, 200, { applications: { a: { name: 'a' } } }),
+      );
       const error = (await failure(client.getApplications())) as ResponseValidationError;
       expect(error.issues.map((i) => i.path)).toEqual(['applications.a.status']);
     });
@@ -181,12 +231,20 @@ describe('RayServeClient', () => {
 
     it('refuses an invalid config before any request, naming the field', async () => {
       const client = await ray((_req, res) => sendText(res, 200, ''));
-      const bad = { applications: [{ name: 'a', import_path: 'm:a', deployments: [{ name: 'M', num_replicas: 0 }] }] };
-      const error = (await failure(client.putApplications(bad as ServeDeployConfig))) as RequestValidationError;
+      const bad = {
+        applications: [
+          { name: 'a', import_path: 'm:a', deployments: [{ name: 'M', num_replicas: 0 }] },
+        ],
+      };
+      const error = (await failure(
+        client.putApplications(bad as ServeDeployConfig),
+      )) as RequestValidationError;
       expect(error).toBeInstanceOf(RequestValidationError);
       expect(error.code).toBe('HTTP_VALIDATION');
       expect(error.status).toBeUndefined();
-      expect(error.issues.map((i) => i.path)).toEqual(['applications.0.deployments.0.num_replicas']);
+      expect(error.issues.map((i) => i.path)).toEqual([
+        'applications.0.deployments.0.num_replicas',
+      ]);
       expect(error.message).toContain(
         `Ray dashboard PUT ${server?.url ?? ''}/api/serve/applications/ failed: not sent, invalid Serve deploy config: applications.0.deployments.0.num_replicas: must be a positive integer or "auto"`,
       );
@@ -195,12 +253,16 @@ describe('RayServeClient', () => {
 
     it('sends an unchecked body when validation is turned off', async () => {
       const client = await ray((_req, res) => sendText(res, 200, ''));
-      const foreign = { applications: [{ name: 'other', import_path: 'o:app', max_concurrent_queries: 3 }] };
-      await client.putApplications(foreign as unknown as ServeDeployConfig, undefined, { validate: false });
+      const foreign = {
+        applications: [{ name: 'other', import_path: 'o:app', max_concurrent_queries: 3 }],
+      };
+      await client.putApplications(foreign as unknown as ServeDeployConfig, undefined, {
+        validate: false,
+      });
       expect(server?.requests[0]?.json).toEqual(foreign);
     });
 
-    it('surfaces Ray\'s 400 text', async () => {
+    it("surfaces Ray's 400 text", async () => {
       const text = `ValidationError(model='ServeDeploySchema', errors=[{'loc': ('applications',), 'msg': 'Found duplicate applications for route prefix "/a".'}])`;
       const client = await ray((_req, res) => sendText(res, 400, text));
       const error = (await failure(client.putApplications(CONFIG))) as RequestValidationError;
@@ -220,14 +282,18 @@ describe('RayServeClient', () => {
     it('DELETEs /api/serve/applications/', async () => {
       const client = await ray((_req, res) => sendText(res, 200, ''));
       await client.deleteAllApplications();
-      expect(server?.requests.map((r) => [r.method, r.url])).toEqual([['DELETE', '/api/serve/applications/']]);
+      expect(server?.requests.map((r) => [r.method, r.url])).toEqual([
+        ['DELETE', '/api/serve/applications/'],
+      ]);
     });
   });
 
   describe('.hasPackage', () => {
     it('is true on 200 and false on 404, keeping the .zip suffix in the path', async () => {
       const client = await ray((req, res) =>
-        req.url?.endsWith('0123456789abcdef.zip') ? sendText(res, 200, '') : sendText(res, 404, 'Package gcs://x does not exist'),
+        req.url?.endsWith('0123456789abcdef.zip')
+          ? sendText(res, 200, '')
+          : sendText(res, 404, 'Package gcs://x does not exist'),
       );
       expect(await client.hasPackage(PKG)).toBe(true);
       expect(await client.hasPackage('gcs://_ray_pkg_ffffffffffffffff.zip')).toBe(false);
@@ -238,7 +304,9 @@ describe('RayServeClient', () => {
     });
 
     it('throws for other statuses', async () => {
-      const client = await ray((_req, res) => sendText(res, 401, 'Unauthorized: Missing authentication token'));
+      const client = await ray((_req, res) =>
+        sendText(res, 401, 'Unauthorized: Missing authentication token'),
+      );
       expect(await failure(client.hasPackage(PKG))).toBeInstanceOf(AuthError);
     });
   });
@@ -260,14 +328,18 @@ describe('RayServeClient', () => {
 
     it('refuses a zip over the dashboard cap before sending', async () => {
       const client = await ray((_req, res) => sendText(res, 200, ''));
-      const error = (await failure(client.uploadPackage(PKG, new Uint8Array(MAX_PACKAGE_BYTES + 1)))) as RequestValidationError;
+      const error = (await failure(
+        client.uploadPackage(PKG, new Uint8Array(MAX_PACKAGE_BYTES + 1)),
+      )) as RequestValidationError;
       expect(error.message).toContain('at most 100 MiB');
       expect(server?.requests).toHaveLength(0);
     });
 
     it('refuses a URI that is not a gcs package', async () => {
       const client = await ray((_req, res) => sendText(res, 200, ''));
-      await expect(client.uploadPackage('/tmp/x.zip', new Uint8Array(1))).rejects.toThrow(ConfigError);
+      await expect(client.uploadPackage('/tmp/x.zip', new Uint8Array(1))).rejects.toThrow(
+        ConfigError,
+      );
     });
   });
 
@@ -285,10 +357,15 @@ describe('package URIs', () => {
   it('maps gcs:// URIs to dashboard paths and back', () => {
     expect(packageUriToPath(PKG)).toBe('/api/packages/gcs/_ray_pkg_0123456789abcdef.zip');
     expect(packagePathToUri('/api/packages/gcs/_ray_pkg_0123456789abcdef.zip')).toBe(PKG);
-    expect(packagePathToUri(packageUriToPath('gcs://my_pkg-1.0-py3-none-any.whl'))).toBe('gcs://my_pkg-1.0-py3-none-any.whl');
+    expect(packagePathToUri(packageUriToPath('gcs://my_pkg-1.0-py3-none-any.whl'))).toBe(
+      'gcs://my_pkg-1.0-py3-none-any.whl',
+    );
   });
 
-  it.each(['s3://bucket/x.zip', 'gcs://../etc/passwd', 'gcs://x.tar', '_ray_pkg_x.zip'])('rejects %s', (uri) => {
-    expect(() => packageUriToPath(uri)).toThrow(ConfigError);
-  });
+  it.each(['s3://bucket/x.zip', 'gcs://../etc/passwd', 'gcs://x.tar', '_ray_pkg_x.zip'])(
+    'rejects %s',
+    (uri) => {
+      expect(() => packageUriToPath(uri)).toThrow(ConfigError);
+    },
+  );
 });

@@ -10,11 +10,7 @@ import { RAY_DASHBOARD_TIMEOUTS } from '../http/timeouts.js';
 import { displayUrl, joinUrl } from '../http/url.js';
 import { ServeDeploySchema, serveDeployConfigIssues } from './deploy-schema.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
-import {
-  AuthModeSchema,
-  RayVersionSchema,
-  ServeInstanceDetailsSchema,
-} from './details-schema.js';
+import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './details-schema.js';
 import type { ApplicationDetails, RayVersion, ServeInstanceDetails } from './details-schema.js';
 import { MAX_PACKAGE_BYTES, packageUriToPath } from './package-uri.js';
 import { waitForApplication, waitForApplicationRemoved } from './wait-for-application.js';
@@ -134,7 +130,10 @@ export class RayServeClient {
   }
 
   /** One application from {@link getApplications}, or undefined when Ray does not list it. */
-  public async getApplication(name: string, signal?: AbortSignal): Promise<ApplicationDetails | undefined> {
+  public async getApplication(
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<ApplicationDetails | undefined> {
     return (await this.getApplications(signal)).applications[name];
   }
 
@@ -188,7 +187,11 @@ export class RayServeClient {
    * `PUT /api/packages/gcs/<name>`: stores the zip bytes of a working_dir under `uri`.
    * @throws RequestValidationError before sending when the zip exceeds the dashboard's 100 MiB cap.
    */
-  public async uploadPackage(uri: string, zipBytes: Uint8Array, signal?: AbortSignal): Promise<void> {
+  public async uploadPackage(
+    uri: string,
+    zipBytes: Uint8Array,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const path = packageUriToPath(uri);
     if (zipBytes.byteLength > MAX_PACKAGE_BYTES) {
       throw RequestValidationError.beforeSend(this.target('PUT', path), 'package', [
@@ -212,7 +215,10 @@ export class RayServeClient {
    * {@link WaitForApplicationOptions}), returning its details.
    * @throws DeployFailedError (DEPLOY_FAILED), DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.
    */
-  public waitForApplication(name: string, options: WaitForApplicationOptions): Promise<ApplicationDetails> {
+  public waitForApplication(
+    name: string,
+    options: WaitForApplicationOptions,
+  ): Promise<ApplicationDetails> {
     return waitForApplication(this.pollApplications, name, {
       ...options,
       logger: options.logger ?? this.logger,
@@ -233,7 +239,14 @@ export class RayServeClient {
       ServeInstanceDetailsSchema,
     );
 
-  private target(method: string, path: string): { service: ServiceName; method: string; url: string } {
-    return { service: RAY_DASHBOARD_SERVICE.name, method, url: displayUrl(joinUrl(this.http.baseUrl, path)) };
+  private target(
+    method: string,
+    path: string,
+  ): { service: ServiceName; method: string; url: string } {
+    return {
+      service: RAY_DASHBOARD_SERVICE.name,
+      method,
+      url: displayUrl(joinUrl(this.http.baseUrl, path)),
+    };
   }
 }

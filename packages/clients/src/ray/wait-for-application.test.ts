@@ -23,7 +23,16 @@ function apps(applications: Record<string, unknown>): Reply {
   return (res) => sendJson(res, 200, { applications });
 }
 function app(status: string, time: number, extra: Record<string, unknown> = {}): Reply {
-  return apps({ web: { name: 'web', status, message: '', last_deployed_time_s: time, deployments: {}, ...extra } });
+  return apps({
+    web: {
+      name: 'web',
+      status,
+      message: '',
+      last_deployed_time_s: time,
+      deployments: {},
+      ...extra,
+    },
+  });
 }
 
 /** A dashboard answering GETs with `replies` in order, repeating the last one. */
@@ -48,7 +57,12 @@ async function failure(promise: Promise<unknown>): Promise<unknown> {
 
 describe('RayServeClient.waitForApplication', () => {
   it('ignores the old RUNNING app and returns once the new deploy is RUNNING', async () => {
-    const client = await scripted(app('RUNNING', 100), app('RUNNING', 100), app('DEPLOYING', 200), app('RUNNING', 200));
+    const client = await scripted(
+      app('RUNNING', 100),
+      app('RUNNING', 100),
+      app('DEPLOYING', 200),
+      app('RUNNING', 200),
+    );
     const updates: ApplicationStatusUpdate[] = [];
     const result = await client.waitForApplication('web', {
       timeoutMs: 5_000,
@@ -69,119 +83,181 @@ describe('RayServeClient.waitForApplication', () => {
 
   it('waits for a new application to appear when there was none before', async () => {
     const client = await scripted(apps({}), app('DEPLOYING', 5), app('RUNNING', 5));
-    expect((await client.waitForApplication('web', { timeoutMs: 5_000, ...POLL })).status).toBe('RUNNING');
+    expect((await client.waitForApplication('web', { timeoutMs: 5_000, ...POLL })).status).toBe(
+      'RUNNING',
+    );
     expect(server?.requests).toHaveLength(3);
   });
 
-  it('fails on DEPLOY_FAILED with Ray\'s app and deployment messages', async () => {
+  it("fails on DEPLOY_FAILED with Ray's app and deployment messages", async () => {
     const client = await scripted(
       app('DEPLOY_FAILED', 7, {
-        message: 'Failed to update the deployments [\'Model\'].',
+        message: "Failed to update the deployments ['Model'].",
         deployments: {
-          Model: { name: 'Model', status: 'DEPLOY_FAILED', status_trigger: 'REPLICA_STARTUP_FAILED', message: 'The deployment failed to start 3 times in a row. Error:\nValueError: bad weights' },
+          Model: {
+            name: 'Model',
+            status: 'DEPLOY_FAILED',
+            status_trigger: 'REPLICA_STARTUP_FAILED',
+            message:
+              'The deployment failed to start 3 times in a row. Error:\nValueError: bad weights',
+          },
           Router: { name: 'Router', status: 'HEALTHY', message: '' },
         },
       }),
     );
-    const error = (await failure(client.waitForApplication('web', { timeoutMs: 5_000, ...POLL }))) as DeployFailedError;
+    const error = (await failure(
+      client.waitForApplication('web', { timeoutMs: 5_000, ...POLL }),
+    )) as DeployFailedError;
     expect(error).toBeInstanceOf(DeployFailedError);
     expect(error.code).toBe('DEPLOY_FAILED');
     expect(error.reason).toBe('deploy-failed');
-    expect(error.message).toContain("Ray Serve application 'web' failed to deploy (DEPLOY_FAILED): Failed to update the deployments ['Model'].");
-    expect(error.message).toContain("deployment 'Model' (DEPLOY_FAILED, REPLICA_STARTUP_FAILED): The deployment failed to start 3 times in a row. Error:\nValueError: bad weights");
+    expect(error.message).toContain(
+      "Ray Serve application 'web' failed to deploy (DEPLOY_FAILED): Failed to update the deployments ['Model'].",
+    );
+    expect(error.message).toContain(
+      "deployment 'Model' (DEPLOY_FAILED, REPLICA_STARTUP_FAILED): The deployment failed to start 3 times in a row. Error:\nValueError: bad weights",
+    );
     expect(error.message).not.toContain('Router');
     expect(error.deployments.map((d) => d.name)).toEqual(['Model']);
   });
 
   it('fails on UNHEALTHY by default', async () => {
-    const client = await scripted(app('UNHEALTHY', 7, { message: "The deployments ['Model'] are UNHEALTHY." }));
-    const error = (await failure(client.waitForApplication('web', { timeoutMs: 5_000, ...POLL }))) as DeployFailedError;
+    const client = await scripted(
+      app('UNHEALTHY', 7, { message: "The deployments ['Model'] are UNHEALTHY." }),
+    );
+    const error = (await failure(
+      client.waitForApplication('web', { timeoutMs: 5_000, ...POLL }),
+    )) as DeployFailedError;
     expect(error.reason).toBe('unhealthy');
-    expect(error.message).toContain("became unhealthy (UNHEALTHY): The deployments ['Model'] are UNHEALTHY.");
+    expect(error.message).toContain(
+      "became unhealthy (UNHEALTHY): The deployments ['Model'] are UNHEALTHY.",
+    );
   });
 
   it('keeps waiting through UNHEALTHY when told to', async () => {
     const client = await scripted(app('UNHEALTHY', 7), app('RUNNING', 7));
-    const result = await client.waitForApplication('web', { timeoutMs: 5_000, unhealthy: 'wait', ...POLL });
+    const result = await client.waitForApplication('web', {
+      timeoutMs: 5_000,
+      unhealthy: 'wait',
+      ...POLL,
+    });
     expect(result.status).toBe('RUNNING');
   });
 
   it('fails when another writer removes the app after the deploy showed up', async () => {
     const deleting = await scripted(app('DEPLOYING', 7), app('DELETING', 7));
-    const first = (await failure(deleting.waitForApplication('web', { timeoutMs: 5_000, ...POLL }))) as DeployFailedError;
+    const first = (await failure(
+      deleting.waitForApplication('web', { timeoutMs: 5_000, ...POLL }),
+    )) as DeployFailedError;
     expect(first.reason).toBe('removed');
     expect(first.message).toContain('was removed by another writer');
     await server?.close();
 
     const vanished = await scripted(app('DEPLOYING', 7), apps({}));
-    const second = (await failure(vanished.waitForApplication('web', { timeoutMs: 5_000, ...POLL }))) as DeployFailedError;
+    const second = (await failure(
+      vanished.waitForApplication('web', { timeoutMs: 5_000, ...POLL }),
+    )) as DeployFailedError;
     expect(second.reason).toBe('removed');
     expect(second.status).toBe('absent');
   });
 
   it('tolerates 503 and connection resets while polling', async () => {
     const client = await scripted(
-      (res) => sendText(res, 503, 'Failed to get a response from the controller. The GCS may be down'),
+      (res) =>
+        sendText(res, 503, 'Failed to get a response from the controller. The GCS may be down'),
       (_res, destroy) => destroy(),
       app('RUNNING', 9),
     );
-    expect((await client.waitForApplication('web', { timeoutMs: 5_000, ...POLL })).status).toBe('RUNNING');
+    expect((await client.waitForApplication('web', { timeoutMs: 5_000, ...POLL })).status).toBe(
+      'RUNNING',
+    );
     expect(server?.requests).toHaveLength(3);
   });
 
   it('does not swallow other errors', async () => {
-    const client = await scripted((res) => sendText(res, 401, 'Unauthorized: Missing authentication token'));
-    expect(await failure(client.waitForApplication('web', { timeoutMs: 5_000, ...POLL }))).toBeInstanceOf(AuthError);
+    const client = await scripted((res) =>
+      sendText(res, 401, 'Unauthorized: Missing authentication token'),
+    );
+    expect(
+      await failure(client.waitForApplication('web', { timeoutMs: 5_000, ...POLL })),
+    ).toBeInstanceOf(AuthError);
     expect(server?.requests).toHaveLength(1);
   });
 
   it('times out with the last status, message and timeout', async () => {
-    const client = await scripted(app('DEPLOYING', 3, { message: 'Deploying app web: installing pip packages' }));
-    const error = (await failure(client.waitForApplication('web', { timeoutMs: 60, ...POLL }))) as DeployTimeoutError;
+    const client = await scripted(
+      app('DEPLOYING', 3, { message: 'Deploying app web: installing pip packages' }),
+    );
+    const error = (await failure(
+      client.waitForApplication('web', { timeoutMs: 300, ...POLL }),
+    )) as DeployTimeoutError;
     expect(error).toBeInstanceOf(DeployTimeoutError);
     expect(error.code).toBe('DEPLOY_TIMEOUT');
-    expect(error.timeoutMs).toBe(60);
+    expect(error.timeoutMs).toBe(300);
     expect(error.lastStatus).toBe('DEPLOYING');
     expect(error.message).toBe(
-      "Timed out after 60 ms waiting for Ray Serve application 'web' to be RUNNING; last status DEPLOYING: Deploying app web: installing pip packages",
+      "Timed out after 300 ms waiting for Ray Serve application 'web' to be RUNNING; last status DEPLOYING: Deploying app web: installing pip packages",
     );
   });
 
   it('times out saying the deploy never showed up', async () => {
     const client = await scripted(app('RUNNING', 100));
-    const error = (await failure(client.waitForApplication('web', { timeoutMs: 40, sinceDeployedTime: 100, ...POLL }))) as DeployTimeoutError;
-    expect(error.message).toContain('the new deploy never showed up (last_deployed_time_s unchanged; status RUNNING)');
+    const error = (await failure(
+      client.waitForApplication('web', { timeoutMs: 300, sinceDeployedTime: 100, ...POLL }),
+    )) as DeployTimeoutError;
+    expect(error.message).toContain(
+      'the new deploy never showed up (last_deployed_time_s unchanged; status RUNNING)',
+    );
   });
 
   it('times out even while the dashboard hangs, reporting the last poll error', async () => {
-    const client = await scripted((res) => sendText(res, 503, 'controller down'), () => undefined);
-    const error = (await failure(client.waitForApplication('web', { timeoutMs: 80, ...POLL }))) as DeployTimeoutError;
+    const client = await scripted(
+      (res) => sendText(res, 503, 'controller down'),
+      () => undefined,
+    );
+    const error = (await failure(
+      client.waitForApplication('web', { timeoutMs: 300, ...POLL }),
+    )) as DeployTimeoutError;
     expect(error).toBeInstanceOf(DeployTimeoutError);
-    expect(error.message).toContain('application never appeared; last poll failed: Ray dashboard GET');
+    expect(error.message).toContain(
+      'application never appeared; last poll failed: Ray dashboard GET',
+    );
   });
 
   it('stops with CancelledError when the signal aborts', async () => {
     const client = await scripted(app('DEPLOYING', 3));
     const controller = new AbortController();
-    const pending = failure(client.waitForApplication('web', { timeoutMs: 10_000, signal: controller.signal, ...POLL }));
+    const pending = failure(
+      client.waitForApplication('web', { timeoutMs: 10_000, signal: controller.signal, ...POLL }),
+    );
     while ((server?.requests.length ?? 0) < 2) await new Promise((r) => setTimeout(r, 2));
     controller.abort();
     const error = await pending;
     expect(error).toBeInstanceOf(CancelledError);
-    expect((error as CancelledError).message).toContain("Cancelled while waiting for Ray Serve application 'web'");
+    expect((error as CancelledError).message).toContain(
+      "Cancelled while waiting for Ray Serve application 'web'",
+    );
   });
 });
 
 describe('RayServeClient.waitForApplicationRemoved', () => {
   it('returns once the application is gone', async () => {
-    const client = await scripted(app('RUNNING', 1), app('DELETING', 1), apps({ other: { status: 'RUNNING' } }));
+    const client = await scripted(
+      app('RUNNING', 1),
+      app('DELETING', 1),
+      apps({ other: { status: 'RUNNING' } }),
+    );
     await client.waitForApplicationRemoved('web', { timeoutMs: 5_000, ...POLL });
     expect(server?.requests).toHaveLength(3);
   });
 
   it('times out while it is still there', async () => {
     const client = await scripted(app('DELETING', 1));
-    const error = (await failure(client.waitForApplicationRemoved('web', { timeoutMs: 40, ...POLL }))) as DeployTimeoutError;
-    expect(error.message).toContain("waiting for Ray Serve application 'web' to be removed; last status DELETING");
+    const error = (await failure(
+      client.waitForApplicationRemoved('web', { timeoutMs: 300, ...POLL }),
+    )) as DeployTimeoutError;
+    expect(error.message).toContain(
+      "waiting for Ray Serve application 'web' to be removed; last status DELETING",
+    );
   });
 });

@@ -61,26 +61,37 @@ export async function waitForApplication(
   const sinceGiven = options.sinceDeployedTime !== undefined;
   let seen = false;
   let lastKey = '';
-  return poll(fetchApplications, name, 'to be RUNNING', options, () => seen, (app, elapsedMs) => {
-    if (!seen && app && (!sinceGiven || (app.last_deployed_time_s ?? null) !== options.sinceDeployedTime)) {
-      seen = true;
-    }
-    const key = JSON.stringify([seen, app?.status, app?.message]);
-    if (key !== lastKey) {
-      lastKey = key;
-      notify(options, { name, app, seen, elapsedMs });
-    }
-    if (!seen) return undefined;
-    if (!app || app.status === 'DELETING') {
-      throw failure(name, app, 'removed');
-    }
-    if (app.status === 'RUNNING') return app;
-    if (app.status === 'DEPLOY_FAILED') throw failure(name, app, 'deploy-failed');
-    if (app.status === 'UNHEALTHY' && (options.unhealthy ?? 'fail') === 'fail') {
-      throw failure(name, app, 'unhealthy');
-    }
-    return undefined;
-  });
+  return poll(
+    fetchApplications,
+    name,
+    'to be RUNNING',
+    options,
+    () => seen,
+    (app, elapsedMs) => {
+      if (
+        !seen &&
+        app &&
+        (!sinceGiven || (app.last_deployed_time_s ?? null) !== options.sinceDeployedTime)
+      ) {
+        seen = true;
+      }
+      const key = JSON.stringify([seen, app?.status, app?.message]);
+      if (key !== lastKey) {
+        lastKey = key;
+        notify(options, { name, app, seen, elapsedMs });
+      }
+      if (!seen) return undefined;
+      if (!app || app.status === 'DELETING') {
+        throw failure(name, app, 'removed');
+      }
+      if (app.status === 'RUNNING') return app;
+      if (app.status === 'DEPLOY_FAILED') throw failure(name, app, 'deploy-failed');
+      if (app.status === 'UNHEALTHY' && (options.unhealthy ?? 'fail') === 'fail') {
+        throw failure(name, app, 'unhealthy');
+      }
+      return undefined;
+    },
+  );
 }
 
 /**
@@ -92,8 +103,13 @@ export async function waitForApplicationRemoved(
   name: string,
   options: PollOptions,
 ): Promise<void> {
-  await poll(fetchApplications, name, 'to be removed', options, () => true, (app) =>
-    app ? undefined : true,
+  await poll(
+    fetchApplications,
+    name,
+    'to be removed',
+    options,
+    () => true,
+    (app) => (app ? undefined : true),
   );
 }
 
@@ -109,7 +125,9 @@ async function poll<T>(
   const startedAt = Date.now();
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('deadline')), options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, deadline.signal])
+    : deadline.signal;
   let interval = options.pollIntervalMs ?? 100;
   const maxInterval = options.maxPollIntervalMs ?? 1_000;
   let last: ApplicationDetails | undefined;
@@ -118,7 +136,9 @@ async function poll<T>(
 
   const stopped = (): Error => {
     if (options.signal?.aborted) {
-      return new CancelledError(`Cancelled while waiting for Ray Serve application '${name}' ${goal}`);
+      return new CancelledError(
+        `Cancelled while waiting for Ray Serve application '${name}' ${goal}`,
+      );
     }
     return new DeployTimeoutError({
       appName: name,
@@ -145,7 +165,9 @@ async function poll<T>(
         if (signal.aborted) throw stopped();
         if (!isTransient(error)) throw error;
         lastError = error instanceof Error ? error.message : String(error);
-        logger.warn(`Polling Ray Serve application '${name}' failed; will retry`, { error: lastError });
+        logger.warn(`Polling Ray Serve application '${name}' failed; will retry`, {
+          error: lastError,
+        });
       }
       try {
         await sleep(interval, signal);

@@ -37,19 +37,31 @@ export interface TestServer {
 }
 
 /** Sends a JSON answer. */
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
 }
 
 /** Sends a text answer (aiohttp style, like the Ray dashboard's errors). */
-export function sendText(response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+export function sendText(
+  response: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...headers });
   response.end(text);
 }
 
 /** Starts a recording server on 127.0.0.1 and an OS-chosen port. */
-export async function startTestServer(handler: TestHandler = (_req, res) => sendText(res, 200, '')): Promise<TestServer> {
+export async function startTestServer(
+  handler: TestHandler = (_req, res) => sendText(res, 200, ''),
+): Promise<TestServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((raw, response) => {
