@@ -134,6 +134,7 @@ export class ServeState {
     const fault: Fault = { ...spec, id: `fault-${++this.faultSeq}` };
     this.faults.push(fault);
     if (fault.kind === 'unhealthy') {
+      this.settle();
       const now = this.clock.now();
       for (const app of this.apps.values()) {
         if (!faultMatches(fault, app.name, app.importPath)) continue;
