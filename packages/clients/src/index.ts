@@ -137,3 +137,12 @@ export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/pac
 export { DEFAULT_RAY_DASHBOARD_ADDRESS, RayServeClient } from './ray/ray-serve-client.js';
 export { AGENT_CLIENT, BACKEND_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
 export { CLIENTS_VERSION, USER_AGENT } from './version.js';
+
+// Types `ctx.client` and `ctx.agentClient` of core's RuntimeContext for every program that uses
+// the clients package (core itself knows nothing about HTTP).
+declare module '@synapse-sdk/core' {
+  interface RuntimeClientTypes {
+    backend: import('./backend/backend-client.js').BackendClient;
+    agent: import('./agent/agent-client.js').AgentClient;
+  }
+}

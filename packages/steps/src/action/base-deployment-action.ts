@@ -26,7 +26,7 @@ import { DeploymentContext, type ClusterInfo } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { DeployStep } from '../steps/deploy-step.js';
 import { connectToRay } from '../steps/initialize-ray-step.js';
-import type { RegisterStep} from '../steps/register-step.js';
+import type { RegisterStep } from '../steps/register-step.js';
 import { registerApplication } from '../steps/register-step.js';
 import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
 
@@ -67,7 +67,7 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
 
   /** The Synapse backend client. @throws ContextMissingError when none is configured. */
   public get client(): BackendClient {
-    const client = this.ctx.client as BackendClient | undefined;
+    const client = this.ctx.client;
     if (!client) {
       throw new ContextMissingError('No backend client in the runtime context', {
         hint: 'set SYNAPSE_HOST and SYNAPSE_ACCESS_TOKEN, or pass `client` to RuntimeContext.create()',
@@ -78,7 +78,7 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
 
   /** The Synapse agent client. @throws ContextMissingError when none is configured. */
   public get agentClient(): AgentClient {
-    const client = this.ctx.agentClient as AgentClient | undefined;
+    const client = this.ctx.agentClient;
     if (!client) {
       throw new ContextMissingError('No agent client in the runtime context', {
         hint: 'set SYNAPSE_AGENT_HOST and SYNAPSE_AGENT_TOKEN, or pass `agentClient` to RuntimeContext.create()',

@@ -1,7 +1,8 @@
-import type {
-  ApplicationDetails,
-  RayServeClient,
-  ServeApplicationConfig,
+import {
+  parseServeDeployConfig,
+  type ApplicationDetails,
+  type RayServeClient,
+  type ServeApplicationConfig,
 } from '@synapse-sdk/clients';
 import { CancelledError } from '@synapse-sdk/core';
 
@@ -50,6 +51,9 @@ export async function applyApplication(
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
   const { signal } = options;
+  // Our app is checked strictly here; the others are sent back exactly as Ray reported them,
+  // even when they carry keys this SDK does not know (a newer Ray, another tool).
+  if (app) parseServeDeployConfig({ applications: [app] }, `Serve config of application '${name}'`);
   return await withClusterLock(
     client.address,
     async () => {
@@ -66,7 +70,7 @@ export async function applyApplication(
         if (signal?.aborted)
           throw new CancelledError(`Cancelled before updating application '${name}'`);
         options.beforePut?.(previous, before);
-        await client.putApplications(body, signal);
+        await client.putApplications(body, signal, { validate: false });
         return { previous, before, put: true };
       }
       throw new Error(

@@ -94,11 +94,23 @@ async function walk(
   }
 }
 
+/**
+ * Git semantics: the deepest .gitignore with a rule about the path decides, so a nested `!x`
+ * re-includes what a parent ignored. The user's excludes (the first scope) always exclude.
+ */
 function isIgnored(scopes: readonly Scope[], relPath: string, isDir: boolean): boolean {
-  for (const scope of scopes) {
+  let ignored = false;
+  scopes.forEach((scope, index) => {
     const local = scope.base ? relative(scope.base, relPath).split(sep).join('/') : relPath;
-    if (local.startsWith('..')) continue;
-    if (scope.rules.ignores(isDir ? `${local}/` : local)) return true;
-  }
-  return false;
+    if (local.startsWith('..')) return;
+    const verdict = scope.rules.test(isDir ? `${local}/` : local);
+    if (index === 0) {
+      if (verdict.ignored) ignored = true;
+    } else if (verdict.ignored) {
+      ignored = true;
+    } else if (verdict.unignored && !scopes[0]!.rules.ignores(isDir ? `${relPath}/` : relPath)) {
+      ignored = false;
+    }
+  });
+  return ignored;
 }

@@ -1,4 +1,3 @@
-import type { AgentClient, BackendClient } from '@synapse-sdk/clients';
 import {
   BaseStep,
   ContextMissingError,
@@ -53,8 +52,8 @@ export async function registerApplication(
   context: DeploymentContext,
   signal: AbortSignal,
 ): Promise<Registration> {
-  const backend = context.runtimeCtx.client as BackendClient | undefined;
-  const agent = context.runtimeCtx.agentClient as AgentClient | undefined;
+  const backend = context.runtimeCtx.client;
+  const agent = context.runtimeCtx.agentClient;
   const jobId = context.runtimeCtx.jobId;
   const name = context.serveAppName;
   if (!backend) {
