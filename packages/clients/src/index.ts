@@ -79,6 +79,9 @@ export type {
   WaitForApplicationOptions,
 } from './ray/wait-for-application.js';
 
+import type { AgentClient } from './agent/agent-client.js';
+import type { BackendClient } from './backend/backend-client.js';
+
 export { AgentClient } from './agent/agent-client.js';
 export { BACKEND_PAGE_SIZE, BackendClient } from './backend/backend-client.js';
 export {
@@ -142,7 +145,7 @@ export { CLIENTS_VERSION, USER_AGENT } from './version.js';
 // the clients package (core itself knows nothing about HTTP).
 declare module '@synapse-sdk/core' {
   interface RuntimeClientTypes {
-    backend: import('./backend/backend-client.js').BackendClient;
-    agent: import('./agent/agent-client.js').AgentClient;
+    backend: BackendClient;
+    agent: AgentClient;
   }
 }
