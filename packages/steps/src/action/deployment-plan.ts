@@ -44,8 +44,10 @@ export async function planDeployment(
       `an application named '${name}' exists but was not deployed through the REST API (${current.source ?? 'unknown'} source); deploying replaces it`,
     );
   }
-  for (const [other, details_] of Object.entries(details.applications)) {
-    if (other !== name && details_.route_prefix && details_.route_prefix === app.route_prefix) {
+  for (const [other, otherApp] of Object.entries(details.applications)) {
+    // While an app builds, Ray reports route_prefix null; its config still claims the prefix.
+    const prefix = otherApp.route_prefix ?? otherApp.deployed_app_config?.route_prefix;
+    if (other !== name && prefix && prefix === app.route_prefix) {
       warnings.push(
         `route prefix ${app.route_prefix} is already used by '${other}'; Ray would refuse the deploy`,
       );

@@ -1,0 +1,173 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+
+import { removeApplication } from '../deploy/remove-application.js';
+import {
+  runtimeFor,
+  startCluster,
+  StepDeploy,
+  type Cluster,
+} from '../test-support/deploy-harness.js';
+import { createPluginDir } from '../test-support/plugin-fixture.js';
+
+let plugin: { dir: string; remove: () => Promise<void> };
+let cluster: Cluster;
+let env: Record<string, string>;
+const APP = 'test-model@1.0.0';
+
+beforeAll(async () => {
+  plugin = await createPluginDir();
+});
+afterAll(async () => {
+  await plugin.remove();
+});
+beforeEach(async () => {
+  cluster = await startCluster({ agentToken: 'agent-token-5678' });
+  env = { ...cluster.env, SYNAPSE_PLUGIN_DIR: plugin.dir };
+});
+afterEach(async () => {
+  await cluster.stop();
+});
+
+describe('another writer', () => {
+  it('puts our app back when another writer drops it before it is RUNNING', async () => {
+    cluster.dev.control.dropAppAfterNextPut(APP, 5);
+    const runtime = runtimeFor(env);
+    const deployData: Array<Record<string, unknown>> = [];
+    runtime.events.on('step:end', (e) => {
+      if (e.step === 'deploy') deployData.push(e.result.data);
+    });
+    const result = await new StepDeploy({}, runtime).run();
+    const app = await cluster.ray.getApplication(APP);
+    expect([result, app?.status, deployData[0]?.['reapplied']]).toEqual([
+      { success: true, stepsExecuted: 2, stepsTotal: 3, deployed: true },
+      'RUNNING',
+      1,
+    ]);
+  });
+});
+
+describe('plan', () => {
+  it('reports an added app, then unchanged, then in-place and code changes, without changing anything', async () => {
+    const planOf = async (params: Record<string, unknown>, extraEnv: Record<string, string> = {}) =>
+      await new StepDeploy(params, runtimeFor({ ...env, ...extraEnv })).plan();
+    const first = await planOf({ num_cpus: 1 });
+    expect([
+      first.change,
+      first.uploadNeeded,
+      first.previous,
+      Object.keys((await cluster.ray.getApplications()).applications),
+    ]).toEqual(['added', true, null, []]);
+    await new StepDeploy({ num_cpus: 1 }, runtimeFor(env)).run();
+    const same = await planOf({ num_cpus: 1 });
+    const inPlace = await planOf({ num_cpus: 2 });
+    const code = await planOf({ num_cpus: 1 }, { SYNAPSE_HOST: 'http://elsewhere.example' });
+    expect([
+      [same.change, same.changedFields, same.uploadNeeded],
+      [inPlace.change, inPlace.changedFields],
+      [code.change, code.changedFields],
+    ]).toEqual([
+      ['unchanged', [], false],
+      ['updated-in-place', ['deployments']],
+      ['code-change', ['args.backend_url']],
+    ]);
+  });
+
+  it('warns about a route prefix already used by another app', async () => {
+    cluster.dev.control.foreignPut({
+      applications: [{ name: 'squatter', route_prefix: '/taken', import_path: 'x.y:z' }],
+    });
+    const plan = await new StepDeploy(
+      {},
+      runtimeFor({ ...env, SYNAPSE_PLUGIN_RELEASE_CHECKSUM: 'taken' }),
+    ).plan();
+    expect([plan.otherApps, plan.warnings]).toEqual([
+      ['squatter'],
+      ["route prefix /taken is already used by 'squatter'; Ray would refuse the deploy"],
+    ]);
+  });
+});
+
+describe('removeApplication', () => {
+  it('removes one app and keeps the others', async () => {
+    cluster.dev.control.foreignPut({
+      applications: [{ name: 'keep-me', route_prefix: '/keep', import_path: 'x.y:z' }],
+    });
+    await new StepDeploy({}, runtimeFor(env)).run();
+    const kept = (await cluster.ray.getApplication('keep-me'))?.deployed_app_config;
+    const outcome = await removeApplication(cluster.ray, APP, { timeoutMs: 5_000 });
+    const details = await cluster.ray.getApplications();
+    expect([
+      outcome,
+      Object.keys(details.applications),
+      details.applications['keep-me']?.deployed_app_config,
+    ]).toEqual([{ removed: true }, ['keep-me'], kept]);
+  });
+
+  it('reports an absent app as not removed', async () => {
+    await expect(removeApplication(cluster.ray, 'nope', { timeoutMs: 1_000 })).resolves.toEqual({
+      removed: false,
+    });
+  });
+});
+
+describe('registration', () => {
+  it('reads the status through the agent when one is configured', async () => {
+    const agentEnv = {
+      ...env,
+      SYNAPSE_AGENT_HOST: cluster.dev.agentUrl,
+      SYNAPSE_AGENT_TOKEN: 'agent-token-5678',
+      SYNAPSE_JOB_ID: '9',
+      SYNAPSE_PLUGIN_RELEASE_ID: '12',
+    };
+    const result = await new StepDeploy(
+      { num_replicas: 2 },
+      runtimeFor(agentEnv, { agent: true }),
+    ).run();
+    const records = cluster.dev.control.backend().serveApplications;
+    expect([result, records.map((r) => [r.name, r.plugin_release, r.num_replicas])]).toEqual([
+      {
+        success: true,
+        stepsExecuted: 3,
+        stepsTotal: 3,
+        deployed: true,
+        serveApplication: records[0]?.id,
+      },
+      [[APP, 12, 2]],
+    ]);
+  });
+});
+
+describe('a dashboard with token auth', () => {
+  let secured: Cluster;
+  beforeEach(async () => {
+    secured = await startCluster({ authToken: 'ray-secret-token' });
+  });
+  afterEach(async () => {
+    await secured.stop();
+  });
+
+  it('deploys with the right token', async () => {
+    const result = await new StepDeploy(
+      {},
+      runtimeFor({ ...secured.env, SYNAPSE_PLUGIN_DIR: plugin.dir }),
+    ).run();
+    expect(result).toEqual({ success: true, stepsExecuted: 2, stepsTotal: 3, deployed: true });
+  });
+
+  it('stops at initialize with a message that names the variable and never the token', async () => {
+    const wrong = {
+      ...secured.env,
+      RAY_AUTH_TOKEN: 'not-the-token',
+      SYNAPSE_PLUGIN_DIR: plugin.dir,
+    };
+    let message = '';
+    try {
+      await new StepDeploy({}, runtimeFor(wrong)).run();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Step 'initialize' failed: .*403.*RAY_AUTH_TOKEN/);
+    expect(message).not.toContain('not-the-token');
+    expect(secured.dev.control.packageNames()).toEqual([]);
+  });
+});
