@@ -76,11 +76,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const onError = (error: unknown) => logger.error('devserver handler failed', { error: String(error) });
   const ports = options.ports ?? {};
 
-  let dashboardHandler: DashboardHandler | undefined;
-  const dashboard = new ListeningServer(host, ports.dashboard ?? 0, delayed('dashboard', (req, res) => dashboardHandler?.handle(req, res)), onError);
+  // The dashboard listener, the control object and the admin API refer to each other.
+  const wiring: { dashboard?: DashboardHandler } = {};
+  const dashboard = new ListeningServer(host, ports.dashboard ?? 0, delayed('dashboard', (req, res) => wiring.dashboard?.handle(req, res)), onError);
   const control = new DevServerControl(rt, dashboard);
   const admin = new AdminHandler(rt, control);
-  dashboardHandler = new DashboardHandler(rt, (req, res) => admin.handle(req, res), (names) => control.afterPut(names));
+  wiring.dashboard = new DashboardHandler(rt, (req, res) => admin.handle(req, res), (names) => control.afterPut(names));
   const serve = new ListeningServer(host, ports.serve ?? 0, delayed('serve', (req, res) => new DataPlaneHandler(rt).handle(req, res)), onError);
   const backendHandler = new BackendHandler(rt);
   const backend = new ListeningServer(host, ports.backend ?? 0, delayed('backend', (req, res) => backendHandler.handle(req, res)), onError);

@@ -104,7 +104,7 @@ export class BackendHandler {
   private async createServeApplication(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await this.readJson(req, res);
     if (!body.ok) return;
-    const parsed = serveApplicationCreate.safeParse(body.value);
+    const parsed = serveApplicationCreate.safeParse(body.value, { reportInput: true });
     if (!parsed.success) return sendJson(res, 400, drfErrors(parsed.error));
     const key = header(req, 'idempotency-key');
     const bodyHash = sha256Hex(canonicalJson(parsed.data));
@@ -161,7 +161,7 @@ export class BackendHandler {
   private async updateJob(req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
     const body = await this.readJson(req, res);
     if (!body.ok) return;
-    const parsed = updateJob.safeParse(body.value);
+    const parsed = updateJob.safeParse(body.value, { reportInput: true });
     if (!parsed.success) return sendJson(res, 400, drfErrors(parsed.error));
     const now = new Date(this.rt.clock.now()).toISOString();
     const job: JobRecord = { ...(this.rt.backend.jobs.get(id) ?? { id }), ...(parsed.data as Partial<JobRecord>), id, updated: now };
@@ -175,7 +175,7 @@ export class BackendHandler {
     const body = await this.readJson(req, res);
     if (!body.ok) return;
     const many = Array.isArray(body.value);
-    const parsed = (many ? z.array(logEntry).min(1) : logEntry).safeParse(body.value);
+    const parsed = (many ? z.array(logEntry).min(1) : logEntry).safeParse(body.value, { reportInput: true });
     if (!parsed.success) {
       if (many) return sendJson(res, 400, drfErrors(parsed.error));
       return sendJson(res, 400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(body.value) ? 'list' : typeof body.value}.`] });

@@ -1,43 +1,12 @@
 #!/usr/bin/env node
-import { ConsoleLogger } from '@synapse-sdk/core';
-import { startDevServer } from '../dev-server.js';
-import { USAGE, exportLines, parseCliArgs } from './cli-args.js';
+import { runCli } from './run-cli.js';
 
-async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseCliArgs(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`synapse-devserver: ${(error as Error).message}\nRun synapse-devserver --help for the options.\n`);
-    return 2;
-  }
-  if (parsed.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const logger = new ConsoleLogger({ level: parsed.verbose ? 'debug' : 'info' });
-  let dev;
-  try {
-    dev = await startDevServer({ ...parsed.options, logger });
-  } catch (error) {
-    process.stderr.write(`synapse-devserver: ${(error as Error).message}\n`);
-    return 1;
-  }
-  process.stdout.write(`# synapse-devserver is running (serve proxy: ${dev.serveUrl}, admin: ${dev.dashboardUrl}/_devserver/state)\n`);
-  process.stdout.write(`${exportLines(dev, parsed.options).join('\n')}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
-      logger.info('stopping', { signal });
-      resolve();
-    };
-    process.once('SIGINT', () => stop('SIGINT'));
-    process.once('SIGTERM', () => stop('SIGTERM'));
-  });
-  await dev.stop();
-  return 0;
-}
+const stopSignal = new Promise<string>((resolve) => {
+  process.once('SIGINT', () => resolve('SIGINT'));
+  process.once('SIGTERM', () => resolve('SIGTERM'));
+});
 
-main().then(
+runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stopSignal }).then(
   (code) => {
     process.exitCode = code;
   },

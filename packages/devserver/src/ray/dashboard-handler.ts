@@ -82,7 +82,12 @@ export class DashboardHandler {
   /** Handles one request on the dashboard port. */
   public async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req);
-    const path = decodeURIComponent(url.pathname);
+    let path: string;
+    try {
+      path = decodeURIComponent(url.pathname);
+    } catch {
+      return sendText(res, 400, '400: Bad Request');
+    }
     if (path.startsWith('/_devserver/')) return this.admin(req, res);
     const method = (req.method ?? 'GET').toUpperCase();
 

@@ -16,6 +16,10 @@ describe('dashboard transport (checklist 1)', () => {
     expect([res.status, res.text, res.headers['content-type']]).toEqual([404, '404: Not Found', 'text/plain; charset=utf-8']);
   });
 
+  it('answers 400 for a path with broken percent-encoding', async () => {
+    expect((await http(`${base}/api/%E0%A4%A`)).status).toBe(400);
+  });
+
   it('answers 404 for the removed v1 single-app API', async () => {
     expect((await http(`${base}/api/serve/deployments/`)).status).toBe(404);
   });

@@ -161,7 +161,6 @@ function routePrefixError(prefix: string): string | undefined {
  * of every deployment: route prefix format, override names, autoscaling config, replicas per node.
  */
 export function planDeployments(app: AppConfig, targetCapacity: number | null): PlanOutcome {
-  const appName = app.name ?? 'default';
   const routePrefix = Object.hasOwn(app, 'route_prefix') ? (app.route_prefix ?? null) : '/';
   if (routePrefix !== null) {
     const error = routePrefixError(routePrefix);
