@@ -20,11 +20,8 @@ export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
 export type { ImperativeAppSpec } from './ray/serve-state.js';
 export type { DelayTarget } from './runtime.js';
 export type { BackendSnapshot, JobPatch, JobRecord, JobStatus, LogEntry, ServeApplicationRecord } from './backend/backend-store.js';
-export type { PydanticError } from './ray/pydantic.js';
-export type { DeployValidation, ServeDeployConfig } from './ray/deploy-schema.js';
 
 export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
 export { DEFAULT_TIMINGS } from './options.js';
 export { ManualClock, systemClock } from './clock.js';
 export { DevServerControl } from './control.js';
-export { validateServeDeploy } from './ray/deploy-schema.js';
