@@ -1,0 +1,95 @@
+import { ConsoleLogger } from '@synapse-sdk/core';
+
+import type { CliIo } from '../cli-io.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { configFlagEnv } from '../options/config-flags.js';
+import { formatDuration } from '../render/format-time.js';
+import { LineReporter } from '../render/line-reporter.js';
+import { LiveRenderer } from '../render/live-renderer.js';
+import type { RunReporter } from '../render/run-reporter.js';
+import { toJson } from '../render/to-json.js';
+import { createCancelSignal } from '../run/cancel-signal.js';
+import { prepareAction, previewSteps } from '../run/prepare-action.js';
+import { reportError } from './command-error.js';
+
+/** Options of `synapse plugin run`, as commander parses them. */
+export interface PluginRunOptions extends Record<string, unknown> {
+  path?: string;
+  params?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * `synapse plugin run <action>`: loads the plugin, validates params, runs the action with a
+ * progress display, prints the result. Ctrl-C aborts the run's signal (the orchestrator rolls
+ * back) and exits 130.
+ */
+export async function pluginRun(
+  actionName: string,
+  options: PluginRunOptions,
+  io: CliIo,
+): Promise<ExitCode> {
+  const json = options.json === true;
+  const live = io.stderr.isTTY === true && io.stdout.isTTY === true && !json;
+  const reporter: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
+  const logger = new ConsoleLogger({
+    level: options.verbose ? 'debug' : 'info',
+    stream: { write: (chunk: string) => reporter.log(chunk) },
+  });
+  const cancel = createCancelSignal((message) => reporter.log(message));
+  let workBegan = false;
+  const rolledBack: string[] = [];
+  const started = Date.now();
+  try {
+    const prepared = await prepareAction({
+      action: actionName,
+      path: options.path,
+      params: options.params,
+      flagEnv: configFlagEnv(options),
+      processEnv: io.env,
+      cwd: io.cwd,
+      logger,
+      signal: cancel.signal,
+    });
+    const { ctx, action } = prepared;
+    ctx.events.on('step:end', (e) => {
+      if (e.result.success) workBegan = true;
+    });
+    ctx.events.on('progress', (e) => {
+      if (e.current > 0) workBegan = true;
+    });
+    ctx.events.on('step:rollback', (e) => {
+      rolledBack.push(e.step);
+    });
+    reporter.attach(ctx.events, previewSteps(action, ctx));
+    let result: unknown;
+    try {
+      result = await action.run();
+    } catch (error) {
+      reporter.finish(cancel.signal.aborted ? 'cancelled' : 'failed');
+      throw error;
+    }
+    reporter.finish('done');
+    if (json) {
+      io.stdout.write(`${toJson({ ok: true, result })}\n`);
+    } else if (live) {
+      io.stderr.write(`✔ ${actionName} finished in ${formatDuration(Date.now() - started)}\n`);
+      const { stringify } = await import('yaml');
+      io.stdout.write(stringify(JSON.parse(toJson(result ?? null)) as unknown));
+    } else {
+      io.stdout.write(`${toJson(result ?? null, 2)}\n`);
+    }
+    return EXIT_CODES.OK;
+  } catch (error) {
+    return reportError(io, error, {
+      json,
+      verbose: options.verbose === true,
+      workBegan,
+      cancelled: cancel.signal.aborted,
+      rolledBack,
+    });
+  } finally {
+    cancel.dispose();
+  }
+}

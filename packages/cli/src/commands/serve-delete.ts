@@ -1,0 +1,66 @@
+import { createInterface } from 'node:readline/promises';
+
+import { ConsoleLogger } from '@synapse-sdk/core';
+import { removeApplication } from '@synapse-sdk/steps';
+
+import type { CliIo } from '../cli-io.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { toJson } from '../render/to-json.js';
+import { createCancelSignal } from '../run/cancel-signal.js';
+import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
+import { UsageError } from '../usage-error.js';
+import { reportError } from './command-error.js';
+import { noSuchApplication } from './serve-status.js';
+
+/** Options of `synapse serve delete`. */
+export interface ServeDeleteOptions extends Record<string, unknown> {
+  yes?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * `synapse serve delete APP`: removes one application and keeps every other one (a
+ * read-merge-PUT without it), then waits until it is gone. Asks for confirmation in a terminal
+ * unless `--yes`; refuses without `--yes` when not in a terminal.
+ */
+export async function serveDelete(name: string, options: ServeDeleteOptions, io: CliIo): Promise<ExitCode> {
+  const json = options.json === true;
+  const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
+  try {
+    const logger = new ConsoleLogger({ level: options.verbose ? 'debug' : 'warn', stream: io.stderr });
+    const ray = rayClientFromFlags(options, io.env, logger);
+    const details = await ray.getApplications(cancel.signal);
+    const names = Object.keys(details.applications);
+    if (!names.includes(name)) throw noSuchApplication(name, names);
+    if (options.yes !== true) await confirm(name, ray.address, io);
+    await removeApplication(ray, name, { signal: cancel.signal });
+    const kept = names.filter((other) => other !== name).sort();
+    if (json) io.stdout.write(`${toJson({ ok: true, result: { removed: name, kept } })}\n`);
+    else io.stdout.write(`deleted ${name}; kept: ${kept.length > 0 ? kept.join(', ') : 'none'}\n`);
+    return EXIT_CODES.OK;
+  } catch (error) {
+    return reportError(io, error, {
+      json,
+      verbose: options.verbose === true,
+      cancelled: cancel.signal.aborted,
+    });
+  } finally {
+    cancel.dispose();
+  }
+}
+
+async function confirm(name: string, address: string, io: CliIo): Promise<void> {
+  if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
+    throw new UsageError(`refusing to delete ${name} without confirmation`, {
+      hint: 'pass --yes to delete without asking',
+    });
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`delete application ${name} from ${address}? [y/N] `);
+    if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`not deleting ${name}: not confirmed`);
+  } finally {
+    prompt.close();
+  }
+}

@@ -1,0 +1,49 @@
+import { ConsoleLogger } from '@synapse-sdk/core';
+
+import type { CliIo } from '../cli-io.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { toJson } from '../render/to-json.js';
+import { formatStatusTable, selectApplications } from '../serve/format-status-table.js';
+import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
+import { UsageError } from '../usage-error.js';
+import { reportError } from './command-error.js';
+
+/** Options of `synapse serve status`. */
+export interface ServeStatusOptions extends Record<string, unknown> {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** `synapse serve status [APP]`: a table of Serve applications, or the raw details with `--json`. */
+export async function serveStatus(
+  app: string | undefined,
+  options: ServeStatusOptions,
+  io: CliIo,
+): Promise<ExitCode> {
+  const json = options.json === true;
+  try {
+    const logger = new ConsoleLogger({ level: options.verbose ? 'debug' : 'warn', stream: io.stderr });
+    const ray = rayClientFromFlags(options, io.env, logger);
+    const details = await ray.getApplications();
+    const selected = selectApplications(details, app);
+    if (!selected) throw noSuchApplication(app ?? '', Object.keys(details.applications));
+    if (json) {
+      io.stdout.write(`${toJson(app === undefined ? details : selected[app], 2)}\n`);
+    } else if (Object.keys(selected).length === 0) {
+      io.stdout.write(`no Serve applications on ${ray.address}\n`);
+    } else {
+      io.stdout.write(`${formatStatusTable(selected)}\n`);
+    }
+    return EXIT_CODES.OK;
+  } catch (error) {
+    return reportError(io, error, { json, verbose: options.verbose === true });
+  }
+}
+
+/** The error for an application that is not deployed, listing the ones that are. */
+export function noSuchApplication(name: string, running: readonly string[]): UsageError {
+  return new UsageError(
+    `no application named ${name}; running: ${running.length > 0 ? [...running].sort().join(', ') : 'none'}`,
+    { hint: "check the name with 'synapse serve status'" },
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * Exit codes of the `synapse` command. They are part of the CLI's contract: scripts branch on
+ * them, so a code never changes meaning.
+ */
+export const EXIT_CODES = {
+  /** The command did what was asked. */
+  OK: 0,
+  /** A failure after work began; whatever the run changed was rolled back first. */
+  FAILURE: 1,
+  /** Bad input (usage, params, config.yaml, plugin code that does not load); nothing was sent. */
+  USAGE: 2,
+  /** A service could not be reached or refused the credentials before the run changed anything. */
+  UNREACHABLE: 3,
+  /** Cancelled (Ctrl-C / SIGINT / SIGTERM); what ran was rolled back. */
+  CANCELLED: 130,
+} as const;
+
+/** One of the values of {@link EXIT_CODES}. */
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];

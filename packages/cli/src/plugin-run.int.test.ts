@@ -1,0 +1,198 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+
+import { ManualClock } from '@synapse-sdk/devserver';
+
+import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import { runSynapse, spawnSynapse, waitForExit, waitForOutput } from './test-support/run-synapse.js';
+
+describe('synapse plugin run', () => {
+  let dev: TestDevServer;
+  let plugin: FixturePlugin;
+
+  beforeAll(async () => {
+    dev = await startTestDevServer();
+    plugin = await createFixturePlugin();
+  });
+
+  afterEach(async () => {
+    dev.server.control.clearFaults();
+    await dev.server.control.reset();
+  });
+
+  afterAll(async () => {
+    await dev.stop();
+    await plugin.remove();
+  });
+
+  it('loads a plugin outside the repository, injects actionName/category and the environment', async () => {
+    const result = await runSynapse(
+      ['plugin', 'run', 'echo', '--path', plugin.dir, '--params', '{"message": "hi"}', '--json'],
+      { env: { FIXTURE_OVERRIDE: 'from-process', RAY_DASHBOARD_ADDRESS: 'http://10.0.0.1:8265' } },
+    );
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: true,
+      result: {
+        text: 'hi',
+        actionName: 'echo',
+        category: 'neural_net',
+        pluginDir: plugin.dir,
+        fromConfig: 'from-config',
+        override: 'from-process',
+        rayAddress: 'http://10.0.0.1:8265/',
+        jobId: null,
+        hasBackendClient: false,
+      },
+    });
+  });
+
+  it('lets flags win over the environment', async () => {
+    const result = await runSynapse(
+      [
+        'plugin',
+        'run',
+        'echo',
+        '--path',
+        plugin.dir,
+        '--params',
+        '{"message": "hi"}',
+        '--json',
+        '--ray-address',
+        'http://127.0.0.2:9999',
+        '--host',
+        'http://127.0.0.3:8000/',
+        '--job-id',
+        '17',
+      ],
+      { env: { RAY_DASHBOARD_ADDRESS: 'http://10.0.0.1:8265', SYNAPSE_JOB_ID: '5' } },
+    );
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      result: { rayAddress: 'http://127.0.0.2:9999/', jobId: '17', hasBackendClient: true },
+    });
+  });
+
+  it('prints the result as indented JSON and line events on stderr when not in a terminal', async () => {
+    const result = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir], {
+      env: dev.env,
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      success: true,
+      stepsExecuted: 2,
+      stepsTotal: 3,
+      deployed: true,
+    });
+    expect(result.stdout).toContain('\n  "success": true');
+    const events = result.stderr
+      .split('\n')
+      .filter((line) => /^\[\d\d:\d\d:\d\d\] /.test(line))
+      .map((line) => line.slice(11).replace(/ (in|after) \d+(ms|\.\ds)/, ''));
+    expect(events).toEqual(
+      expect.arrayContaining([
+        'initialize started',
+        'initialize done',
+        'deploy started',
+        'deploy done',
+        'register skipped',
+        'progress 100%',
+      ]),
+    );
+    const app = (await dev.serveDetails())['applications'] as Record<string, { status: string }>;
+    expect(app['fixture@1.0.0']?.status).toBe('RUNNING');
+  });
+
+  it('registers the app with the backend when a job id is given', async () => {
+    const result = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', '--job-id', '42'],
+      { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_ID: '9' } },
+    );
+    expect(result.code).toBe(0);
+    const { result: outcome } = JSON.parse(result.stdout) as { result: { serveApplication: number } };
+    expect(outcome).toMatchObject({ success: true, stepsExecuted: 3, deployed: true });
+    expect(dev.server.control.backend().serveApplications).toEqual([
+      expect.objectContaining({ id: outcome.serveApplication, name: 'fixture@1.0.0', plugin_release: 9 }),
+    ]);
+  });
+
+  it('exits 1 after rolling back when the deploy fails, keeping other apps', async () => {
+    const first = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'], {
+      env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
+    });
+    expect(first.code).toBe(0);
+    dev.server.control.injectFault({ kind: 'build-error', app: 'fixture@1.0.0', error: 'RuntimeError: weights not found' });
+    const result = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'], {
+      env: dev.env,
+    });
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'STEP_FAILED', message: expect.stringContaining("Step 'deploy' failed:") },
+    });
+    expect(result.stderr).toMatch(
+      /^error: Step 'deploy' failed: .*: … RuntimeError: weights not found \(rolled back: deploy, initialize\)\. Fix /m,
+    );
+    expect(result.stderr).toContain('rolled back');
+    const apps = (await dev.serveDetails())['applications'] as Record<string, { status: string }>;
+    expect(Object.keys(apps).filter((name) => apps[name]?.status !== 'DELETING')).toEqual(['kept-app']);
+  });
+
+  it('cancels on SIGINT: rolls back what ran, exits 130, leaves the cluster as it was', async () => {
+    // A frozen clock: the build never ends unless the test advances it.
+    const clock = new ManualClock();
+    const slow = await startTestDevServer({ clock, timings: { buildTimeMs: 60_000 } });
+    const tick = (ms: number) => setInterval(() => void slow.server.control.advance(ms), 20);
+    try {
+      let ticking = tick(5_000);
+      const kept = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir], {
+        env: { ...slow.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
+      });
+      clearInterval(ticking);
+      expect(kept.code).toBe(0);
+      // Ray bumps last_deployed_time_s of every app on every PUT, the rollback's included.
+      const details = async () => withoutDeployTimes(await slow.serveDetails());
+      const before = await details();
+
+      const child = spawnSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'], {
+        env: slow.env,
+      });
+      const exit = waitForExit(child);
+      await waitForOutput(child, 'stderr', /"status":"DEPLOYING"/);
+      child.kill('SIGINT');
+      ticking = tick(100);
+      const result = await exit;
+      const after = await waitForEqual(details, before);
+      clearInterval(ticking);
+
+      expect(result.code).toBe(130);
+      expect(JSON.parse(result.stdout)).toEqual({
+        ok: false,
+        error: { code: 'CANCELLED', message: "Cancelled during step 'deploy'; rolled back 2 steps" },
+      });
+      expect(result.stderr).toMatch(/SIGINT: cancelling/);
+      expect(after).toEqual(before);
+    } finally {
+      await slow.stop();
+    }
+  }, 30_000);
+});
+
+/** `details` without the apps' `last_deployed_time_s`. */
+function withoutDeployTimes(details: Record<string, unknown>): Record<string, unknown> {
+  const apps = details['applications'] as Record<string, Record<string, unknown>>;
+  const stripped = Object.fromEntries(
+    Object.entries(apps).map(([name, { last_deployed_time_s: _time, ...rest }]) => [name, rest]),
+  );
+  return { ...details, applications: stripped };
+}
+
+/** Polls `read` until it deep-equals `expected` (the removal of an app takes a moment). */
+async function waitForEqual<T>(read: () => Promise<T>, expected: T, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let value = await read();
+  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    value = await read();
+  }
+  return value;
+}

@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+
+import { Command, CommanderError, Option } from 'commander';
+
+import type { CliIo } from './cli-io.js';
+import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { CONFIG_FLAGS } from './options/config-flags.js';
+
+// Only commander is imported up front: `synapse --help` must start fast, so every command
+// imports its (heavy) modules when it runs.
+
+const ROOT_HELP = `
+Exit codes:
+  0    success
+  1    failure after work began (what the run changed was rolled back)
+  2    bad input: usage, params, config.yaml, plugin code (nothing was sent)
+  3    a service could not be reached or refused the credentials (nothing was changed)
+  130  cancelled (Ctrl-C); what ran was rolled back
+
+Environment:
+  RAY_DASHBOARD_ADDRESS, RAY_AUTH_TOKEN, SYNAPSE_HOST, SYNAPSE_ACCESS_TOKEN,
+  SYNAPSE_AGENT_HOST, SYNAPSE_AGENT_TOKEN, SYNAPSE_JOB_ID (flags override them)
+
+Start here:
+  synapse dev                                   # local Ray dashboard + Synapse simulator
+  synapse plugin run deployment --path my-plugin
+`;
+
+/** The CLI's version, from its package.json. */
+export function cliVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
+}
+
+/**
+ * Runs the `synapse` command with `argv` (the arguments after the program name) and resolves
+ * with its exit code. Never throws for a user error: it is printed on `io.stderr`.
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: ExitCode = EXIT_CODES.OK;
+  const json = argv.includes('--json');
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+      return EXIT_CODES.OK;
+    }
+    if (json) {
+      const message = error.message.replace(/^error:\s*/, '').replace(/\s+/g, ' ').trim();
+      io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message } })}\n`);
+    }
+    return EXIT_CODES.USAGE;
+  }
+  return exitCode;
+}
+
+/** The commander program of `synapse`; `setExit` receives each command's exit code. */
+export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
+  const program = new Command('synapse')
+    .description('Run Synapse plugin actions and deploy inference endpoints to Ray Serve.')
+    .version(cliVersion(), '-V, --version')
+    .addHelpText('after', ROOT_HELP)
+    .showSuggestionAfterError(true);
+  configure(program, io, 'synapse');
+
+  const plugin = program.command('plugin').description('run plugin actions');
+  configure(plugin, io, 'synapse plugin');
+  const run = plugin
+    .command('run')
+    .description('load a plugin directory and run one of its actions')
+    .argument('<action>', 'action name under actions: in config.yaml, e.g. deployment')
+    .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
+    .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
+    .option('--json', 'print one JSON object on stdout: {"ok": true, "result": …} or {"ok": false, "error": …}')
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(run);
+  configure(run, io, 'synapse plugin run');
+  run.action(async (action: string, options: Record<string, unknown>) => {
+    const { pluginRun } = await import('./commands/plugin-run.js');
+    setExit(await pluginRun(action, options, io));
+  });
+
+  const serve = program.command('serve').description('inspect and change Ray Serve applications');
+  configure(serve, io, 'synapse serve');
+  const status = serve
+    .command('status')
+    .description('show applications, their deployments and replicas')
+    .argument('[app]', 'only this application')
+    .option('--json', 'print the raw details (as the Ray dashboard returns them)')
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(status);
+  configure(status, io, 'synapse serve status');
+  status.action(async (app: string | undefined, options: Record<string, unknown>) => {
+    const { serveStatus } = await import('./commands/serve-status.js');
+    setExit(await serveStatus(app, options, io));
+  });
+
+  const plan = serve
+    .command('plan')
+    .description("show what deploying a plugin would change, without changing anything")
+    .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
+    .option('--action <name>', 'the deployment action in config.yaml', 'deployment')
+    .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
+    .option('--json', 'print {"ok": true, "result": <plan>}')
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(plan);
+  configure(plan, io, 'synapse serve plan');
+  plan.action(async (options: Record<string, unknown>) => {
+    const { servePlan } = await import('./commands/serve-plan.js');
+    setExit(await servePlan(options, io));
+  });
+
+  const remove = serve
+    .command('delete')
+    .description('remove one application; every other application is kept')
+    .argument('<app>', 'application name')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .option('--json', 'print {"ok": true, "result": {"removed", "kept"}}')
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(remove);
+  configure(remove, io, 'synapse serve delete');
+  remove.action(async (app: string, options: Record<string, unknown>) => {
+    const { serveDelete } = await import('./commands/serve-delete.js');
+    setExit(await serveDelete(app, options, io));
+  });
+
+  const devCommand = program
+    .command('dev')
+    .description('start the local simulator (Ray dashboard, Serve proxy, Synapse backend and agent)')
+    .option('--dashboard-port <n>', 'Ray dashboard port (0 = any free port)', '8265')
+    .option('--serve-port <n>', 'Serve proxy port', '8000')
+    .option('--backend-port <n>', 'Synapse backend port', '8266')
+    .option('--agent-port <n>', 'Synapse agent port', '8267')
+    .option('--token <t>', 'require this token on the dashboard, backend and agent')
+    .option('--state <file>', 'keep apps, packages and records in this JSON file across restarts')
+    .option('--verbose', 'log every request');
+  configure(devCommand, io, 'synapse dev');
+  devCommand.action(async (options: Record<string, unknown>) => {
+    const { dev } = await import('./commands/dev.js');
+    setExit(await dev(options, io));
+  });
+
+  return program;
+}
+
+function addConfigFlags(command: Command): void {
+  for (const flag of CONFIG_FLAGS) {
+    command.addOption(new Option(flag.flags, flag.description).helpGroup('Connection options:'));
+  }
+}
+
+/** Errors on one line with a pointer to the command's help; exit codes through exceptions. */
+function configure(command: Command, io: CliIo, name: string): void {
+  command
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+      outputError: (text, write) => {
+        const line = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+        write(`${line}. Run '${name} --help' for usage.\n`);
+      },
+    });
+}

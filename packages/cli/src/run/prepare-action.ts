@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+
+import { StepRegistry, type BaseAction, type Logger, type RuntimeContext } from '@synapse-sdk/core';
+
+import { parseParamsOption } from '../options/parse-params.js';
+import { loadPluginAction, type LoadedPluginAction } from '../plugin/load-plugin-action.js';
+import { buildRunEnv } from './build-run-env.js';
+import { createRunContext } from './create-run-context.js';
+
+/** Inputs of {@link prepareAction}. */
+export interface PrepareActionOptions {
+  /** Action name in config.yaml. */
+  action: string;
+  /** Plugin directory, relative to `cwd`. @default '.' */
+  path?: string | undefined;
+  /** The raw `--params` option. */
+  params?: string | undefined;
+  /** Variables set by config flags. */
+  flagEnv: Readonly<Record<string, string>>;
+  processEnv: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+/** An action instance with validated params and its runtime context; nothing sent yet. */
+export interface PreparedAction {
+  plugin: LoadedPluginAction;
+  ctx: RuntimeContext;
+  action: BaseAction;
+  /** The environment of the run. */
+  env: Record<string, string>;
+}
+
+/**
+ * Everything `plugin run` and `serve plan` do before the first request: read `--params`, load
+ * the plugin and its action, build the environment, clients, container and context, and
+ * construct the action (which validates its params). The run's environment is also applied to
+ * `process.env`, for plugin code that reads it directly.
+ */
+export async function prepareAction(options: PrepareActionOptions): Promise<PreparedAction> {
+  const params = await parseParamsOption(options.params, options.cwd);
+  const plugin = await loadPluginAction(resolve(options.cwd, options.path ?? '.'), options.action);
+  const env = buildRunEnv({
+    processEnv: options.processEnv,
+    configEnv: plugin.config.env,
+    flagEnv: options.flagEnv,
+    pluginDir: plugin.dir,
+  });
+  Object.assign(process.env, env);
+  const ctx = await createRunContext({
+    env,
+    logger: options.logger,
+    signal: options.signal,
+    containerModules: plugin.containerModules,
+  });
+  const action = new plugin.ActionClass(params, ctx);
+  return { plugin, ctx, action, env };
+}
+
+/**
+ * The names of the steps `action.setupSteps` registers, to show them as pending before the run
+ * (it calls `setupSteps` on a throwaway registry); empty in `execute()` mode or when it throws.
+ */
+export function previewSteps(action: BaseAction, ctx: RuntimeContext): string[] {
+  try {
+    const registry = new StepRegistry(ctx.container);
+    action.setupSteps(registry);
+    return registry.getSteps().map((step) => step.name);
+  } catch {
+    return [];
+  }
+}

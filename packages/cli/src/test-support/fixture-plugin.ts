@@ -1,0 +1,109 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/**
+ * A plugin written to a temp directory (outside the repository, no node_modules): a step-mode
+ * deployment action with a short connect timeout, an `echo` action that reports its params and
+ * environment without any I/O, a `slow` action that waits for cancellation, and `not-action`
+ * whose export is not an action.
+ */
+export const FIXTURE_FILES: Readonly<Record<string, string>> = {
+  'config.yaml': `name: Fixture Model
+code: fixture
+version: 1.0.0
+category: neural_net
+data_type: image
+env:
+  FIXTURE_FROM_CONFIG: from-config
+  FIXTURE_OVERRIDE: from-config
+actions:
+  deployment:
+    entrypoint: actions/deploy.ts:DeployAction
+  echo:
+    entrypoint: actions/echo.ts:EchoAction
+  not-action:
+    entrypoint: actions/echo.ts:NOT_AN_ACTION
+  missing-export:
+    entrypoint: actions/echo.ts:Nope
+  missing-module:
+    entrypoint: actions/nope.ts:Nope
+`,
+  'actions/deploy.ts': `import type { StepRegistry } from '@synapse-sdk/core';
+import { BaseDeploymentAction, DeployStep, InitializeRayStep, RegisterStep, type DeploymentContext } from '@synapse-sdk/steps';
+import { z } from 'zod';
+
+export const Params = z.object({
+  num_cpus: z.number().positive().default(1),
+  num_gpus: z.number().min(0).default(0),
+  model_id: z.number().int().positive().optional(),
+});
+
+export class DeployAction extends BaseDeploymentAction<typeof Params> {
+  static override paramsSchema = Params;
+  static override entrypoint = 'serve_app:Model';
+
+  override setupSteps(registry: StepRegistry<DeploymentContext>): void {
+    registry.register(new InitializeRayStep({ connectTimeoutMs: 300 }));
+    registry.register(new DeployStep());
+    registry.register(new RegisterStep());
+  }
+}
+`,
+  'actions/echo.ts': `import { BaseAction } from '@synapse-sdk/core';
+import { RAY_SERVE_CLIENT } from '@synapse-sdk/clients';
+import { z } from 'zod';
+
+export const Params = z.object({ message: z.string(), repeat: z.number().int().min(1).default(1) });
+
+export class EchoAction extends BaseAction<typeof Params> {
+  static override paramsSchema = Params;
+
+  override execute() {
+    const env = this.ctx.env;
+    return {
+      text: Array(this.params.repeat).fill(this.params.message).join(' '),
+      actionName: (this.constructor as typeof EchoAction).actionName,
+      category: (this.constructor as typeof EchoAction).category,
+      pluginDir: env.get('SYNAPSE_PLUGIN_DIR'),
+      fromConfig: env.get('FIXTURE_FROM_CONFIG'),
+      override: env.get('FIXTURE_OVERRIDE'),
+      rayAddress: this.ctx.container.get(RAY_SERVE_CLIENT).address,
+      jobId: this.ctx.jobId ?? null,
+      hasBackendClient: this.ctx.client !== undefined,
+    };
+  }
+}
+
+export const NOT_AN_ACTION = { run: () => 1 };
+`,
+  'serve_app.py': `class Model:
+    def __init__(self, backend_url):
+        self.backend_url = backend_url
+
+    async def __call__(self, request):
+        return {"ok": True}
+`,
+  'requirements.txt': 'starlette==0.41.3\n',
+};
+
+/** A fixture plugin directory; `remove()` deletes it. */
+export interface FixturePlugin {
+  dir: string;
+  remove(): Promise<void>;
+}
+
+/** Writes {@link FIXTURE_FILES} (with `overrides`; `null` deletes a file) to a new temp dir. */
+export async function createFixturePlugin(
+  overrides: Readonly<Record<string, string | null>> = {},
+): Promise<FixturePlugin> {
+  const dir = await mkdtemp(join(tmpdir(), 'synapse-cli-plugin-'));
+  const files: Record<string, string | null> = { ...FIXTURE_FILES, ...overrides };
+  for (const [path, content] of Object.entries(files)) {
+    if (content === null) continue;
+    const file = join(dir, path);
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, content);
+  }
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
