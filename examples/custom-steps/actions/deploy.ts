@@ -33,7 +33,8 @@ export class DeployAction extends BaseDeploymentAction<typeof DeployParams> {
     registry.insertAfter(
       'deploy',
       new SmokeTestStep({
-        serveUrl: this.params.serve_url ?? this.ctx.env.getStr('RAY_SERVE_URL', 'http://127.0.0.1:8000'),
+        serveUrl:
+          this.params.serve_url ?? this.ctx.env.getStr('RAY_SERVE_URL', 'http://127.0.0.1:8000'),
         payload: { image: [[0, 0, 0]], threshold: 0.5 },
       }),
     );

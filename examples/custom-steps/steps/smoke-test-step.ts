@@ -24,7 +24,11 @@ export interface SmokeTestStepOptions {
 export class SmokeTestStep extends BaseStep<DeploymentContext> {
   public readonly name = 'smoke-test';
   public readonly progressWeight = 0.1;
-  public override readonly retry: RetryPolicy = { attempts: 3, initialDelayMs: 200, maxDelayMs: 1_000 };
+  public override readonly retry: RetryPolicy = {
+    attempts: 3,
+    initialDelayMs: 200,
+    maxDelayMs: 1_000,
+  };
   public override readonly timeoutMs = 10_000;
 
   public constructor(private readonly options: SmokeTestStepOptions) {
@@ -42,20 +46,30 @@ export class SmokeTestStep extends BaseStep<DeploymentContext> {
         signal: attempt.signal,
       });
     } catch (error) {
-      throw new SynapseError('HTTP_CONNECTION', `smoke test: POST ${url} failed: ${String(error)}`, {
-        hint: 'check the Serve proxy address (param serve_url or env RAY_SERVE_URL)',
-        cause: error,
-      });
+      throw new SynapseError(
+        'HTTP_CONNECTION',
+        `smoke test: POST ${url} failed: ${String(error)}`,
+        {
+          hint: 'check the Serve proxy address (param serve_url or env RAY_SERVE_URL)',
+          cause: error,
+        },
+      );
     }
     const text = await response.text();
     if (!response.ok) {
-      throw new SynapseError('HTTP_STATUS', `smoke test: POST ${url} answered ${response.status}: ${text.slice(0, 200)}`);
+      throw new SynapseError(
+        'HTTP_STATUS',
+        `smoke test: POST ${url} answered ${response.status}: ${text.slice(0, 200)}`,
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      throw new SynapseError('HTTP_RESPONSE_INVALID', `smoke test: POST ${url} did not answer JSON: ${text.slice(0, 200)}`);
+      throw new SynapseError(
+        'HTTP_RESPONSE_INVALID',
+        `smoke test: POST ${url} did not answer JSON: ${text.slice(0, 200)}`,
+      );
     }
     context.log('smoke_test_passed', { url, status: response.status });
     return stepSuccess({ url, status: response.status, body });

@@ -51,8 +51,11 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   const [first = '', ...rest] = redactSecrets(messageOf(error)).split(/\r?\n/);
   let message = first.trim() || 'unknown error';
   // A multi-line server message (a Python traceback) ends with the exception: keep it on the line.
-  const last = rest.filter((line) => line.trim().length > 0).pop()?.trim();
-  if (last !== undefined) message = `${message.replace(/:$/, '')}: … ${last}`;
+  const last = rest
+    .filter((line) => line.trim().length > 0)
+    .pop()
+    ?.trim();
+  if (last !== undefined) message = `${message.replace(/[.:]\s*$/, '')} … ${last}`;
   if (options.rolledBack && options.rolledBack.length > 0 && !/rolled back/.test(message)) {
     message += ` (rolled back: ${options.rolledBack.join(', ')})`;
   }

@@ -45,7 +45,11 @@ describe('synapse plugin run: errors a user can cause', () => {
     const result = await run(['echo', '--path', plugin.dir, '--params', '@missing.json']);
     expect([result.code, errorLines(result.stderr)]).toEqual([
       2,
-      [expect.stringMatching(/^error: --params @missing\.json: cannot read .*missing\.json \(no such file\)/)],
+      [
+        expect.stringMatching(
+          /^error: --params @missing\.json: cannot read .*missing\.json \(no such file\)/,
+        ),
+      ],
     ]);
   });
 
@@ -73,7 +77,9 @@ describe('synapse plugin run: errors a user can cause', () => {
       const result = await run(['deployment', '--path', empty.dir]);
       expect([result.code, errorLines(result.stderr)]).toEqual([
         2,
-        [`error: ${join(empty.dir, 'config.yaml')}: not found; run from a plugin directory or pass --path DIR`],
+        [
+          `error: ${join(empty.dir, 'config.yaml')}: not found; run from a plugin directory or pass --path DIR`,
+        ],
       ]);
     } finally {
       await empty.remove();
@@ -82,7 +88,8 @@ describe('synapse plugin run: errors a user can cause', () => {
 
   it('exits 2 on invalid config.yaml fields, naming the file and every field', async () => {
     const bad = await createFixturePlugin({
-      'config.yaml': 'name: Bad\ncode: "bad code"\ncategory: neural_net\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts:DeployAction\n',
+      'config.yaml':
+        'name: Bad\ncode: "bad code"\ncategory: neural_net\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts:DeployAction\n',
     });
     try {
       const result = await run(['deployment', '--path', bad.dir]);
@@ -98,7 +105,8 @@ describe('synapse plugin run: errors a user can cause', () => {
 
   it('exits 2 on an entrypoint that is not module:Export', async () => {
     const bad = await createFixturePlugin({
-      'config.yaml': 'name: Bad\ncode: bad\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts\n',
+      'config.yaml':
+        'name: Bad\ncode: bad\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts\n',
     });
     try {
       const result = await run(['deployment', '--path', bad.dir]);
@@ -165,12 +173,22 @@ describe('synapse plugin run: errors a user can cause', () => {
   });
 
   it('prints one JSON error object on stdout with --json', async () => {
-    const result = await run(['deployment', '--path', plugin.dir, '--params', '{"num_cpus": 0}', '--json']);
+    const result = await run([
+      'deployment',
+      '--path',
+      plugin.dir,
+      '--params',
+      '{"num_cpus": 0}',
+      '--json',
+    ]);
     expect(result.code).toBe(2);
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
     expect(JSON.parse(result.stdout)).toEqual({
       ok: false,
-      error: { code: 'PARAMS_INVALID', message: expect.stringMatching(/^Invalid params: num_cpus: /) },
+      error: {
+        code: 'PARAMS_INVALID',
+        message: expect.stringMatching(/^Invalid params: num_cpus: /),
+      },
     });
   });
 
@@ -215,7 +233,9 @@ describe('synapse plugin run: errors a user can cause', () => {
       "error: unknown option '--bogus'. Run 'synapse plugin run --help' for usage.\n",
     ]);
     expect(command.code).toBe(2);
-    expect(command.stderr).toMatch(/^error: unknown command 'launch'.*Run 'synapse plugin --help' for usage\.\n$/);
+    expect(command.stderr).toMatch(
+      /^error: unknown command 'launch'.*Run 'synapse plugin --help' for usage\.\n$/,
+    );
   });
 
   it('answers a usage error with a JSON object when --json is given', async () => {

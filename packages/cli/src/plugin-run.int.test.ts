@@ -4,7 +4,12 @@ import { ManualClock } from '@synapse-sdk/devserver';
 
 import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
 import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse, spawnSynapse, waitForExit, waitForOutput } from './test-support/run-synapse.js';
+import {
+  runSynapse,
+  spawnSynapse,
+  waitForExit,
+  waitForOutput,
+} from './test-support/run-synapse.js';
 
 describe('synapse plugin run', () => {
   let dev: TestDevServer;
@@ -108,33 +113,51 @@ describe('synapse plugin run', () => {
       { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_ID: '9' } },
     );
     expect(result.code).toBe(0);
-    const { result: outcome } = JSON.parse(result.stdout) as { result: { serveApplication: number } };
+    const { result: outcome } = JSON.parse(result.stdout) as {
+      result: { serveApplication: number };
+    };
     expect(outcome).toMatchObject({ success: true, stepsExecuted: 3, deployed: true });
     expect(dev.server.control.backend().serveApplications).toEqual([
-      expect.objectContaining({ id: outcome.serveApplication, name: 'fixture@1.0.0', plugin_release: 9 }),
+      expect.objectContaining({
+        id: outcome.serveApplication,
+        name: 'fixture@1.0.0',
+        plugin_release: 9,
+      }),
     ]);
   });
 
   it('exits 1 after rolling back when the deploy fails, keeping other apps', async () => {
-    const first = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'], {
-      env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
-    });
+    const first = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'],
+      {
+        env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
+      },
+    );
     expect(first.code).toBe(0);
-    dev.server.control.injectFault({ kind: 'build-error', app: 'fixture@1.0.0', error: 'RuntimeError: weights not found' });
-    const result = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'], {
-      env: dev.env,
+    dev.server.control.injectFault({
+      kind: 'build-error',
+      app: 'fixture@1.0.0',
+      error: 'RuntimeError: weights not found',
     });
+    const result = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'],
+      {
+        env: dev.env,
+      },
+    );
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout)).toMatchObject({
       ok: false,
       error: { code: 'STEP_FAILED', message: expect.stringContaining("Step 'deploy' failed:") },
     });
     expect(result.stderr).toMatch(
-      /^error: Step 'deploy' failed: .*: … RuntimeError: weights not found \(rolled back: deploy, initialize\)\. Fix /m,
+      /^error: Step 'deploy' failed: .* … RuntimeError: weights not found \(rolled back: deploy, initialize\)\. Fix /m,
     );
     expect(result.stderr).toContain('rolled back');
     const apps = (await dev.serveDetails())['applications'] as Record<string, { status: string }>;
-    expect(Object.keys(apps).filter((name) => apps[name]?.status !== 'DELETING')).toEqual(['kept-app']);
+    expect(Object.keys(apps).filter((name) => apps[name]?.status !== 'DELETING')).toEqual([
+      'kept-app',
+    ]);
   });
 
   it('cancels on SIGINT: rolls back what ran, exits 130, leaves the cluster as it was', async () => {
@@ -167,7 +190,10 @@ describe('synapse plugin run', () => {
       expect(result.code).toBe(130);
       expect(JSON.parse(result.stdout)).toEqual({
         ok: false,
-        error: { code: 'CANCELLED', message: "Cancelled during step 'deploy'; rolled back 2 steps" },
+        error: {
+          code: 'CANCELLED',
+          message: "Cancelled during step 'deploy'; rolled back 2 steps",
+        },
       });
       expect(result.stderr).toMatch(/SIGINT: cancelling/);
       expect(after).toEqual(before);

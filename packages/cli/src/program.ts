@@ -50,7 +50,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT_CODES.OK;
     }
     if (json) {
-      const message = error.message.replace(/^error:\s*/, '').replace(/\s+/g, ' ').trim();
+      const message = error.message
+        .replace(/^error:\s*/, '')
+        .replace(/\s+/g, ' ')
+        .trim();
       io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message } })}\n`);
     }
     return EXIT_CODES.USAGE;
@@ -75,7 +78,10 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .argument('<action>', 'action name under actions: in config.yaml, e.g. deployment')
     .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
     .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
-    .option('--json', 'print one JSON object on stdout: {"ok": true, "result": …} or {"ok": false, "error": …}')
+    .option(
+      '--json',
+      'print one JSON object on stdout: {"ok": true, "result": …} or {"ok": false, "error": …}',
+    )
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);
   configure(run, io, 'synapse plugin run');
@@ -101,7 +107,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
 
   const plan = serve
     .command('plan')
-    .description("show what deploying a plugin would change, without changing anything")
+    .description('show what deploying a plugin would change, without changing anything')
     .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
     .option('--action <name>', 'the deployment action in config.yaml', 'deployment')
     .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
@@ -130,7 +136,9 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
 
   const devCommand = program
     .command('dev')
-    .description('start the local simulator (Ray dashboard, Serve proxy, Synapse backend and agent)')
+    .description(
+      'start the local simulator (Ray dashboard, Serve proxy, Synapse backend and agent)',
+    )
     .option('--dashboard-port <n>', 'Ray dashboard port (0 = any free port)', '8265')
     .option('--serve-port <n>', 'Serve proxy port', '8000')
     .option('--backend-port <n>', 'Synapse backend port', '8266')
@@ -155,14 +163,12 @@ function addConfigFlags(command: Command): void {
 
 /** Errors on one line with a pointer to the command's help; exit codes through exceptions. */
 function configure(command: Command, io: CliIo, name: string): void {
-  command
-    .exitOverride()
-    .configureOutput({
-      writeOut: (text) => io.stdout.write(text),
-      writeErr: (text) => io.stderr.write(text),
-      outputError: (text, write) => {
-        const line = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
-        write(`${line}. Run '${name} --help' for usage.\n`);
-      },
-    });
+  command.exitOverride().configureOutput({
+    writeOut: (text) => io.stdout.write(text),
+    writeErr: (text) => io.stderr.write(text),
+    outputError: (text, write) => {
+      const line = text.replace(/\s+/g, ' ').trim().replace(/\.$/, '');
+      write(`${line}. Run '${name} --help' for usage.\n`);
+    },
+  });
 }

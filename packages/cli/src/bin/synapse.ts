@@ -5,7 +5,9 @@ import { runCli } from '../program.js';
 runCli(process.argv.slice(2), processIo()).then(
   (code) => exitAfterFlush(code),
   (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     exitAfterFlush(1);
   },
 );

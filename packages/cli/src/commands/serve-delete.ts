@@ -24,11 +24,18 @@ export interface ServeDeleteOptions extends Record<string, unknown> {
  * read-merge-PUT without it), then waits until it is gone. Asks for confirmation in a terminal
  * unless `--yes`; refuses without `--yes` when not in a terminal.
  */
-export async function serveDelete(name: string, options: ServeDeleteOptions, io: CliIo): Promise<ExitCode> {
+export async function serveDelete(
+  name: string,
+  options: ServeDeleteOptions,
+  io: CliIo,
+): Promise<ExitCode> {
   const json = options.json === true;
   const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
   try {
-    const logger = new ConsoleLogger({ level: options.verbose ? 'debug' : 'warn', stream: io.stderr });
+    const logger = new ConsoleLogger({
+      level: options.verbose ? 'debug' : 'warn',
+      stream: io.stderr,
+    });
     const ray = rayClientFromFlags(options, io.env, logger);
     const details = await ray.getApplications(cancel.signal);
     const names = Object.keys(details.applications);
@@ -59,7 +66,8 @@ async function confirm(name: string, address: string, io: CliIo): Promise<void> 
   const prompt = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await prompt.question(`delete application ${name} from ${address}? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new UsageError(`not deleting ${name}: not confirmed`);
+    if (!/^y(es)?$/i.test(answer.trim()))
+      throw new UsageError(`not deleting ${name}: not confirmed`);
   } finally {
     prompt.close();
   }

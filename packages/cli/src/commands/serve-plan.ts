@@ -28,7 +28,10 @@ export async function servePlan(options: ServePlanOptions, io: CliIo): Promise<E
   const json = options.json === true;
   const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
   try {
-    const logger = new ConsoleLogger({ level: options.verbose ? 'debug' : 'warn', stream: io.stderr });
+    const logger = new ConsoleLogger({
+      level: options.verbose ? 'debug' : 'warn',
+      stream: io.stderr,
+    });
     const actionName = options.action ?? 'deployment';
     const { action, plugin } = await prepareAction({
       action: actionName,

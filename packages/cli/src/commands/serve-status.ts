@@ -22,7 +22,10 @@ export async function serveStatus(
 ): Promise<ExitCode> {
   const json = options.json === true;
   try {
-    const logger = new ConsoleLogger({ level: options.verbose ? 'debug' : 'warn', stream: io.stderr });
+    const logger = new ConsoleLogger({
+      level: options.verbose ? 'debug' : 'warn',
+      stream: io.stderr,
+    });
     const ray = rayClientFromFlags(options, io.env, logger);
     const details = await ray.getApplications();
     const selected = selectApplications(details, app);

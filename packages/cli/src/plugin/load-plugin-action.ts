@@ -42,7 +42,10 @@ export const DEFAULT_PLUGIN_TSCONFIG = fileURLToPath(
  * @throws UsageError for an unknown action, a module that fails to load, or an export that is
  * not an action
  */
-export async function loadPluginAction(dir: string, actionName: string): Promise<LoadedPluginAction> {
+export async function loadPluginAction(
+  dir: string,
+  actionName: string,
+): Promise<LoadedPluginAction> {
   const loaded = await loadPluginConfig(dir);
   const { config, file } = loaded;
   const actionConfig = Object.hasOwn(config.actions, actionName)
@@ -150,7 +153,11 @@ function readModules(value: unknown, source: string): ContainerModule[] {
   if (value === undefined) return [];
   const list = Array.isArray(value) ? (value as unknown[]) : [value];
   return list.map((item, index) => {
-    if (typeof item !== 'object' || item === null || typeof (item as { load?: unknown }).load !== 'function') {
+    if (
+      typeof item !== 'object' ||
+      item === null ||
+      typeof (item as { load?: unknown }).load !== 'function'
+    ) {
       throw new UsageError(
         `${source}[${index}] is not an inversify ContainerModule (got ${describe(item)}); export new ContainerModule((options) => { … })`,
       );

@@ -33,7 +33,9 @@ export class LineReporter implements RunReporter {
       ),
     );
     events.on('step:rollback', (e) =>
-      this.line(e.success ? `${e.step} rolled back` : `${e.step} rollback failed: ${e.error ?? ''}`),
+      this.line(
+        e.success ? `${e.step} rolled back` : `${e.step} rollback failed: ${e.error ?? ''}`,
+      ),
     );
     events.on('progress', (e) => {
       const key = e.category ?? '';

@@ -127,7 +127,8 @@ export class LiveRenderer implements RunReporter {
       } else {
         const existing = this.lines.find((l) => l.name === e.category);
         const line = existing ?? this.categoryLine(e.category);
-        line.percent = e.percent;
+        // A finished step stays at 100% (simple mode reports its category after the step ended).
+        if (line.state !== 'done' && line.state !== 'skipped') line.percent = e.percent;
         if (line.state === 'pending') line.state = 'running';
         line.startedAt ??= this.now();
       }
@@ -204,8 +205,11 @@ export class LiveRenderer implements RunReporter {
   }
 
   private render(color: boolean): string[] {
-    const width = Math.max(...this.lines.map((l) => l.name.length), TOTAL.length);
-    const columns = Math.max(40, (this.stream.columns ?? 80) - 1);
+    const width = Math.max(
+      ...this.lines.map((l) => l.name.length),
+      this.total === undefined ? 0 : TOTAL.length,
+    );
+    const columns = Math.max(40, (this.stream.columns || 80) - 1);
     const now = this.now();
     const rows = this.lines.map((line) => {
       const elapsed =
@@ -216,7 +220,10 @@ export class LiveRenderer implements RunReporter {
     });
     if (this.total !== undefined) {
       rows.push(
-        clip(`  ${TOTAL.padEnd(width)} ${bar(this.total)} ${String(this.total).padStart(3)}%`, columns),
+        clip(
+          `  ${TOTAL.padEnd(width)} ${bar(this.total)} ${String(this.total).padStart(3)}%`,
+          columns,
+        ),
       );
     }
     return rows;

@@ -1,12 +1,26 @@
-import type { ApplicationDetails, DeploymentDetails, ServeInstanceDetails } from '@synapse-sdk/clients';
+import type {
+  ApplicationDetails,
+  DeploymentDetails,
+  ServeInstanceDetails,
+} from '@synapse-sdk/clients';
 
-const HEADERS = ['APP', 'STATUS', 'ROUTE PREFIX', 'DEPLOYMENT', 'DEPLOYMENT STATUS', 'REPLICAS', 'MESSAGE'];
+const HEADERS = [
+  'APP',
+  'STATUS',
+  'ROUTE PREFIX',
+  'DEPLOYMENT',
+  'DEPLOYMENT STATUS',
+  'REPLICAS',
+  'MESSAGE',
+];
 
 /**
  * A readable table of Serve applications: one row per deployment (the app's columns on its
  * first row), replicas as `running/target`, and the app's (else the deployment's) message.
  */
-export function formatStatusTable(applications: Readonly<Record<string, ApplicationDetails>>): string {
+export function formatStatusTable(
+  applications: Readonly<Record<string, ApplicationDetails>>,
+): string {
   const rows: string[][] = [];
   for (const [name, app] of Object.entries(applications).sort(([a], [b]) => a.localeCompare(b))) {
     const deployments = Object.entries(app.deployments ?? {});
@@ -43,7 +57,8 @@ function replicaCount(deployment: DeploymentDetails): string {
   const running = replicas.filter((r) => r.state === 'RUNNING').length;
   const configured = deployment.deployment_config?.['num_replicas'];
   const target =
-    deployment.target_num_replicas ?? (typeof configured === 'number' ? configured : replicas.length);
+    deployment.target_num_replicas ??
+    (typeof configured === 'number' ? configured : replicas.length);
   return `${running}/${target}`;
 }
 
@@ -52,7 +67,9 @@ function firstLine(text: string | null | undefined): string {
 }
 
 function table(rows: readonly string[][]): string {
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
+  const widths = rows[0]!.map((_, column) =>
+    Math.max(...rows.map((row) => (row[column] ?? '').length)),
+  );
   return rows
     .map((row) =>
       row

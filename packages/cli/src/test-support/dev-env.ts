@@ -28,7 +28,13 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
   };
   const server = await startDevServer({
     ...options,
-    timings: { buildTimeMs: 50, replicaStartTimeMs: 50, deleteTimeMs: 50, lightweightUpdateTimeMs: 20, ...options.timings },
+    timings: {
+      buildTimeMs: 50,
+      replicaStartTimeMs: 50,
+      deleteTimeMs: 50,
+      lightweightUpdateTimeMs: 20,
+      ...options.timings,
+    },
     logger,
   });
   const env = {

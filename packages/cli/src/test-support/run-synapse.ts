@@ -41,7 +41,10 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
 }
 
 /** Starts the built `synapse` with `args` (pipes, not a terminal). */
-export function spawnSynapse(args: readonly string[], options: RunSynapseOptions = {}): ChildProcess {
+export function spawnSynapse(
+  args: readonly string[],
+  options: RunSynapseOptions = {},
+): ChildProcess {
   return spawn(process.execPath, [SYNAPSE_BIN, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: childEnv(options.env),
@@ -58,7 +61,11 @@ export function waitForExit(child: ChildProcess, timeoutMs = 30_000): Promise<Sy
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`synapse did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `synapse did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, timeoutMs);
     child.on('error', (error) => {
       clearTimeout(timer);
@@ -72,7 +79,10 @@ export function waitForExit(child: ChildProcess, timeoutMs = 30_000): Promise<Sy
 }
 
 /** Runs the built `synapse` with `args` to completion. */
-export function runSynapse(args: readonly string[], options: RunSynapseOptions = {}): Promise<SynapseRun> {
+export function runSynapse(
+  args: readonly string[],
+  options: RunSynapseOptions = {},
+): Promise<SynapseRun> {
   return waitForExit(spawnSynapse(args, options), options.timeoutMs);
 }
 

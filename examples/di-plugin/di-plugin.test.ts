@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+import {
+  startTestDevServer,
+  type TestDevServer,
+} from '../../packages/cli/src/test-support/dev-env.js';
+import { REPO_ROOT, runSynapse } from '../../packages/cli/src/test-support/run-synapse.js';
+
+describe('examples/di-plugin', () => {
+  let dev: TestDevServer;
+
+  beforeAll(async () => {
+    dev = await startTestDevServer();
+  });
+
+  afterAll(() => dev.stop());
+
+  it('loads its container module: the swapped backend client registers the app, the class step reports it', async () => {
+    const result = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', 'examples/di-plugin', '--json', '--job-id', '21'],
+      { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_ID: '2' }, cwd: REPO_ROOT },
+    );
+    expect(result.code).toBe(0);
+    const { result: outcome } = JSON.parse(result.stdout) as { result: Record<string, unknown> };
+    expect(outcome).toEqual({
+      success: true,
+      stepsExecuted: 4,
+      stepsTotal: 4,
+      deployed: true,
+      serveApplication: expect.any(Number),
+      backendCalls: ['listServeApplications', 'createServeApplication di-plugin@1.0.0'],
+    });
+    expect(result.stderr).toContain(
+      'INFO backend_audit {"audited":true,"backendCalls":["listServeApplications","createServeApplication di-plugin@1.0.0"]}',
+    );
+    expect(dev.server.control.application('di-plugin@1.0.0')).toMatchObject({ status: 'RUNNING' });
+    expect(dev.server.control.backend().serveApplications).toEqual([
+      expect.objectContaining({
+        id: outcome['serveApplication'],
+        name: 'di-plugin@1.0.0',
+        plugin_release: 2,
+      }),
+    ]);
+  });
+});

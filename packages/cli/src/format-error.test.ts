@@ -1,0 +1,83 @@
+import {
+  CancelledError,
+  ConfigError,
+  ParamsValidationError,
+  StepFailedError,
+  SynapseError,
+  registerSecret,
+} from '@synapse-sdk/core';
+import { describe, expect, it } from '@jest/globals';
+
+import { formatError } from './format-error.js';
+import { UsageError } from './usage-error.js';
+
+describe('formatError', () => {
+  it('maps bad input to exit 2 with one line and the hint appended', () => {
+    const formatted = formatError(
+      new UsageError('unknown action x', { hint: 'pick one of: a, b' }),
+    );
+    expect(formatted).toEqual({
+      exitCode: 2,
+      code: 'USAGE',
+      rootCode: undefined,
+      message: 'unknown action x. Pick one of: a, b',
+      hint: 'pick one of: a, b',
+      text: 'error: unknown action x. Pick one of: a, b\n',
+    });
+  });
+
+  it('maps params and config errors to 2, and to 1 once work began', () => {
+    const params = new ParamsValidationError([{ path: 'a', message: 'bad' }]);
+    const config = new ConfigError('config.yaml', 'invalid');
+    expect([formatError(params).exitCode, formatError(config).exitCode]).toEqual([2, 2]);
+    expect(formatError(config, { workBegan: true }).exitCode).toBe(1);
+  });
+
+  it('maps an unreachable or refusing service to 3 before work began, 1 after', () => {
+    const cause = new SynapseError(
+      'HTTP_CONNECTION',
+      'ray GET http://x/api/version failed: refused',
+    );
+    const failed = new StepFailedError('initialize', cause.message, [], { cause });
+    expect(formatError(failed)).toMatchObject({
+      exitCode: 3,
+      code: 'STEP_FAILED',
+      rootCode: 'HTTP_CONNECTION',
+    });
+    expect(formatError(new SynapseError('HTTP_AUTH', 'refused')).exitCode).toBe(3);
+    expect(formatError(failed, { workBegan: true }).exitCode).toBe(1);
+  });
+
+  it('maps cancellation to 130 whatever was thrown', () => {
+    expect(formatError(new CancelledError('Cancelled during step x')).exitCode).toBe(130);
+    expect(formatError(new Error('socket hang up'), { cancelled: true }).exitCode).toBe(130);
+  });
+
+  it('keeps the exception of a traceback on the line and the rest indented below', () => {
+    const error = new SynapseError(
+      'DEPLOY_FAILED',
+      'app failed:\nTraceback:\n  File "x"\nRuntimeError: boom',
+    );
+    expect(formatError(error, { rolledBack: ['deploy'] }).text).toBe(
+      'error: app failed … RuntimeError: boom (rolled back: deploy)\n  Traceback:\n    File "x"\n  RuntimeError: boom\n',
+    );
+  });
+
+  it('masks registered secrets and treats unknown errors as failures', () => {
+    registerSecret('s3cr3t-value');
+    const formatted = formatError(new Error('token s3cr3t-value refused'));
+    expect([formatted.exitCode, formatted.code, formatted.text.includes('s3cr3t-value')]).toEqual([
+      1,
+      'INTERNAL',
+      false,
+    ]);
+  });
+
+  it('adds the stack and its causes only when verbose', () => {
+    const error = new Error('outer', { cause: new Error('inner') });
+    expect(formatError(error).text).toBe('error: outer\n');
+    expect(formatError(error, { verbose: true }).text).toMatch(
+      /^error: outer\nError: outer\n\s+at [\s\S]*Caused by: Error: inner/,
+    );
+  });
+});

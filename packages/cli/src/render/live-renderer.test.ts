@@ -1,0 +1,98 @@
+import { describe, expect, it } from '@jest/globals';
+import { RuntimeContext } from '@synapse-sdk/core';
+
+import { LiveRenderer } from './live-renderer.js';
+
+function setup() {
+  let now = 1_000;
+  let output = '';
+  const stream = { write: (chunk: string) => (output += chunk), columns: 120 };
+  const renderer = new LiveRenderer(stream, { now: () => now, color: false, refreshMs: 0 });
+  const events = RuntimeContext.create().events;
+  return {
+    renderer,
+    events,
+    advance: (ms: number) => (now += ms),
+    output: () => output,
+  };
+}
+
+const ok = { success: true, data: {}, rollbackData: {}, skipped: false, timestamp: new Date() };
+
+describe('LiveRenderer', () => {
+  it('shows every known step as pending, then their states, bars and elapsed times', () => {
+    const { renderer, events, advance } = setup();
+    renderer.attach(events, ['initialize', 'deploy', 'register']);
+    expect(renderer.snapshot()).toEqual([
+      '· initialize [░░░░░░░░░░░░░░░░░░░░]   0%         pending',
+      '· deploy     [░░░░░░░░░░░░░░░░░░░░]   0%         pending',
+      '· register   [░░░░░░░░░░░░░░░░░░░░]   0%         pending',
+    ]);
+    events.emit('step:start', { step: 'initialize', index: 0, attempt: 1 });
+    advance(300);
+    events.emit('step:end', {
+      step: 'initialize',
+      index: 0,
+      result: ok,
+      durationMs: 300,
+      attempts: 1,
+    });
+    events.emit('progress', { current: 10, total: 100, percent: 10 });
+    events.emit('step:start', { step: 'deploy', index: 1, attempt: 1 });
+    events.emit('progress', { current: 1, total: 2, percent: 50, category: 'deploy' });
+    advance(1_500);
+    events.emit('step:retry', { step: 'deploy', attempt: 1, delayMs: 500, error: 'HTTP 503' });
+    expect(renderer.snapshot()).toEqual([
+      '✔ initialize [████████████████████] 100%  300ms  done',
+      '↻ deploy     [██████████░░░░░░░░░░]  50%   1.5s  retrying (attempt 1 failed: HTTP 503; next in 500ms)',
+      '· register   [░░░░░░░░░░░░░░░░░░░░]   0%         pending',
+      '  total      [██░░░░░░░░░░░░░░░░░░]  10%',
+    ]);
+  });
+
+  it('marks a failed step, the rolled back ones and a skipped one', () => {
+    const { renderer, events } = setup();
+    renderer.attach(events, ['a', 'b', 'c']);
+    events.emit('step:skip', { step: 'a', index: 0 });
+    events.emit('step:start', { step: 'b', index: 1, attempt: 1 });
+    events.emit('step:end', {
+      step: 'b',
+      index: 1,
+      result: { ...ok, success: false, error: 'boom' },
+      durationMs: 0,
+      attempts: 1,
+    });
+    events.emit('step:rollback', { step: 'b', success: true });
+    renderer.finish('failed');
+    expect(renderer.snapshot().map((line) => line.replace(/\s+/g, ' '))).toEqual([
+      '↷ a [████████████████████] 100% skipped',
+      '↺ b [░░░░░░░░░░░░░░░░░░░░] 0% 0ms rolled back',
+      '· c [░░░░░░░░░░░░░░░░░░░░] 0% pending',
+    ]);
+  });
+
+  it('adds a line per progress category in execute() mode and finishes them', () => {
+    const { renderer, events } = setup();
+    renderer.attach(events, []);
+    events.emit('progress', { current: 1, total: 3, percent: 33, category: 'initialize' });
+    events.emit('progress', { current: 2, total: 3, percent: 66, category: 'deploy' });
+    renderer.finish('done');
+    expect(renderer.snapshot().map((line) => line.replace(/\s+/g, ' '))).toEqual([
+      '✔ initialize [████████████████████] 100% 0ms done',
+      '✔ deploy [████████████████████] 100% 0ms done',
+    ]);
+  });
+
+  it('redraws in place and prints log lines above the block', () => {
+    const { renderer, events, output } = setup();
+    renderer.attach(events, ['a']);
+    renderer.log('INFO hello');
+    events.emit('step:start', { step: 'a', index: 0, attempt: 1 });
+    const text = output();
+    expect(text).toContain('\x1b[1A\r\x1b[0JINFO hello\n');
+    expect(text.split('\x1b[1A')).toHaveLength(3);
+    expect(text.slice(text.lastIndexOf('\x1b[1A'))).toBe(
+      '\x1b[1A\r\x1b[2K› a [░░░░░░░░░░░░░░░░░░░░]   0%    0ms  running\n',
+    );
+  });
+});

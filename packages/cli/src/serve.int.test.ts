@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
+import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import { runSynapse } from './test-support/run-synapse.js';
+
+describe('synapse serve', () => {
+  let dev: TestDevServer;
+  let plugin: FixturePlugin;
+
+  async function deploy(code: string, params = '{}'): Promise<void> {
+    const result = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--params', params],
+      { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: code } },
+    );
+    expect(result.code).toBe(0);
+  }
+
+  beforeAll(async () => {
+    dev = await startTestDevServer();
+    plugin = await createFixturePlugin();
+    await deploy('alpha');
+    await deploy('beta');
+  });
+
+  afterAll(async () => {
+    await dev.stop();
+    await plugin.remove();
+  });
+
+  describe('status', () => {
+    it('prints a table of apps, deployments, replicas and messages', async () => {
+      const result = await runSynapse(['serve', 'status'], { env: dev.env });
+      expect(result.code).toBe(0);
+      const [header, ...rows] = result.stdout.trimEnd().split('\n');
+      expect(header?.split(/\s{2,}/)).toEqual([
+        'APP',
+        'STATUS',
+        'ROUTE PREFIX',
+        'DEPLOYMENT',
+        'DEPLOYMENT STATUS',
+        'REPLICAS',
+        'MESSAGE',
+      ]);
+      expect(rows.map((row) => row.split(/\s{2,}/))).toEqual([
+        ['alpha', 'RUNNING', expect.stringMatching(/^\/[0-9a-f]{32}$/), 'Model', 'HEALTHY', '1/1'],
+        ['beta', 'RUNNING', expect.stringMatching(/^\/[0-9a-f]{32}$/), 'Model', 'HEALTHY', '1/1'],
+      ]);
+    });
+
+    it('prints the raw details with --json, for all apps or one', async () => {
+      const all = await runSynapse(['serve', 'status', '--json'], { env: dev.env });
+      const one = await runSynapse(['serve', 'status', 'beta', '--json'], { env: dev.env });
+      expect(JSON.parse(all.stdout)).toEqual(await dev.serveDetails());
+      expect(JSON.parse(one.stdout)).toMatchObject({ name: 'beta', status: 'RUNNING' });
+    });
+
+    it('exits 2 for an unknown app, naming the running ones', async () => {
+      const result = await runSynapse(['serve', 'status', 'gamma'], { env: dev.env });
+      expect([result.code, result.stderr]).toEqual([
+        2,
+        "error: no application named gamma; running: alpha, beta. Check the name with 'synapse serve status'\n",
+      ]);
+    });
+
+    it('takes the dashboard address from --ray-address over the environment', async () => {
+      const result = await runSynapse(
+        ['serve', 'status', '--ray-address', dev.env['RAY_DASHBOARD_ADDRESS']!],
+        {
+          env: { RAY_DASHBOARD_ADDRESS: 'http://127.0.0.1:9' },
+        },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('alpha');
+    });
+  });
+
+  describe('plan', () => {
+    it('says unchanged for the deployed config and changes nothing', async () => {
+      const before = dev.requests();
+      const details = await dev.serveDetails();
+      const result = await runSynapse(['serve', 'plan', '--path', plugin.dir], {
+        env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'alpha' },
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(
+        /^plan for alpha \(route \/[0-9a-f]{32}\) on http:\/\/127\.0\.0\.1:\d+\/\n {2}change: unchanged \(a deploy would change nothing\)\n {2}other apps kept: beta\nnothing was changed\n$/,
+      );
+      expect(await dev.serveDetails()).toEqual(details);
+      expect(dev.requests()).toBeGreaterThan(before);
+    });
+
+    it('lists the changed fields of an in-place update as JSON', async () => {
+      const result = await runSynapse(
+        ['serve', 'plan', '--path', plugin.dir, '--params', '{"num_cpus": 2}', '--json'],
+        { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'alpha' } },
+      );
+      expect(result.code).toBe(0);
+      const { result: plan } = JSON.parse(result.stdout) as { result: Record<string, unknown> };
+      expect(plan).toMatchObject({
+        appName: 'alpha',
+        change: 'updated-in-place',
+        otherApps: ['beta'],
+        changedFields: expect.arrayContaining([expect.stringMatching(/^deployments/)]),
+      });
+    });
+
+    it('says added for an app that is not deployed', async () => {
+      const result = await runSynapse(['serve', 'plan', '--path', plugin.dir], {
+        env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'gamma' },
+      });
+      expect(result.stdout).toContain('change: app added (not deployed yet)');
+      expect(result.stdout).toContain('other apps kept: alpha, beta');
+    });
+
+    it('exits 2 for an action that is not a deployment action', async () => {
+      const result = await runSynapse(
+        ['serve', 'plan', '--path', plugin.dir, '--action', 'echo', '--params', '{"message":"x"}'],
+        {
+          env: dev.env,
+        },
+      );
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /^error: action 'echo' of .*config\.yaml is not a deployment action/,
+      );
+    });
+  });
+
+  describe('delete', () => {
+    it('exits 2 for an unknown app and refuses without --yes outside a terminal', async () => {
+      const unknown = await runSynapse(['serve', 'delete', 'gamma', '--yes'], { env: dev.env });
+      const unconfirmed = await runSynapse(['serve', 'delete', 'alpha'], { env: dev.env });
+      expect([unknown.code, unknown.stderr]).toEqual([
+        2,
+        "error: no application named gamma; running: alpha, beta. Check the name with 'synapse serve status'\n",
+      ]);
+      expect([unconfirmed.code, unconfirmed.stderr]).toEqual([
+        2,
+        'error: refusing to delete alpha without confirmation. Pass --yes to delete without asking\n',
+      ]);
+      expect(Object.keys((await dev.serveDetails())['applications'] as object)).toEqual([
+        'alpha',
+        'beta',
+      ]);
+    });
+
+    it('removes one app and keeps the others', async () => {
+      const betaBefore = (
+        (await dev.serveDetails())['applications'] as Record<string, Record<string, unknown>>
+      )['beta'];
+      const result = await runSynapse(['serve', 'delete', 'alpha', '--yes', '--json'], {
+        env: dev.env,
+      });
+      expect([result.code, JSON.parse(result.stdout)]).toEqual([
+        0,
+        { ok: true, result: { removed: 'alpha', kept: ['beta'] } },
+      ]);
+      const apps = (await dev.serveDetails())['applications'] as Record<
+        string,
+        Record<string, unknown>
+      >;
+      expect(Object.keys(apps)).toEqual(['beta']);
+      expect({ ...apps['beta'], last_deployed_time_s: 0 }).toEqual({
+        ...betaBefore,
+        last_deployed_time_s: 0,
+      });
+    });
+  });
+});
