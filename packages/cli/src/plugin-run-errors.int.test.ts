@@ -225,6 +225,33 @@ describe('synapse plugin run: errors a user can cause', () => {
     }
   });
 
+  it('exits 1 when the backend refuses the token after the deploy, which is rolled back', async () => {
+    const secured = await startTestDevServer({ backendToken: 'backend-ok' });
+    try {
+      const result = await run(['deployment', '--path', plugin.dir, '--json', '--job-id', '3'], {
+        ...secured.env,
+        SYNAPSE_ACCESS_TOKEN: 'backend-wrong-789',
+        SYNAPSE_PLUGIN_RELEASE_ID: '1',
+      });
+      expect(result.code).toBe(1);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        ok: false,
+        error: {
+          code: 'STEP_FAILED',
+          rootCode: 'HTTP_AUTH',
+          message: expect.stringContaining('(rolled back: register, deploy, initialize)'),
+        },
+      });
+      expect(errorLines(result.stderr)).toHaveLength(1);
+      expect(result.stderr + result.stdout).not.toContain('backend-wrong-789');
+      expect(secured.server.control.application('fixture@1.0.0')?.['status'] ?? 'gone').toMatch(
+        /^(gone|DELETING)$/,
+      );
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('exits 2 on an unknown option or command, with one line pointing at --help', async () => {
     const option = await run(['deployment', '--bogus']);
     const command = await runSynapse(['plugin', 'launch']);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { closedPort, startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
 import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse } from './test-support/run-synapse.js';
 
@@ -60,6 +60,21 @@ describe('synapse serve', () => {
       expect([result.code, result.stderr]).toEqual([
         2,
         "error: no application named gamma; running: alpha, beta. Check the name with 'synapse serve status'\n",
+      ]);
+    });
+
+    it('exits 3 when the dashboard cannot be reached', async () => {
+      const port = await closedPort();
+      const result = await runSynapse([
+        'serve',
+        'status',
+        '--ray-address',
+        `http://127.0.0.1:${port}`,
+      ]);
+      expect(result.code).toBe(3);
+      const lines = result.stderr.trimEnd().split('\n');
+      expect(lines.filter((line) => line.startsWith('error:'))).toEqual([
+        `error: Ray dashboard GET http://127.0.0.1:${port}/api/serve/applications/ failed: connection refused (ECONNREFUSED); is the Ray dashboard running at http://127.0.0.1:${port}/? set RAY_DASHBOARD_ADDRESS to its address`,
       ]);
     });
 
