@@ -43,7 +43,6 @@ export class AgentClient {
   public constructor(options: AgentClientOptions) {
     registerSecret(options.token);
     registerSecret(options.userToken);
-    registerSecret(options.tenant);
     const headers: Record<string, string> = { Authorization: options.token };
     if (options.userToken) headers['SYNAPSE-User'] = `Token ${options.userToken}`;
     if (options.tenant) headers['SYNAPSE-Tenant'] = `Token ${options.tenant}`;

@@ -80,7 +80,8 @@ export class BackendClient {
     ];
     for (const [header, value] of tokens) {
       if (!value) continue;
-      registerSecret(value);
+      // The tenant is an identifier, not a credential: masking it would garble app names.
+      if (header !== 'Synapse-Tenant') registerSecret(value);
       headers[header] = `Token ${value}`;
     }
     this.http = new HttpClient({
