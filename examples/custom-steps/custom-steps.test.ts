@@ -35,7 +35,7 @@ describe('examples/custom-steps', () => {
     const steps = result.stderr.match(/\] (\S+) started/g)?.map((line) => line.split(' ')[1]);
     expect(steps).toEqual(['initialize', 'deploy', 'smoke-test', 'register']);
     expect(result.stderr).toMatch(
-      /INFO smoke_test_passed \{"url":"http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32}","status":200\}/,
+      /\] smoke-test: smoke_test_passed url=http:\/\/127\.0\.0\.1:\d+\/[0-9a-f]{32} status=200\n/,
     );
     expect(dev.server.control.application('custom-steps@1.0.0')).toMatchObject({
       status: 'RUNNING',

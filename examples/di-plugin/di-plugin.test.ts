@@ -31,7 +31,7 @@ describe('examples/di-plugin', () => {
       backendCalls: ['listServeApplications', 'createServeApplication di-plugin@1.0.0'],
     });
     expect(result.stderr).toContain(
-      'INFO backend_audit {"audited":true,"backendCalls":["listServeApplications","createServeApplication di-plugin@1.0.0"]}',
+      'backend_audit audited=true backendCalls=["listServeApplications","createServeApplication di-plugin@1.0.0"]',
     );
     expect(dev.server.control.application('di-plugin@1.0.0')).toMatchObject({ status: 'RUNNING' });
     expect(dev.server.control.backend().serveApplications).toEqual([

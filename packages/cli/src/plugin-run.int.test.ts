@@ -180,7 +180,7 @@ describe('synapse plugin run', () => {
         env: slow.env,
       });
       const exit = waitForExit(child);
-      await waitForOutput(child, 'stderr', /"status":"DEPLOYING"/);
+      await waitForOutput(child, 'stderr', /status=DEPLOYING/);
       child.kill('SIGINT');
       ticking = tick(100);
       const result = await exit;

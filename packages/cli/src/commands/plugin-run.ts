@@ -33,8 +33,10 @@ export async function pluginRun(
   const json = options.json === true;
   const live = io.stderr.isTTY === true && io.stdout.isTTY === true && !json;
   const reporter: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
+  // Steps' structured events are shown by the reporter; the logger adds warnings (and all
+  // HTTP traffic with --verbose).
   const logger = new ConsoleLogger({
-    level: options.verbose ? 'debug' : 'info',
+    level: options.verbose ? 'debug' : 'warn',
     stream: { write: (chunk: string) => reporter.log(chunk) },
   });
   const cancel = createCancelSignal((message) => reporter.log(message));

@@ -34,6 +34,29 @@ describe('LineReporter', () => {
     });
     events.emit('step:rollback', { step: 'deploy', success: false, error: 'restore failed' });
     events.emit('step:skip', { step: 'smoke', index: 2 });
+    events.emit('step:start', { step: 'deploy', index: 0, attempt: 3 });
+    events.emit('log', {
+      event: 'app_status',
+      data: {
+        app: 'm@1',
+        status: 'DEPLOY_FAILED',
+        message: 'Deploying failed:\nTraceback …',
+        replicas: 2,
+      },
+      timestamp: new Date(),
+    });
+    events.emit('step:end', {
+      step: 'deploy',
+      index: 0,
+      result: {
+        ...result,
+        success: false,
+        error: 'app failed:\nTraceback (most recent call last):',
+      },
+      durationMs: 5,
+      attempts: 3,
+    });
+    events.emit('log', { event: 'done', data: {}, timestamp: new Date() });
     reporter.log('INFO hello');
     expect(output.split('\n')).toEqual([
       '[12:00:01] deploy started',
@@ -44,6 +67,10 @@ describe('LineReporter', () => {
       '[12:00:01] register failed after 5ms: HTTP 401',
       '[12:00:01] deploy rollback failed: restore failed',
       '[12:00:01] smoke skipped',
+      '[12:00:01] deploy started (attempt 3)',
+      '[12:00:01] deploy: app_status app=m@1 status=DEPLOY_FAILED message="Deploying failed: …" replicas=2',
+      '[12:00:01] deploy failed after 5ms: app failed:',
+      '[12:00:01] done',
       'INFO hello',
       '',
     ]);

@@ -16,15 +16,23 @@ export class LineReporter implements RunReporter {
   }
 
   public attach(events: RunEvents, _steps: readonly string[]): void {
-    events.on('step:start', (e) =>
-      this.line(e.attempt > 1 ? `${e.step} started (attempt ${e.attempt})` : `${e.step} started`),
-    );
-    events.on('step:end', (e) =>
+    let current: string | undefined;
+    events.on('step:start', (e) => {
+      current = e.step;
+      this.line(e.attempt > 1 ? `${e.step} started (attempt ${e.attempt})` : `${e.step} started`);
+    });
+    events.on('step:end', (e) => {
+      current = undefined;
+      // The full error, traceback included, is printed once at the end of the run.
+      const error = firstLine(e.result.error ?? 'failed');
       this.line(
         e.result.success
           ? `${e.step} done in ${formatDuration(e.durationMs)}`
-          : `${e.step} failed after ${formatDuration(e.durationMs)}: ${e.result.error ?? 'failed'}`,
-      ),
+          : `${e.step} failed after ${formatDuration(e.durationMs)}: ${error}`,
+      );
+    });
+    events.on('log', (e) =>
+      this.line(`${current ? `${current}: ` : ''}${e.event}${formatFields(e.data)}`),
     );
     events.on('step:skip', (e) => this.line(`${e.step} skipped`));
     events.on('step:retry', (e) =>
@@ -56,4 +64,25 @@ export class LineReporter implements RunReporter {
   private line(text: string): void {
     this.stream.write(`[${clockTime(this.now())}] ${text}\n`);
   }
+}
+
+const MAX_FIELD_LENGTH = 100;
+
+/** ` key=value …` with each value on one line and cut to a readable length. */
+function formatFields(data: Record<string, unknown>): string {
+  return Object.entries(data)
+    .map(([key, value]) => {
+      const text = typeof value === 'string' ? value : JSON.stringify(value);
+      let shown = firstLine(text ?? '');
+      if (shown.length > MAX_FIELD_LENGTH) shown = `${shown.slice(0, MAX_FIELD_LENGTH - 1)}…`;
+      if (shown !== text && !shown.endsWith('…')) shown += ' …';
+      const quote = typeof value === 'string' && (/\s/.test(shown) || shown === '');
+      return ` ${key}=${quote ? JSON.stringify(shown) : shown}`;
+    })
+    .join('');
+}
+
+function firstLine(text: string): string {
+  const index = text.indexOf('\n');
+  return index < 0 ? text : text.slice(0, index);
 }

@@ -67,7 +67,7 @@ describe('plan', () => {
       [code.change, code.changedFields],
     ]).toEqual([
       ['unchanged', [], false],
-      ['updated-in-place', ['deployments']],
+      ['updated-in-place', ['deployments.0.ray_actor_options.num_cpus']],
       ['code-change', ['args.backend_url']],
     ]);
   });

@@ -70,7 +70,7 @@ describe('classifyChange', () => {
     ]).toEqual([
       { change: 'added', changedFields: [] },
       { change: 'unchanged', changedFields: [] },
-      { change: 'updated-in-place', changedFields: ['deployments'] },
+      { change: 'updated-in-place', changedFields: ['deployments.0.num_replicas'] },
       { change: 'code-change', changedFields: ['runtime_env.working_dir'] },
     ]);
   });

@@ -116,16 +116,20 @@ export function classifyChange(
   return { change: codeChange ? 'code-change' : 'updated-in-place', changedFields };
 }
 
+// Deep enough to name `deployments.0.ray_actor_options.num_cpus`, shallow enough to stay readable.
+const MAX_PATH_DEPTH = 4;
+
 function changedPaths(a: unknown, b: unknown, prefix = ''): string[] {
   if (canonicalJson(a) === canonicalJson(b)) return [];
-  const bothObjects =
+  const depth = prefix === '' ? 0 : prefix.split('.').length;
+  const comparable =
     typeof a === 'object' &&
     a !== null &&
     typeof b === 'object' &&
     b !== null &&
-    !Array.isArray(a) &&
-    !Array.isArray(b);
-  if (!bothObjects || prefix.split('.').length > 2) return [prefix || '(root)'];
+    Array.isArray(a) === Array.isArray(b) &&
+    (!Array.isArray(a) || a.length === (b as unknown[]).length);
+  if (!comparable || depth >= MAX_PATH_DEPTH) return [prefix || '(root)'];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((key) =>
     changedPaths(
