@@ -60,10 +60,13 @@ export class ManualClock implements Clock {
 
   /** Moves time forward by `ms`, firing due timers in time order. */
   public advance(ms: number): void {
-    if (!(ms >= 0)) throw new RangeError(`ManualClock.advance(ms): ms must be a non-negative number, got ${ms}`);
+    if (!(ms >= 0))
+      throw new RangeError(`ManualClock.advance(ms): ms must be a non-negative number, got ${ms}`);
     const target = this.current + ms;
     for (;;) {
-      const due = this.timers.filter((t) => t.at <= target).sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
+      const due = this.timers
+        .filter((t) => t.at <= target)
+        .sort((a, b) => a.at - b.at || a.seq - b.seq)[0];
       if (due === undefined) break;
       this.timers = this.timers.filter((t) => t !== due);
       this.current = Math.max(this.current, due.at);

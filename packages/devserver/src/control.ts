@@ -59,7 +59,9 @@ export class DevServerControl {
   public async advance(ms: number): Promise<void> {
     const clock = this.rt.clock;
     if (!(clock instanceof ManualClock)) {
-      throw new Error('control.advance() needs a ManualClock: start the devserver with { clock: new ManualClock() }');
+      throw new Error(
+        'control.advance() needs a ManualClock: start the devserver with { clock: new ManualClock() }',
+      );
     }
     clock.advance(ms);
     if (this.reopening !== undefined) await this.reopening;
@@ -128,7 +130,8 @@ export class DevServerControl {
 
   /** Delays every response of one listener (or all) by `ms` real milliseconds; 0 turns it off. */
   public setDelay(ms: number, target: DelayTarget | 'all' = 'all'): void {
-    const targets: DelayTarget[] = target === 'all' ? ['dashboard', 'serve', 'backend', 'agent'] : [target];
+    const targets: DelayTarget[] =
+      target === 'all' ? ['dashboard', 'serve', 'backend', 'agent'] : [target];
     for (const t of targets) this.rt.delays[t] = ms;
   }
 
@@ -193,7 +196,8 @@ export class DevServerControl {
       this.rt.packages.clear();
     }
     this.rt.persist();
-    if (options.downMs !== undefined && options.downMs > 0) await this.dashboardDown(options.downMs);
+    if (options.downMs !== undefined && options.downMs > 0)
+      await this.dashboardDown(options.downMs);
   }
 
   /** The current `GET /api/serve/applications/` body. */
@@ -203,7 +207,9 @@ export class DevServerControl {
 
   /** One app's `ApplicationDetails`, or undefined. */
   public application(name: string): Record<string, unknown> | undefined {
-    const apps = this.serveDetails()['applications'] as Record<string, Record<string, unknown>> | undefined;
+    const apps = this.serveDetails()['applications'] as
+      | Record<string, Record<string, unknown>>
+      | undefined;
     return apps?.[name];
   }
 

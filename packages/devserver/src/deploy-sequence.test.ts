@@ -14,7 +14,12 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
   let appsUrl: string;
   const v1Pkg = '_ray_pkg_1111111111111111.zip';
   const v2Pkg = '_ray_pkg_2222222222222222.zip';
-  const otherApp = { name: 'other-team', route_prefix: '/other', import_path: 'other.app:app', runtime_env: { working_dir: 'https://example.com/other.zip' } };
+  const otherApp = {
+    name: 'other-team',
+    route_prefix: '/other',
+    import_path: 'other.app:app',
+    runtime_env: { working_dir: 'https://example.com/other.zip' },
+  };
   const ourApp = (pkg: string, userConfig: Record<string, unknown>) => ({
     name: 'yolo@1',
     route_prefix: '/3f2a',
@@ -39,11 +44,14 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     expect(instanceDetailsErrors(body)).toEqual([]);
     return body;
   };
-  const ours = async (): Promise<AppDetailsBody> => (await get()).applications['yolo@1'] as AppDetailsBody;
+  const ours = async (): Promise<AppDetailsBody> =>
+    (await get()).applications['yolo@1'] as AppDetailsBody;
   const upload = async (name: string, files: Record<string, string>) => {
     const url = `${t.dev.dashboardUrl}/api/packages/gcs/${name}`;
     expect((await http(url)).status).toBe(404);
-    const bytes = Buffer.from(zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)]))));
+    const bytes = Buffer.from(
+      zipSync(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, strToU8(v)]))),
+    );
     expect((await http(url, { method: 'PUT', body: bytes })).status).toBe(200);
     expect((await http(url)).status).toBe(200);
   };
@@ -51,7 +59,12 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
   const putMerged = async (app: Record<string, unknown>) => {
     const live = await get();
     const others = Object.values(live.applications)
-      .filter((a) => a.source === 'declarative' && a.name !== app['name'] && a.deployed_app_config !== undefined)
+      .filter(
+        (a) =>
+          a.source === 'declarative' &&
+          a.name !== app['name'] &&
+          a.deployed_app_config !== undefined,
+      )
       .map((a) => a.deployed_app_config);
     const res = await http(appsUrl, { method: 'PUT', body: { applications: [...others, app] } });
     expect([res.status, res.text]).toEqual([200, '']);
@@ -60,7 +73,11 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
   const poll = async (stepMs: number, steps: number): Promise<AppDetailsBody> => {
     let app = await ours();
     for (let i = 0; i < steps; i++) {
-      statusTrail.push(`${app.status}:${Object.values(app.deployments).map((d) => d.status).join(',')}`);
+      statusTrail.push(
+        `${app.status}:${Object.values(app.deployments)
+          .map((d) => d.status)
+          .join(',')}`,
+      );
       if (app.status !== 'DEPLOYING') break;
       await t.dev.control.advance(stepMs);
       app = await ours();
@@ -80,7 +97,11 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     expect(statusTrail).toEqual(['DEPLOYING:', 'DEPLOYING:UPDATING', 'RUNNING:HEALTHY']);
     expect(app.status).toBe('RUNNING');
     expect(app.deployed_app_config).toEqual(v1Config);
-    expect(app.deployments['Model']).toMatchObject({ status: 'HEALTHY', status_trigger: 'CONFIG_UPDATE_COMPLETED', required_resources: { CPU: 2 } });
+    expect(app.deployments['Model']).toMatchObject({
+      status: 'HEALTHY',
+      status_trigger: 'CONFIG_UPDATE_COMPLETED',
+      required_resources: { CPU: 2 },
+    });
     const other = (await get()).applications['other-team'];
     expect([other?.status, other?.last_deployed_time_s]).toEqual(['RUNNING', 1_700_000_000.6]);
   });
@@ -92,12 +113,18 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     v2Config = ourApp(v1Pkg, { threshold: 0.7 });
     await putMerged(v2Config);
     const updating = await ours();
-    expect([updating.status, updating.deployments['Model']?.status, updating.deployments['Model']?.replicas[0]?.state]).toEqual(['DEPLOYING', 'UPDATING', 'UPDATING']);
+    expect([
+      updating.status,
+      updating.deployments['Model']?.status,
+      updating.deployments['Model']?.replicas[0]?.state,
+    ]).toEqual(['DEPLOYING', 'UPDATING', 'UPDATING']);
     await t.dev.control.advance(100);
     const running = await ours();
     expect(running.status).toBe('RUNNING');
     expect(running.deployments['Model']?.replicas.map((r) => r.replica_id)).toEqual(replicas);
-    expect(running.deployments['Model']?.deployment_config['user_config']).toEqual({ threshold: 0.7 });
+    expect(running.deployments['Model']?.deployment_config['user_config']).toEqual({
+      threshold: 0.7,
+    });
   });
 
   it('3. a broken release fails: DEPLOYING with the old deployment still listed → DEPLOY_FAILED with the traceback', async () => {
@@ -106,12 +133,19 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     await putMerged(ourApp(v2Pkg, { threshold: 0.7 }));
     const building = await ours();
     expect(building.last_deployed_time_s).not.toBe(lastDeployed);
-    expect([building.status, building.deployments['Model']?.status]).toEqual(['DEPLOYING', 'HEALTHY']);
+    expect([building.status, building.deployments['Model']?.status]).toEqual([
+      'DEPLOYING',
+      'HEALTHY',
+    ]);
     await t.dev.control.advance(300);
     const failed = await ours();
     expect(failed.status).toBe('DEPLOY_FAILED');
-    expect(failed.message).toMatch(/^Deploying app 'yolo@1' failed with exception:\nTraceback \(most recent call last\):\n/);
-    expect(failed.message.split('\n').pop()).toBe("ModuleNotFoundError: No module named 'plugin.inference'");
+    expect(failed.message).toMatch(
+      /^Deploying app 'yolo@1' failed with exception:\nTraceback \(most recent call last\):\n/,
+    );
+    expect(failed.message.split('\n').pop()).toBe(
+      "ModuleNotFoundError: No module named 'plugin.inference'",
+    );
     expect((await get()).applications['other-team']?.status).toBe('RUNNING');
     await t.dev.control.advance(60_000);
     expect((await ours()).status).toBe('DEPLOY_FAILED');
@@ -125,7 +159,18 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     expect(app.deployments['Model']?.deployment_config['user_config']).toEqual({ threshold: 0.7 });
     const routes = await http(`${t.dev.serveUrl}/-/routes`);
     expect(routes.json()).toEqual({ '/other': 'other-team', '/3f2a': 'yolo@1' });
-    const call = await http(`${t.dev.serveUrl}/3f2a/predict`, { method: 'POST', body: { image: 'x' } });
-    expect(call.json()).toEqual({ simulated: true, app: 'yolo@1', deployment: 'Model', path: '/3f2a/predict', method: 'POST', query: {}, body: { image: 'x' } });
+    const call = await http(`${t.dev.serveUrl}/3f2a/predict`, {
+      method: 'POST',
+      body: { image: 'x' },
+    });
+    expect(call.json()).toEqual({
+      simulated: true,
+      app: 'yolo@1',
+      deployment: 'Model',
+      path: '/3f2a/predict',
+      method: 'POST',
+      query: {},
+      body: { image: 'x' },
+    });
   });
 });

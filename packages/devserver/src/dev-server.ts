@@ -31,7 +31,12 @@ export interface DevServer {
 }
 
 /** The default port of each listener when the bin runs without flags. */
-export const DEFAULT_BIN_PORTS = { dashboard: 8265, serve: 8000, backend: 8266, agent: 8267 } as const;
+export const DEFAULT_BIN_PORTS = {
+  dashboard: 8265,
+  serve: 8000,
+  backend: 8266,
+  agent: 8267,
+} as const;
 
 /**
  * Starts the simulated Ray dashboard, Serve proxy, Synapse backend and agent.
@@ -48,7 +53,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const logger = options.logger ?? silentLogger;
   const timings = { ...DEFAULT_TIMINGS, ...(options.timings ?? {}) };
   for (const [k, v] of Object.entries(timings)) {
-    if (!(typeof v === 'number' && v >= 0)) throw new RangeError(`startDevServer: timings.${k} must be a non-negative number of ms, got ${String(v)}`);
+    if (!(typeof v === 'number' && v >= 0))
+      throw new RangeError(
+        `startDevServer: timings.${k} must be a non-negative number of ms, got ${String(v)}`,
+      );
   }
   const rt = new DevServerRuntime(
     {
@@ -67,26 +75,53 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   );
   rt.restore();
 
-  const delayed = (target: DelayTarget, handler: Handler): Handler => async (req: IncomingMessage, res: ServerResponse) => {
-    const ms = rt.delays[target];
-    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
-    logger.debug('request', { server: target, method: req.method, path: req.url?.split('?')[0] });
-    await handler(req, res);
-  };
-  const onError = (error: unknown) => logger.error('devserver handler failed', { error: String(error) });
+  const delayed =
+    (target: DelayTarget, handler: Handler): Handler =>
+    async (req: IncomingMessage, res: ServerResponse) => {
+      const ms = rt.delays[target];
+      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+      logger.debug('request', { server: target, method: req.method, path: req.url?.split('?')[0] });
+      await handler(req, res);
+    };
+  const onError = (error: unknown) =>
+    logger.error('devserver handler failed', { error: String(error) });
   const ports = options.ports ?? {};
 
   // The dashboard listener, the control object and the admin API refer to each other.
   const wiring: { dashboard?: DashboardHandler } = {};
-  const dashboard = new ListeningServer(host, ports.dashboard ?? 0, delayed('dashboard', (req, res) => wiring.dashboard?.handle(req, res)), onError);
+  const dashboard = new ListeningServer(
+    host,
+    ports.dashboard ?? 0,
+    delayed('dashboard', (req, res) => wiring.dashboard?.handle(req, res)),
+    onError,
+  );
   const control = new DevServerControl(rt, dashboard);
   const admin = new AdminHandler(rt, control);
-  wiring.dashboard = new DashboardHandler(rt, (req, res) => admin.handle(req, res), (names) => control.afterPut(names));
-  const serve = new ListeningServer(host, ports.serve ?? 0, delayed('serve', (req, res) => new DataPlaneHandler(rt).handle(req, res)), onError);
+  wiring.dashboard = new DashboardHandler(
+    rt,
+    (req, res) => admin.handle(req, res),
+    (names) => control.afterPut(names),
+  );
+  const serve = new ListeningServer(
+    host,
+    ports.serve ?? 0,
+    delayed('serve', (req, res) => new DataPlaneHandler(rt).handle(req, res)),
+    onError,
+  );
   const backendHandler = new BackendHandler(rt);
-  const backend = new ListeningServer(host, ports.backend ?? 0, delayed('backend', (req, res) => backendHandler.handle(req, res)), onError);
+  const backend = new ListeningServer(
+    host,
+    ports.backend ?? 0,
+    delayed('backend', (req, res) => backendHandler.handle(req, res)),
+    onError,
+  );
   const agentHandler = new AgentHandler(rt);
-  const agent = new ListeningServer(host, ports.agent ?? 0, delayed('agent', (req, res) => agentHandler.handle(req, res)), onError);
+  const agent = new ListeningServer(
+    host,
+    ports.agent ?? 0,
+    delayed('agent', (req, res) => agentHandler.handle(req, res)),
+    onError,
+  );
 
   const servers = [dashboard, serve, backend, agent];
   try {
@@ -95,11 +130,19 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await Promise.all(servers.map((s) => s.stop()));
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      throw new Error(`devserver could not listen on ${host}: ${(error as Error).message}. Stop what uses that port or pass other ports (0 picks a free one).`, { cause: error });
+      throw new Error(
+        `devserver could not listen on ${host}: ${(error as Error).message}. Stop what uses that port or pass other ports (0 picks a free one).`,
+        { cause: error },
+      );
     }
     throw error;
   }
-  logger.info('devserver started', { dashboard: dashboard.url, serve: serve.url, backend: backend.url, agent: agent.url });
+  logger.info('devserver started', {
+    dashboard: dashboard.url,
+    serve: serve.url,
+    backend: backend.url,
+    agent: agent.url,
+  });
 
   return {
     dashboardUrl: dashboard.url,

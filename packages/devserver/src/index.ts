@@ -19,7 +19,14 @@ export type { ForeignPutResult, RestartOptions } from './control.js';
 export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
 export type { ImperativeAppSpec } from './ray/serve-state.js';
 export type { DelayTarget } from './runtime.js';
-export type { BackendSnapshot, JobPatch, JobRecord, JobStatus, LogEntry, ServeApplicationRecord } from './backend/backend-store.js';
+export type {
+  BackendSnapshot,
+  JobPatch,
+  JobRecord,
+  JobStatus,
+  LogEntry,
+  ServeApplicationRecord,
+} from './backend/backend-store.js';
 
 export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
 export { DEFAULT_TIMINGS } from './options.js';

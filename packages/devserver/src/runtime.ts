@@ -46,7 +46,12 @@ export class DevServerRuntime {
   public controllerAvailable = true;
   public gcsHealthyUntil: number | undefined;
   public gcsHealthy = true;
-  public readonly delays: Record<DelayTarget, number> = { dashboard: 0, serve: 0, backend: 0, agent: 0 };
+  public readonly delays: Record<DelayTarget, number> = {
+    dashboard: 0,
+    serve: 0,
+    backend: 0,
+    agent: 0,
+  };
   /** Apps a foreign writer drops right after the next PUT that lists them. */
   public foreignDrops: { app: string; afterMs: number }[] = [];
   private sessionCounter = 0;
@@ -88,7 +93,11 @@ export class DevServerRuntime {
       version: 1,
       system: this.serve.system ?? null,
       apps: [...this.serve.apps.values()],
-      packages: Object.fromEntries(this.packages.entries().map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')])),
+      packages: Object.fromEntries(
+        this.packages
+          .entries()
+          .map(([name, bytes]) => [name, Buffer.from(bytes).toString('base64')]),
+      ),
       backend: this.backend.snapshot(),
     };
     const tmp = `${file}.tmp-${process.pid}`;
@@ -111,17 +120,26 @@ export class DevServerRuntime {
     try {
       data = JSON.parse(text) as StateFile;
     } catch {
-      throw new Error(`devserver state file ${file} is not valid JSON; delete it or pass another --state-file`);
+      throw new Error(
+        `devserver state file ${file} is not valid JSON; delete it or pass another --state-file`,
+      );
     }
     if (data.format !== 'synapse-devserver-state' || data.version !== 1) {
-      throw new Error(`devserver state file ${file} has an unknown format; delete it or pass another --state-file`);
+      throw new Error(
+        `devserver state file ${file} has an unknown format; delete it or pass another --state-file`,
+      );
     }
     this.serve.system = data.system ?? undefined;
     this.serve.apps = new Map(data.apps.map((a) => [a.name, a]));
     this.packages.clear();
-    for (const [name, b64] of Object.entries(data.packages)) this.packages.put(name, Buffer.from(b64, 'base64'));
+    for (const [name, b64] of Object.entries(data.packages))
+      this.packages.put(name, Buffer.from(b64, 'base64'));
     this.backend.restore(data.backend);
-    this.logger.info('devserver state restored', { file, apps: data.apps.length, packages: Object.keys(data.packages).length });
+    this.logger.info('devserver state restored', {
+      file,
+      apps: data.apps.length,
+      packages: Object.keys(data.packages).length,
+    });
   }
 
   private makeHead(): HeadNode {
@@ -130,7 +148,11 @@ export class DevServerRuntime {
     const pad = (n: number, w = 2) => String(n).padStart(w, '0');
     const stamp = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}_${pad(d.getUTCHours())}-${pad(d.getUTCMinutes())}-${pad(d.getUTCSeconds())}_${pad(d.getUTCMilliseconds() * 1000, 6)}`;
     const sessionName = `session_${stamp}_${process.pid}_${this.sessionCounter}`;
-    return { sessionName, nodeId: sha256Hex(`node:${sessionName}`).slice(0, 56), nodeIp: '127.0.0.1' };
+    return {
+      sessionName,
+      nodeId: sha256Hex(`node:${sessionName}`).slice(0, 56),
+      nodeIp: '127.0.0.1',
+    };
   }
 }
 

@@ -16,24 +16,38 @@ describe('state file', () => {
     const stateFile = join(dir, 'state.json');
     const clock = new ManualClock();
     const first = await startTestServer({ stateFile, clock });
-    await http(`${first.dev.dashboardUrl}/api/packages/gcs/_ray_pkg_1.zip`, { method: 'PUT', body: Buffer.from('zip-bytes') });
+    await http(`${first.dev.dashboardUrl}/api/packages/gcs/_ray_pkg_1.zip`, {
+      method: 'PUT',
+      body: Buffer.from('zip-bytes'),
+    });
     await first.put({ applications: [appConfig('a')] });
-    await http(`${first.dev.backendUrl}serve_applications/`, { method: 'POST', body: { name: 'a', plugin_release: 1, action: 'deployment' } });
+    await http(`${first.dev.backendUrl}serve_applications/`, {
+      method: 'POST',
+      body: { name: 'a', plugin_release: 1, action: 'deployment' },
+    });
     await first.dev.control.advance(600);
     const before = await first.details();
     const session = first.dev.control.sessionName;
     await first.dev.stop();
-    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({ format: 'synapse-devserver-state', version: 1 });
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toMatchObject({
+      format: 'synapse-devserver-state',
+      version: 1,
+    });
 
     const second = await startTestServer({ stateFile, clock });
     try {
       const after = await second.details();
       expect(after.applications['a']?.status).toBe('RUNNING');
-      expect(after.applications['a']?.deployed_app_config).toEqual(before.applications['a']?.deployed_app_config);
+      expect(after.applications['a']?.deployed_app_config).toEqual(
+        before.applications['a']?.deployed_app_config,
+      );
       expect(second.dev.control.packageNames()).toEqual(['_ray_pkg_1.zip']);
       expect(second.dev.control.backend().serveApplications.map((r) => r.id)).toEqual([1]);
       expect(second.dev.control.sessionName).not.toBe(session);
-      const next = await http(`${second.dev.backendUrl}serve_applications/`, { method: 'POST', body: { name: 'b', plugin_release: 1, action: 'deployment' } });
+      const next = await http(`${second.dev.backendUrl}serve_applications/`, {
+        method: 'POST',
+        body: { name: 'b', plugin_release: 1, action: 'deployment' },
+      });
       expect(next.json<{ id: number }>().id).toBe(2);
     } finally {
       await second.dev.stop();
@@ -46,6 +60,8 @@ describe('state file', () => {
     await missing.dev.stop();
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{nope');
-    await expect(startTestServer({ stateFile: corrupt })).rejects.toThrow(`devserver state file ${corrupt} is not valid JSON; delete it or pass another --state-file`);
+    await expect(startTestServer({ stateFile: corrupt })).rejects.toThrow(
+      `devserver state file ${corrupt} is not valid JSON; delete it or pass another --state-file`,
+    );
   });
 });

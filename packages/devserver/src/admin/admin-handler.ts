@@ -5,7 +5,13 @@ import { parseJson, readBody, requestUrl, sendJson } from '../http/http-util.js'
 import type { DevServerRuntime } from '../runtime.js';
 
 const faultSchema = z.strictObject({
-  kind: z.enum(['build-error', 'runtime-env-error', 'replica-startup-failure', 'insufficient-resources', 'unhealthy']),
+  kind: z.enum([
+    'build-error',
+    'runtime-env-error',
+    'replica-startup-failure',
+    'insufficient-resources',
+    'unhealthy',
+  ]),
   app: z.string().optional(),
   importPath: z.string().optional(),
   deployment: z.string().optional(),
@@ -14,17 +20,29 @@ const faultSchema = z.strictObject({
   afterMs: z.number().min(0).optional(),
 });
 const msSchema = z.strictObject({ ms: z.number().min(0) });
-const delaySchema = z.strictObject({ ms: z.number().min(0), target: z.enum(['dashboard', 'serve', 'backend', 'agent', 'all']).optional() });
+const delaySchema = z.strictObject({
+  ms: z.number().min(0),
+  target: z.enum(['dashboard', 'serve', 'backend', 'agent', 'all']).optional(),
+});
 const controllerSchema = z.strictObject({ available: z.boolean() });
 const gcsSchema = z.strictObject({ healthy: z.boolean(), forMs: z.number().min(0).optional() });
-const dropSchema = z.strictObject({ name: z.string().min(1), afterNextPut: z.boolean().optional(), afterMs: z.number().min(0).optional() });
+const dropSchema = z.strictObject({
+  name: z.string().min(1),
+  afterNextPut: z.boolean().optional(),
+  afterMs: z.number().min(0).optional(),
+});
 const imperativeSchema = z.strictObject({
   name: z.string().min(1),
   importPath: z.string().optional(),
   routePrefix: z.string().nullable().optional(),
-  deployments: z.array(z.strictObject({ name: z.string().min(1), numReplicas: z.int().min(0).optional() })).optional(),
+  deployments: z
+    .array(z.strictObject({ name: z.string().min(1), numReplicas: z.int().min(0).optional() }))
+    .optional(),
 });
-const restartSchema = z.strictObject({ keepState: z.boolean().optional(), downMs: z.number().min(0).optional() });
+const restartSchema = z.strictObject({
+  keepState: z.boolean().optional(),
+  downMs: z.number().min(0).optional(),
+});
 
 /**
  * The admin API under `/_devserver/` on the dashboard port: JSON in, JSON out, exempt from
@@ -45,16 +63,24 @@ export class AdminHandler {
 
     if (key === 'GET /state') return sendJson(res, 200, this.state());
     if (key === 'GET /backend') return sendJson(res, 200, this.control.backend());
-    if (key === 'GET /packages') return sendJson(res, 200, { packages: this.control.packageNames() });
+    if (key === 'GET /packages')
+      return sendJson(res, 200, { packages: this.control.packageNames() });
     if (key === 'GET /faults') return sendJson(res, 200, { faults: this.control.listFaults() });
     if (key === 'DELETE /faults') {
       this.control.clearFaults();
       return sendJson(res, 200, { faults: [] });
     }
     if (method === 'DELETE' && faultId !== undefined) {
-      return this.control.removeFault(faultId) ? sendJson(res, 200, { removed: faultId }) : sendJson(res, 404, { error: `No fault with id ${faultId}; GET /_devserver/faults lists them.` });
+      return this.control.removeFault(faultId)
+        ? sendJson(res, 200, { removed: faultId })
+        : sendJson(res, 404, {
+            error: `No fault with id ${faultId}; GET /_devserver/faults lists them.`,
+          });
     }
-    if (method !== 'POST') return sendJson(res, 404, { error: `Unknown admin endpoint ${method} /_devserver${path}; see the devserver README.` });
+    if (method !== 'POST')
+      return sendJson(res, 404, {
+        error: `Unknown admin endpoint ${method} /_devserver${path}; see the devserver README.`,
+      });
 
     const body = await this.body(req, res);
     if (body === undefined) return;
@@ -64,7 +90,10 @@ export class AdminHandler {
         return sendJson(res, 200, { reset: true });
       case '/faults':
         return this.with(res, faultSchema, body, (spec) => {
-          if (spec.app === undefined && spec.importPath === undefined) return sendJson(res, 400, { error: 'A fault needs `app` or `importPath` to know which application to hit.' });
+          if (spec.app === undefined && spec.importPath === undefined)
+            return sendJson(res, 400, {
+              error: 'A fault needs `app` or `importPath` to know which application to hit.',
+            });
           return sendJson(res, 201, this.control.injectFault(spec));
         });
       case '/clock/advance':
@@ -114,11 +143,16 @@ export class AdminHandler {
       case '/restart':
         return this.with(res, restartSchema, body, ({ keepState, downMs }) => {
           const session = this.control.sessionName;
-          res.on('finish', () => void this.control.restart({ keepState: keepState ?? false, downMs: downMs ?? 0 }));
+          res.on(
+            'finish',
+            () => void this.control.restart({ keepState: keepState ?? false, downMs: downMs ?? 0 }),
+          );
           sendJson(res, 200, { previousSession: session });
         });
       default:
-        return sendJson(res, 404, { error: `Unknown admin endpoint POST /_devserver${path}; see the devserver README.` });
+        return sendJson(res, 404, {
+          error: `Unknown admin endpoint POST /_devserver${path}; see the devserver README.`,
+        });
     }
   }
 
@@ -152,10 +186,17 @@ export class AdminHandler {
     return parsed.value;
   }
 
-  private async with<T>(res: ServerResponse, schema: z.ZodType<T>, body: unknown, fn: (value: T) => void | Promise<void>): Promise<void> {
+  private async with<T>(
+    res: ServerResponse,
+    schema: z.ZodType<T>,
+    body: unknown,
+    fn: (value: T) => void | Promise<void>,
+  ): Promise<void> {
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
+      const issues = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`)
+        .join('; ');
       return sendJson(res, 400, { error: `Invalid admin request body: ${issues}` });
     }
     await fn(parsed.data);

@@ -21,16 +21,20 @@ export class AgentHandler {
     const token = this.rt.settings.agentToken;
     if (token !== undefined) {
       const given = header(req, 'authorization');
-      if (given === undefined) return sendJson(res, 401, { detail: 'Authentication credentials were not provided.' });
+      if (given === undefined)
+        return sendJson(res, 401, { detail: 'Authentication credentials were not provided.' });
       if (!sameSecret(given, token)) return sendJson(res, 403, { detail: 'Invalid agent token.' });
     }
     const path = requestUrl(req).pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     if (path === '/health/') {
-      return method === 'GET' ? sendJson(res, 200, { status: 'healthy' }) : sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { Allow: 'GET' });
+      return method === 'GET'
+        ? sendJson(res, 200, { status: 'healthy' })
+        : sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { Allow: 'GET' });
     }
     if (path === '/ray/serve_applications/') {
-      if (method !== 'GET') return sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { Allow: 'GET' });
+      if (method !== 'GET')
+        return sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { Allow: 'GET' });
       return sendJson(res, 200, Object.values(this.applications()));
     }
     const match = /^\/ray\/serve_applications\/([^/]+)\/?$/.exec(path);
@@ -38,15 +42,23 @@ export class AgentHandler {
       const name = decodeURIComponent(match[1] ?? '');
       if (method === 'GET') {
         const app = this.applications()[name];
-        return app === undefined ? sendJson(res, 404, { detail: `Serve application '${name}' not found.` }) : sendJson(res, 200, app);
+        return app === undefined
+          ? sendJson(res, 404, { detail: `Serve application '${name}' not found.` })
+          : sendJson(res, 200, app);
       }
       if (method === 'DELETE') {
-        if (!this.rt.serve.deleteApp(name)) return sendJson(res, 404, { detail: `Serve application '${name}' not found.` });
+        if (!this.rt.serve.deleteApp(name))
+          return sendJson(res, 404, { detail: `Serve application '${name}' not found.` });
         this.rt.logger.info('agent deleted serve application', { name });
         this.rt.persist();
         return sendJson(res, 200, { name, status: 'DELETING' });
       }
-      return sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { Allow: 'DELETE, GET' });
+      return sendJson(
+        res,
+        405,
+        { detail: `Method "${method}" not allowed.` },
+        { Allow: 'DELETE, GET' },
+      );
     }
     sendJson(res, 404, { detail: 'Not found.' });
   }

@@ -48,8 +48,10 @@ export class BackendHandler {
     const token = this.rt.settings.backendToken;
     if (token !== undefined) {
       const given = header(req, 'synapse-access-token');
-      if (given === undefined) return sendJson(res, 401, { detail: 'Authentication credentials were not provided.' });
-      if (!sameSecret(given, `Token ${token}`)) return sendJson(res, 403, { detail: 'Invalid token.' });
+      if (given === undefined)
+        return sendJson(res, 401, { detail: 'Authentication credentials were not provided.' });
+      if (!sameSecret(given, `Token ${token}`))
+        return sendJson(res, 403, { detail: 'Invalid token.' });
     }
     const url = requestUrl(req);
     const path = url.pathname;
@@ -64,7 +66,9 @@ export class BackendHandler {
     if (appMatch !== null) {
       if (method !== 'GET') return this.notAllowed(res, method, 'GET');
       const record = this.rt.backend.serveApplications.find((a) => a.id === Number(appMatch[1]));
-      return record === undefined ? sendJson(res, 404, { detail: 'Not found.' }) : sendJson(res, 200, record);
+      return record === undefined
+        ? sendJson(res, 404, { detail: 'Not found.' })
+        : sendJson(res, 200, record);
     }
     const jobMatch = /^\/jobs\/([^/]+)\/$/.exec(path);
     if (jobMatch !== null) {
@@ -72,7 +76,9 @@ export class BackendHandler {
       if (method === 'PATCH') return this.updateJob(req, res, id);
       if (method === 'GET') {
         const job = this.rt.backend.jobs.get(id);
-        return job === undefined ? sendJson(res, 404, { detail: 'Not found.' }) : sendJson(res, 200, job);
+        return job === undefined
+          ? sendJson(res, 404, { detail: 'Not found.' })
+          : sendJson(res, 200, job);
       }
       return this.notAllowed(res, method, 'GET, PATCH');
     }
@@ -87,7 +93,10 @@ export class BackendHandler {
     sendJson(res, 405, { detail: `Method "${method}" not allowed.` }, { Allow: allow });
   }
 
-  private async readJson(req: IncomingMessage, res: ServerResponse): Promise<{ ok: true; value: unknown } | { ok: false }> {
+  private async readJson(
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): Promise<{ ok: true; value: unknown } | { ok: false }> {
     const body = await readBody(req, MAX_BODY);
     if (!body.ok) {
       sendJson(res, 413, { detail: 'Request body too large.' });
@@ -112,7 +121,9 @@ export class BackendHandler {
       const seen = this.rt.backend.idempotencyKeys.get(key);
       if (seen !== undefined) {
         if (seen.bodyHash !== bodyHash) {
-          return sendJson(res, 409, { detail: 'This Idempotency-Key was already used with a different request body.' });
+          return sendJson(res, 409, {
+            detail: 'This Idempotency-Key was already used with a different request body.',
+          });
         }
         const record = this.rt.backend.serveApplications.find((a) => a.id === seen.id);
         if (record !== undefined) return sendJson(res, 200, record);
@@ -164,9 +175,18 @@ export class BackendHandler {
     const parsed = updateJob.safeParse(body.value, { reportInput: true });
     if (!parsed.success) return sendJson(res, 400, drfErrors(parsed.error));
     const now = new Date(this.rt.clock.now()).toISOString();
-    const job: JobRecord = { ...(this.rt.backend.jobs.get(id) ?? { id }), ...(parsed.data as Partial<JobRecord>), id, updated: now };
+    const job: JobRecord = {
+      ...(this.rt.backend.jobs.get(id) ?? { id }),
+      ...(parsed.data as Partial<JobRecord>),
+      id,
+      updated: now,
+    };
     this.rt.backend.jobs.set(id, job);
-    this.rt.backend.jobPatches.push({ jobId: id, body: body.value as Record<string, unknown>, at: now });
+    this.rt.backend.jobPatches.push({
+      jobId: id,
+      body: body.value as Record<string, unknown>,
+      at: now,
+    });
     this.rt.persist();
     sendJson(res, 200, job);
   }
@@ -175,15 +195,27 @@ export class BackendHandler {
     const body = await this.readJson(req, res);
     if (!body.ok) return;
     const many = Array.isArray(body.value);
-    const parsed = (many ? z.array(logEntry).min(1) : logEntry).safeParse(body.value, { reportInput: true });
+    const parsed = (many ? z.array(logEntry).min(1) : logEntry).safeParse(body.value, {
+      reportInput: true,
+    });
     if (!parsed.success) {
       if (many) return sendJson(res, 400, drfErrors(parsed.error));
-      return sendJson(res, 400, { non_field_errors: [`Invalid data. Expected a dictionary, but got ${Array.isArray(body.value) ? 'list' : typeof body.value}.`] });
+      return sendJson(res, 400, {
+        non_field_errors: [
+          `Invalid data. Expected a dictionary, but got ${Array.isArray(body.value) ? 'list' : typeof body.value}.`,
+        ],
+      });
     }
     const received = new Date(this.rt.clock.now()).toISOString();
     const entries = (many ? parsed.data : [parsed.data]) as Record<string, unknown>[];
     const created = entries.map((e) => this.rt.backend.addLog(e, received));
     this.rt.persist();
-    sendJson(res, 201, many ? created.map((c) => ({ id: c.id, ...c.entry })) : { id: created[0]?.id, ...created[0]?.entry });
+    sendJson(
+      res,
+      201,
+      many
+        ? created.map((c) => ({ id: c.id, ...c.entry }))
+        : { id: created[0]?.id, ...created[0]?.entry },
+    );
   }
 }

@@ -94,6 +94,12 @@ export class BackendStore {
 
   /** Forgets everything. */
   public clear(): void {
-    this.restore({ serveApplications: [], jobs: [], jobPatches: [], logs: [], idempotencyKeys: {} });
+    this.restore({
+      serveApplications: [],
+      jobs: [],
+      jobPatches: [],
+      logs: [],
+      idempotencyKeys: {},
+    });
   }
 }

@@ -28,24 +28,31 @@ Options:
 Tokens can also come from DEVSERVER_AUTH_TOKEN, DEVSERVER_BACKEND_TOKEN, DEVSERVER_AGENT_TOKEN.`;
 
 /** Parsed command line: options for startDevServer, or a request for help. */
-export type CliParse = { help: true } | { help: false; options: DevServerOptions; verbose: boolean };
+export type CliParse =
+  | { help: true }
+  | { help: false; options: DevServerOptions; verbose: boolean };
 
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number between 0 and 65535, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`--${name} must be a port number between 0 and 65535, got "${value}"`);
   return n;
 }
 
 function ms(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number of milliseconds, got "${value}"`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`--${name} must be a non-negative number of milliseconds, got "${value}"`);
   return n;
 }
 
 /** Parses `synapse-devserver` arguments; throws an Error with a one-line message on bad input. */
-export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliParse {
+export function parseCliArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+): CliParse {
   const { values } = parseArgs({
     args: [...argv],
     strict: true,
@@ -113,5 +120,7 @@ export function exportLines(
     ['SYNAPSE_AGENT_TOKEN', tokens.agentToken],
     ['RAY_AUTH_TOKEN', tokens.authToken],
   ];
-  return vars.filter((v): v is [string, string] => v[1] !== undefined).map(([k, v]) => `export ${k}=${shellQuote(v)}`);
+  return vars
+    .filter((v): v is [string, string] => v[1] !== undefined)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`);
 }

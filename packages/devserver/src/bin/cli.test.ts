@@ -18,23 +18,54 @@ function sink(): { write(chunk: string): boolean; text(): string } {
 describe('parseCliArgs', () => {
   it('uses the documented default ports', () => {
     const parsed = parseCliArgs([], {});
-    expect(parsed.help === false && parsed.options.ports).toEqual({ dashboard: 8265, serve: 8000, backend: 8266, agent: 8267 });
+    expect(parsed.help === false && parsed.options.ports).toEqual({
+      dashboard: 8265,
+      serve: 8000,
+      backend: 8266,
+      agent: 8267,
+    });
   });
 
   it('reads flags and token environment variables', () => {
-    const parsed = parseCliArgs(['--dashboard-port', '0', '--auth-token', 't1', '--state-file', 's.json', '--strict-extras', '--build-time-ms', '50'], { DEVSERVER_BACKEND_TOKEN: 'b1' });
-    expect(parsed.help === false && parsed.options).toMatchObject({ ports: { dashboard: 0 }, authToken: 't1', backendToken: 'b1', stateFile: 's.json', strictExtras: true, timings: { buildTimeMs: 50 } });
+    const parsed = parseCliArgs(
+      [
+        '--dashboard-port',
+        '0',
+        '--auth-token',
+        't1',
+        '--state-file',
+        's.json',
+        '--strict-extras',
+        '--build-time-ms',
+        '50',
+      ],
+      { DEVSERVER_BACKEND_TOKEN: 'b1' },
+    );
+    expect(parsed.help === false && parsed.options).toMatchObject({
+      ports: { dashboard: 0 },
+      authToken: 't1',
+      backendToken: 'b1',
+      stateFile: 's.json',
+      strictExtras: true,
+      timings: { buildTimeMs: 50 },
+    });
   });
 
   it('rejects bad values and unknown flags', () => {
-    expect(() => parseCliArgs(['--serve-port', 'x'], {})).toThrow('--serve-port must be a port number between 0 and 65535, got "x"');
+    expect(() => parseCliArgs(['--serve-port', 'x'], {})).toThrow(
+      '--serve-port must be a port number between 0 and 65535, got "x"',
+    );
     expect(() => parseCliArgs(['--nope'], {})).toThrow(/nope/);
   });
 });
 
 describe('exportLines', () => {
   it('prints the variables to export, tokens only when set, shell-quoted', () => {
-    const urls = { dashboardUrl: 'http://127.0.0.1:8265', backendUrl: 'http://127.0.0.1:8266/', agentUrl: 'http://127.0.0.1:8267/' };
+    const urls = {
+      dashboardUrl: 'http://127.0.0.1:8265',
+      backendUrl: 'http://127.0.0.1:8266/',
+      agentUrl: 'http://127.0.0.1:8267/',
+    };
     expect(exportLines(urls, {})).toEqual([
       'export RAY_DASHBOARD_ADDRESS=http://127.0.0.1:8265',
       'export SYNAPSE_HOST=http://127.0.0.1:8266/',
@@ -54,13 +85,25 @@ describe('exportLines', () => {
 describe('runCli', () => {
   it('prints help and exits 0', async () => {
     const out = sink();
-    expect(await runCli(['--help'], { stdout: out, stderr: sink(), stopSignal: new Promise(() => undefined) }, {})).toBe(0);
+    expect(
+      await runCli(
+        ['--help'],
+        { stdout: out, stderr: sink(), stopSignal: new Promise(() => undefined) },
+        {},
+      ),
+    ).toBe(0);
     expect(out.text()).toMatch(/^Usage: synapse-devserver \[options\]/);
   });
 
   it('exits 2 on a usage error', async () => {
     const err = sink();
-    expect(await runCli(['--agent-port=99999'], { stdout: sink(), stderr: err, stopSignal: new Promise(() => undefined) }, {})).toBe(2);
+    expect(
+      await runCli(
+        ['--agent-port=99999'],
+        { stdout: sink(), stderr: err, stopSignal: new Promise(() => undefined) },
+        {},
+      ),
+    ).toBe(2);
     expect(err.text()).toContain('--agent-port must be a port number');
   });
 
@@ -69,8 +112,24 @@ describe('runCli', () => {
     let stop: (signal: string) => void = () => undefined;
     let started: DevServer | undefined;
     const run = runCli(
-      ['--dashboard-port', '0', '--serve-port', '0', '--backend-port', '0', '--agent-port', '0', '--backend-token', 'bt'],
-      { stdout: out, stderr: sink(), stopSignal: new Promise((resolve) => (stop = resolve)), onStarted: (dev) => (started = dev) },
+      [
+        '--dashboard-port',
+        '0',
+        '--serve-port',
+        '0',
+        '--backend-port',
+        '0',
+        '--agent-port',
+        '0',
+        '--backend-token',
+        'bt',
+      ],
+      {
+        stdout: out,
+        stderr: sink(),
+        stopSignal: new Promise((resolve) => (stop = resolve)),
+        onStarted: (dev) => (started = dev),
+      },
       {},
     );
     while (started === undefined) await new Promise((resolve) => setImmediate(resolve));

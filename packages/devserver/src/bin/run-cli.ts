@@ -17,12 +17,18 @@ export interface CliIo {
  * The `synapse-devserver` command: parse flags, start the servers, print the `export` lines,
  * run until the stop signal, stop cleanly. Returns the exit code (0 ok, 1 failure, 2 usage).
  */
-export async function runCli(argv: readonly string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   let parsed;
   try {
     parsed = parseCliArgs(argv, env);
   } catch (error) {
-    io.stderr.write(`synapse-devserver: ${(error as Error).message}\nRun synapse-devserver --help for the options.\n`);
+    io.stderr.write(
+      `synapse-devserver: ${(error as Error).message}\nRun synapse-devserver --help for the options.\n`,
+    );
     return 2;
   }
   if (parsed.help) {
@@ -37,7 +43,9 @@ export async function runCli(argv: readonly string[], io: CliIo, env: NodeJS.Pro
     io.stderr.write(`synapse-devserver: ${(error as Error).message}\n`);
     return 1;
   }
-  io.stdout.write(`# synapse-devserver is running (serve proxy: ${dev.serveUrl}, admin: ${dev.dashboardUrl}/_devserver/state)\n`);
+  io.stdout.write(
+    `# synapse-devserver is running (serve proxy: ${dev.serveUrl}, admin: ${dev.dashboardUrl}/_devserver/state)\n`,
+  );
   io.stdout.write(`${exportLines(dev, parsed.options).join('\n')}\n`);
   io.onStarted?.(dev);
   const signal = await io.stopSignal;

@@ -1,7 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** A request body, or the fact that it went over the cap (the rest was drained and dropped). */
-export type BodyResult = { ok: true; bytes: Buffer } | { ok: false; tooLarge: true; received: number };
+export type BodyResult =
+  | { ok: true; bytes: Buffer }
+  | { ok: false; tooLarge: true; received: number };
 
 /** Reads the whole body; past `maxBytes` it keeps draining but drops the data. */
 export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyResult> {
@@ -12,7 +14,13 @@ export function readBody(req: IncomingMessage, maxBytes: number): Promise<BodyRe
       size += chunk.length;
       if (size <= maxBytes) chunks.push(chunk);
     });
-    req.on('end', () => resolve(size > maxBytes ? { ok: false, tooLarge: true, received: size } : { ok: true, bytes: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      resolve(
+        size > maxBytes
+          ? { ok: false, tooLarge: true, received: size }
+          : { ok: true, bytes: Buffer.concat(chunks) },
+      ),
+    );
     req.on('error', reject);
   });
 }
@@ -27,17 +35,33 @@ export function send(
   headOnly = false,
 ): void {
   const buffer = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(buffer.length), ...headers });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': String(buffer.length),
+    ...headers,
+  });
   res.end(headOnly ? undefined : buffer);
 }
 
 /** Sends `text/plain; charset=utf-8`. */
-export function sendText(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}, headOnly = false): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  headers: Record<string, string> = {},
+  headOnly = false,
+): void {
   send(res, status, text, 'text/plain; charset=utf-8', headers, headOnly);
 }
 
 /** Sends `application/json; charset=utf-8`. */
-export function sendJson(res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}, headOnly = false): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+  headOnly = false,
+): void {
   send(res, status, JSON.stringify(value), 'application/json; charset=utf-8', headers, headOnly);
 }
 
@@ -58,7 +82,9 @@ export function requestUrl(req: IncomingMessage): URL {
 }
 
 /** Parses a JSON body; `undefined` with the error when it is not valid JSON. */
-export function parseJson(bytes: Buffer): { ok: true; value: unknown } | { ok: false; error: Error } {
+export function parseJson(
+  bytes: Buffer,
+): { ok: true; value: unknown } | { ok: false; error: Error } {
   try {
     return { ok: true, value: JSON.parse(bytes.toString('utf8')) as unknown };
   } catch (error) {

@@ -5,18 +5,22 @@ import { formatTraceback } from './traceback.js';
 describe('pyRepr', () => {
   it('prints one-element tuples with a trailing comma and longer ones without', () => {
     expect(pyRepr(new PyTuple(['applications']))).toBe("('applications',)");
-    expect(pyRepr(new PyTuple(['applications', 0, 'import_path']))).toBe("('applications', 0, 'import_path')");
+    expect(pyRepr(new PyTuple(['applications', 0, 'import_path']))).toBe(
+      "('applications', 0, 'import_path')",
+    );
   });
 
   it('chooses quotes like Python and escapes the rest', () => {
     expect(pyRepr("it's")).toBe('"it\'s"');
-    expect(pyRepr('say "hi"')).toBe("'say \"hi\"'");
+    expect(pyRepr('say "hi"')).toBe('\'say "hi"\'');
     expect(pyRepr('both \' and "')).toBe("'both \\' and \"'");
     expect(pyRepr('a\nb\\c')).toBe("'a\\nb\\\\c'");
   });
 
   it('prints None, booleans, lists and dicts', () => {
-    expect(pyRepr({ limit_value: 0, x: [null, true, false, 'a'] })).toBe("{'limit_value': 0, 'x': [None, True, False, 'a']}");
+    expect(pyRepr({ limit_value: 0, x: [null, true, false, 'a'] })).toBe(
+      "{'limit_value': 0, 'x': [None, True, False, 'a']}",
+    );
   });
 });
 

@@ -25,7 +25,11 @@ export function rayFrame(relPath: string, line: number, func: string, code: stri
  * Formats a Python-looking traceback: `Traceback (most recent call last):`, the frames, then
  * `<exceptionType>: <message>`. The texts imitate what Ray sends; line numbers are illustrative.
  */
-export function formatTraceback(frames: readonly PyFrame[], exceptionType: string, message: string): string {
+export function formatTraceback(
+  frames: readonly PyFrame[],
+  exceptionType: string,
+  message: string,
+): string {
   const lines = ['Traceback (most recent call last):'];
   for (const f of frames) {
     lines.push(`  File "${f.file}", line ${f.line}, in ${f.func}`);

@@ -21,8 +21,16 @@ export function sha256Hex(text: string): string {
  * Ray's `get_app_code_version`: a hash of `import_path`, the app `runtime_env` and `args`.
  * A change means a full rebuild; anything else is applied in place.
  */
-export function appCodeVersion(app: { import_path: string; runtime_env?: unknown; args?: unknown }): string {
+export function appCodeVersion(app: {
+  import_path: string;
+  runtime_env?: unknown;
+  args?: unknown;
+}): string {
   return sha256Hex(
-    canonicalJson({ import_path: app.import_path, runtime_env: app.runtime_env ?? {}, args: app.args ?? {} }),
+    canonicalJson({
+      import_path: app.import_path,
+      runtime_env: app.runtime_env ?? {},
+      args: app.args ?? {},
+    }),
   );
 }

@@ -1,16 +1,57 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { header, parseJson, readBody, requestUrl, sendEmpty, sendJson, sendText, send } from '../http/http-util.js';
+import {
+  header,
+  parseJson,
+  readBody,
+  requestUrl,
+  sendEmpty,
+  sendJson,
+  sendText,
+  send,
+} from '../http/http-util.js';
 import type { DevServerRuntime } from '../runtime.js';
 import { SIMULATED_RAY_COMMIT } from '../runtime.js';
-import { entityTooLargeTraceback, genericTraceback, jsonDecodeTraceback } from './dashboard-errors.js';
+import {
+  entityTooLargeTraceback,
+  genericTraceback,
+  jsonDecodeTraceback,
+} from './dashboard-errors.js';
 import { validateServeDeploy } from './deploy-schema.js';
 
-type Route = Partial<Record<'GET' | 'PUT' | 'POST' | 'DELETE', (req: IncomingMessage, res: ServerResponse, params: string[], headOnly: boolean) => Promise<void> | void>>;
+type Route = Partial<
+  Record<
+    'GET' | 'PUT' | 'POST' | 'DELETE',
+    (
+      req: IncomingMessage,
+      res: ServerResponse,
+      params: string[],
+      headOnly: boolean,
+    ) => Promise<void> | void
+  >
+>;
 
 /** Paths that token auth lets through (reference §6). */
-const AUTH_WHITELIST = new Set(['/', '/favicon.ico', '/api/authentication_mode', '/api/authenticate', '/api/healthz', '/api/gcs_healthz', '/api/local_raylet_healthz', '/-/healthz']);
-const BROWSER_HEADERS = ['referer', 'origin', 'sec-fetch-mode', 'sec-fetch-dest', 'sec-fetch-site', 'sec-fetch-user', 'access-control-request-method', 'access-control-request-headers'];
+const AUTH_WHITELIST = new Set([
+  '/',
+  '/favicon.ico',
+  '/api/authentication_mode',
+  '/api/authenticate',
+  '/api/healthz',
+  '/api/gcs_healthz',
+  '/api/local_raylet_healthz',
+  '/-/healthz',
+]);
+const BROWSER_HEADERS = [
+  'referer',
+  'origin',
+  'sec-fetch-mode',
+  'sec-fetch-dest',
+  'sec-fetch-site',
+  'sec-fetch-user',
+  'access-control-request-method',
+  'access-control-request-headers',
+];
 const AUTH_COOKIE = 'ray-authentication-token';
 
 /** `optional_utils.is_browser_request`. */
@@ -50,17 +91,53 @@ export class DashboardHandler {
     private readonly onPut: (appNames: string[]) => void,
   ) {
     this.routes = [
-      { pattern: /^\/$/, route: { GET: (_q, res, _p, head) => sendText(res, 200, 'Ray dashboard (simulated by @synapse-sdk/devserver)', {}, head) } },
-      { pattern: /^\/api\/version$/, route: { GET: (_q, res, _p, head) => sendJson(res, 200, this.version(), {}, head) } },
-      { pattern: /^\/api\/ray\/version$/, route: { GET: (_q, res, _p, head) => sendJson(res, 200, this.version(), {}, head) } },
-      { pattern: /^\/api\/gcs_healthz$/, route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) } },
-      { pattern: /^\/api\/healthz$/, route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) } },
-      { pattern: /^\/api\/local_raylet_healthz$/, route: { GET: (_q, res, _p, head) => sendText(res, 200, 'success', {}, head) } },
+      {
+        pattern: /^\/$/,
+        route: {
+          GET: (_q, res, _p, head) =>
+            sendText(res, 200, 'Ray dashboard (simulated by @synapse-sdk/devserver)', {}, head),
+        },
+      },
+      {
+        pattern: /^\/api\/version$/,
+        route: { GET: (_q, res, _p, head) => sendJson(res, 200, this.version(), {}, head) },
+      },
+      {
+        pattern: /^\/api\/ray\/version$/,
+        route: { GET: (_q, res, _p, head) => sendJson(res, 200, this.version(), {}, head) },
+      },
+      {
+        pattern: /^\/api\/gcs_healthz$/,
+        route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) },
+      },
+      {
+        pattern: /^\/api\/healthz$/,
+        route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) },
+      },
+      {
+        pattern: /^\/api\/local_raylet_healthz$/,
+        route: { GET: (_q, res, _p, head) => sendText(res, 200, 'success', {}, head) },
+      },
       {
         pattern: /^\/api\/authentication_mode$/,
-        route: { GET: (_q, res, _p, head) => sendJson(res, 200, { authentication_mode: this.rt.settings.authToken === undefined ? 'disabled' : 'token' }, {}, head) },
+        route: {
+          GET: (_q, res, _p, head) =>
+            sendJson(
+              res,
+              200,
+              {
+                authentication_mode:
+                  this.rt.settings.authToken === undefined ? 'disabled' : 'token',
+              },
+              {},
+              head,
+            ),
+        },
       },
-      { pattern: /^\/api\/authenticate$/, route: { POST: (req, res) => this.authenticate(req, res) } },
+      {
+        pattern: /^\/api\/authenticate$/,
+        route: { POST: (req, res) => this.authenticate(req, res) },
+      },
       {
         pattern: /^\/api\/serve\/applications\/$/,
         route: {
@@ -94,10 +171,16 @@ export class DashboardHandler {
     const token = this.rt.settings.authToken;
     if (token !== undefined && !AUTH_WHITELIST.has(path) && !path.startsWith('/static/')) {
       const credential = credentialOf(req);
-      if (credential === undefined) return sendText(res, 401, 'Unauthorized: Missing authentication token');
-      if (!sameSecret(credential, `Bearer ${token}`)) return sendText(res, 403, 'Forbidden: Invalid authentication token');
+      if (credential === undefined)
+        return sendText(res, 401, 'Unauthorized: Missing authentication token');
+      if (!sameSecret(credential, `Bearer ${token}`))
+        return sendText(res, 403, 'Forbidden: Invalid authentication token');
     }
-    if ((method === 'POST' || method === 'PUT') && path !== '/api/authenticate' && isBrowserRequest(req)) {
+    if (
+      (method === 'POST' || method === 'PUT') &&
+      path !== '/api/authenticate' &&
+      isBrowserRequest(req)
+    ) {
       return sendText(res, 405, 'Method Not Allowed for browser traffic.');
     }
 
@@ -117,21 +200,41 @@ export class DashboardHandler {
   }
 
   private version(): Record<string, string> {
-    return { version: '4', ray_version: this.rt.settings.rayVersion, ray_commit: SIMULATED_RAY_COMMIT, session_name: this.rt.node.sessionName };
+    return {
+      version: '4',
+      ray_version: this.rt.settings.rayVersion,
+      ray_commit: SIMULATED_RAY_COMMIT,
+      session_name: this.rt.node.sessionName,
+    };
   }
 
   private gcsHealthz(res: ServerResponse, head: boolean): void {
     if (this.rt.isGcsHealthy()) send(res, 200, 'success', 'application/text', {}, head);
-    else sendText(res, 503, 'Health check failed: GCS is not reachable (simulated by the devserver).', {}, head);
+    else
+      sendText(
+        res,
+        503,
+        'Health check failed: GCS is not reachable (simulated by the devserver).',
+        {},
+        head,
+      );
   }
 
   private authenticate(req: IncomingMessage, res: ServerResponse): void {
     const token = this.rt.settings.authToken;
-    if (token === undefined) return sendText(res, 401, 'Unauthorized: Authentication is not enabled');
+    if (token === undefined)
+      return sendText(res, 401, 'Unauthorized: Authentication is not enabled');
     const credential = header(req, 'authorization') ?? header(req, 'x-ray-authorization');
-    if (credential === undefined) return sendText(res, 401, 'Unauthorized: Missing authentication token');
-    if (!sameSecret(credential, `Bearer ${token}`)) return sendText(res, 403, 'Forbidden: Invalid authentication token');
-    sendJson(res, 200, { status: 'authenticated', message: 'Token is valid' }, { 'Set-Cookie': `${AUTH_COOKIE}=${token}; HttpOnly; Path=/; SameSite=Strict` });
+    if (credential === undefined)
+      return sendText(res, 401, 'Unauthorized: Missing authentication token');
+    if (!sameSecret(credential, `Bearer ${token}`))
+      return sendText(res, 403, 'Forbidden: Invalid authentication token');
+    sendJson(
+      res,
+      200,
+      { status: 'authenticated', message: 'Token is valid' },
+      { 'Set-Cookie': `${AUTH_COOKIE}=${token}; HttpOnly; Path=/; SameSite=Strict` },
+    );
   }
 
   private getApplications(req: IncomingMessage, res: ServerResponse, head: boolean): void {
@@ -146,12 +249,24 @@ export class DashboardHandler {
     }
     const apiType = requestUrl(req).searchParams.get('api_type');
     if (apiType !== null && apiType !== 'declarative' && apiType !== 'imperative') {
-      return sendText(res, 400, `Invalid 'api_type' value: '${apiType}'. Must be one of: imperative, declarative`, {}, head);
+      return sendText(
+        res,
+        400,
+        `Invalid 'api_type' value: '${apiType}'. Must be one of: imperative, declarative`,
+        {},
+        head,
+      );
     }
     const body = this.rt.renderer.render(this.rt.serve, this.rt.clock.now());
-    if (apiType !== null && typeof body['applications'] === 'object' && body['applications'] !== null) {
+    if (
+      apiType !== null &&
+      typeof body['applications'] === 'object' &&
+      body['applications'] !== null
+    ) {
       const apps = body['applications'] as Record<string, { source?: string }>;
-      body['applications'] = Object.fromEntries(Object.entries(apps).filter(([, a]) => a.source === apiType));
+      body['applications'] = Object.fromEntries(
+        Object.entries(apps).filter(([, a]) => a.source === apiType),
+      );
     }
     sendJson(res, 200, body, {}, head);
   }
@@ -160,15 +275,29 @@ export class DashboardHandler {
     const max = this.rt.settings.maxBodyBytes;
     const body = await readBody(req, max);
     if (!body.ok) {
-      return sendText(res, 500, entityTooLargeTraceback('ray/dashboard/modules/serve/serve_head.py', 'put_all_applications', 'config: ServeDeploySchema = ServeDeploySchema.parse_obj(await req.json())', max, body.received));
+      return sendText(
+        res,
+        500,
+        entityTooLargeTraceback(
+          'ray/dashboard/modules/serve/serve_head.py',
+          'put_all_applications',
+          'config: ServeDeploySchema = ServeDeploySchema.parse_obj(await req.json())',
+          max,
+          body.received,
+        ),
+      );
     }
     const text = body.bytes.toString('utf8');
     const parsed = parseJson(body.bytes);
     if (!parsed.ok) return sendText(res, 500, jsonDecodeTraceback(text, parsed.error));
-    const validation = validateServeDeploy(parsed.value, { strictExtras: this.rt.settings.strictExtras });
+    const validation = validateServeDeploy(parsed.value, {
+      strictExtras: this.rt.settings.strictExtras,
+    });
     if (!validation.ok) return sendText(res, 400, validation.text);
     this.rt.serve.apply(validation.config);
-    this.rt.logger.info('serve config applied', { applications: validation.config.applications.map((a) => a.name ?? 'default') });
+    this.rt.logger.info('serve config applied', {
+      applications: validation.config.applications.map((a) => a.name ?? 'default'),
+    });
     this.onPut(validation.config.applications.map((a) => a.name ?? 'default'));
     this.rt.persist();
     sendEmpty(res);
@@ -183,18 +312,43 @@ export class DashboardHandler {
 
   private getPackage(res: ServerResponse, [protocol, name]: string[], head: boolean): void {
     const uri = `${protocol}://${name}`;
-    if (protocol === 'gcs' && name !== undefined && this.rt.packages.has(name)) return send(res, 200, '', 'application/octet-stream', {}, head);
+    if (protocol === 'gcs' && name !== undefined && this.rt.packages.has(name))
+      return send(res, 200, '', 'application/octet-stream', {}, head);
     sendText(res, 404, `Package ${uri} does not exist`, {}, head);
   }
 
-  private async putPackage(req: IncomingMessage, res: ServerResponse, [protocol, name]: string[]): Promise<void> {
+  private async putPackage(
+    req: IncomingMessage,
+    res: ServerResponse,
+    [protocol, name]: string[],
+  ): Promise<void> {
     const max = this.rt.settings.maxBodyBytes;
     const body = await readBody(req, max);
     if (!body.ok) {
-      return sendText(res, 500, entityTooLargeTraceback('ray/dashboard/modules/job/job_head.py', 'upload_package', 'data=await req.read()', max, body.received));
+      return sendText(
+        res,
+        500,
+        entityTooLargeTraceback(
+          'ray/dashboard/modules/job/job_head.py',
+          'upload_package',
+          'data=await req.read()',
+          max,
+          body.received,
+        ),
+      );
     }
     if (protocol !== 'gcs' || name === undefined) {
-      return sendText(res, 500, genericTraceback('ray/dashboard/modules/job/job_head.py', 'upload_package', 'upload_package_to_gcs(package_uri, await req.read())', 'RuntimeError', `Only gcs:// packages can be uploaded; got ${protocol}://${name}.`));
+      return sendText(
+        res,
+        500,
+        genericTraceback(
+          'ray/dashboard/modules/job/job_head.py',
+          'upload_package',
+          'upload_package_to_gcs(package_uri, await req.read())',
+          'RuntimeError',
+          `Only gcs:// packages can be uploaded; got ${protocol}://${name}.`,
+        ),
+      );
     }
     this.rt.packages.put(name, new Uint8Array(body.bytes));
     this.rt.logger.info('package stored', { uri: `gcs://${name}`, bytes: body.bytes.length });

@@ -13,7 +13,11 @@ describe('dashboard transport (checklist 1)', () => {
 
   it('answers 404 `404: Not Found` text/plain for the path without trailing slash', async () => {
     const res = await http(`${base}/api/serve/applications`);
-    expect([res.status, res.text, res.headers['content-type']]).toEqual([404, '404: Not Found', 'text/plain; charset=utf-8']);
+    expect([res.status, res.text, res.headers['content-type']]).toEqual([
+      404,
+      '404: Not Found',
+      'text/plain; charset=utf-8',
+    ]);
   });
 
   it('answers 400 for a path with broken percent-encoding', async () => {
@@ -26,14 +30,22 @@ describe('dashboard transport (checklist 1)', () => {
 
   it('answers 405 with an Allow header for a wrong method', async () => {
     const res = await http(`${base}/api/serve/applications/`, { method: 'POST', body: {} });
-    expect([res.status, res.text, res.headers['allow']]).toEqual([405, '405: Method Not Allowed', 'DELETE,GET,HEAD,PUT']);
+    expect([res.status, res.text, res.headers['allow']]).toEqual([
+      405,
+      '405: Method Not Allowed',
+      'DELETE,GET,HEAD,PUT',
+    ]);
     const version = await http(`${base}/api/version`, { method: 'DELETE' });
     expect([version.status, version.headers['allow']]).toEqual([405, 'GET,HEAD']);
   });
 
   it('answers HEAD on GET routes without a body', async () => {
     const res = await http(`${base}/api/version`, { method: 'HEAD' });
-    expect([res.status, res.text, res.headers['content-type']]).toEqual([200, '', 'application/json; charset=utf-8']);
+    expect([res.status, res.text, res.headers['content-type']]).toEqual([
+      200,
+      '',
+      'application/json; charset=utf-8',
+    ]);
   });
 
   it.each([
@@ -49,20 +61,34 @@ describe('dashboard transport (checklist 1)', () => {
   });
 
   it("refuses Node's built-in fetch on PUT, which sends Sec-Fetch-Mode (Appendix B9)", async () => {
-    const res = await fetch(`${base}/api/serve/applications/`, { method: 'PUT', body: '{"applications": []}', headers: { 'Content-Type': 'application/json' } });
-    expect([res.status, await res.text()]).toEqual([405, 'Method Not Allowed for browser traffic.']);
+    const res = await fetch(`${base}/api/serve/applications/`, {
+      method: 'PUT',
+      body: '{"applications": []}',
+      headers: { 'Content-Type': 'application/json' },
+    });
+    expect([res.status, await res.text()]).toEqual([
+      405,
+      'Method Not Allowed for browser traffic.',
+    ]);
   });
 
   it('lets browser-looking GETs through', async () => {
-    const res = await http(`${base}/api/version`, { headers: { 'User-Agent': 'Mozilla/5.0', Origin: 'http://x' } });
+    const res = await http(`${base}/api/version`, {
+      headers: { 'User-Agent': 'Mozilla/5.0', Origin: 'http://x' },
+    });
     expect(res.status).toBe(200);
   });
 
   it('answers a package upload over the body cap with a 500 HTTPRequestEntityTooLarge traceback', async () => {
-    const res = await http(`${base}/api/packages/gcs/_ray_pkg_big.zip`, { method: 'PUT', body: Buffer.alloc(2048) });
+    const res = await http(`${base}/api/packages/gcs/_ray_pkg_big.zip`, {
+      method: 'PUT',
+      body: Buffer.alloc(2048),
+    });
     expect(res.status).toBe(500);
     expect(res.text).toMatch(/^Traceback \(most recent call last\):\n/);
-    expect(res.text).toContain('aiohttp.web_exceptions.HTTPRequestEntityTooLarge: Request Entity Too Large (max_size=1024, actual_size=2048)');
+    expect(res.text).toContain(
+      'aiohttp.web_exceptions.HTTPRequestEntityTooLarge: Request Entity Too Large (max_size=1024, actual_size=2048)',
+    );
     expect(t.dev.control.packageNames()).toEqual([]);
   });
 
@@ -71,15 +97,22 @@ describe('dashboard transport (checklist 1)', () => {
     expect(res.status).toBe(500);
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
     expect(res.text).toMatch(/^Traceback \(most recent call last\):\n/);
-    expect(res.text).toContain('json.decoder.JSONDecodeError: Expecting value: line 1 column 19 (char 18)');
+    expect(res.text).toContain(
+      'json.decoder.JSONDecodeError: Expecting value: line 1 column 19 (char 18)',
+    );
     const empty = await t.put('');
-    expect([empty.status, empty.text.split('\n').pop()]).toEqual([500, 'json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)']);
+    expect([empty.status, empty.text.split('\n').pop()]).toEqual([
+      500,
+      'json.decoder.JSONDecodeError: Expecting value: line 1 column 1 (char 0)',
+    ]);
   });
 
   it('answers a schema violation with 400 text/plain ValidationError(...)', async () => {
     const res = await t.put({ applications: [{ name: 'x' }] });
     expect([res.status, res.headers['content-type']]).toEqual([400, 'text/plain; charset=utf-8']);
-    expect(res.text).toMatch(/^ValidationError\(model='ServeDeploySchema', errors=\[\{'loc': \('applications', 0, 'import_path'\)/);
+    expect(res.text).toMatch(
+      /^ValidationError\(model='ServeDeploySchema', errors=\[\{'loc': \('applications', 0, 'import_path'\)/,
+    );
   });
 
   it('answers a successful PUT and DELETE with 200 and an empty body', async () => {
@@ -103,21 +136,31 @@ describe('version and health (checklists 2, 3)', () => {
     expect(a).toEqual(b);
     expect(Object.keys(a).sort()).toEqual(['ray_commit', 'ray_version', 'session_name', 'version']);
     expect([a['version'], a['ray_version']]).toEqual(['4', '2.52.1']);
-    expect(a['session_name']).toMatch(/^session_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}_\d{6}_\d+_\d+$/);
+    expect(a['session_name']).toMatch(
+      /^session_\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}_\d{6}_\d+_\d+$/,
+    );
   });
 
   it('changes session_name on a simulated restart, which also forgets Serve state', async () => {
     await t.put({ applications: [appConfig('a')] });
-    const before = (await http(`${t.dev.dashboardUrl}/api/version`)).json<Record<string, string>>()['session_name'];
+    const before = (await http(`${t.dev.dashboardUrl}/api/version`)).json<Record<string, string>>()[
+      'session_name'
+    ];
     await t.dev.control.restart();
-    const after = (await http(`${t.dev.dashboardUrl}/api/version`)).json<Record<string, string>>()['session_name'];
+    const after = (await http(`${t.dev.dashboardUrl}/api/version`)).json<Record<string, string>>()[
+      'session_name'
+    ];
     expect(after).not.toBe(before);
     expect((await t.details()).applications).toEqual({});
   });
 
   it('answers /api/gcs_healthz with `success` as application/text, and 503 when switched off', async () => {
     const ok = await http(`${t.dev.dashboardUrl}/api/gcs_healthz`);
-    expect([ok.status, ok.text, ok.headers['content-type']]).toEqual([200, 'success', 'application/text']);
+    expect([ok.status, ok.text, ok.headers['content-type']]).toEqual([
+      200,
+      'success',
+      'application/text',
+    ]);
     t.dev.control.setGcsHealthy(false);
     const down = await http(`${t.dev.dashboardUrl}/api/gcs_healthz`);
     expect(down.status).toBe(503);
@@ -134,7 +177,9 @@ describe('version and health (checklists 2, 3)', () => {
 
   it('refuses connections while the dashboard is down and comes back on the same port', async () => {
     await t.dev.control.dashboardDown(10_000);
-    await expect(http(`${t.dev.dashboardUrl}/api/version`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    await expect(http(`${t.dev.dashboardUrl}/api/version`)).rejects.toMatchObject({
+      code: 'ECONNREFUSED',
+    });
     await t.dev.control.advance(9_999);
     expect(t.dev.control.dashboardListening).toBe(false);
     await t.dev.control.advance(1);
@@ -158,7 +203,10 @@ describe('token auth (checklist 13)', () => {
 
   it('answers 401 without a credential and 403 with a wrong one', async () => {
     const missing = await http(url());
-    expect([missing.status, missing.text]).toEqual([401, 'Unauthorized: Missing authentication token']);
+    expect([missing.status, missing.text]).toEqual([
+      401,
+      'Unauthorized: Missing authentication token',
+    ]);
     const wrong = await http(url(), { headers: { Authorization: 'Bearer nope' } });
     expect([wrong.status, wrong.text]).toEqual([403, 'Forbidden: Invalid authentication token']);
   });
@@ -170,12 +218,22 @@ describe('token auth (checklist 13)', () => {
   });
 
   it('accepts X-Ray-Authorization as well', async () => {
-    expect((await http(url(), { headers: { 'X-Ray-Authorization': `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (await http(url(), { headers: { 'X-Ray-Authorization': `Bearer ${token}` } })).status,
+    ).toBe(200);
   });
 
   it('checks auth before routing and before the browser rule', async () => {
     expect((await http(`${t.dev.dashboardUrl}/api/serve/applications`)).status).toBe(401);
-    expect((await http(url(), { method: 'PUT', body: { applications: [] }, headers: { 'User-Agent': 'Mozilla/5.0' } })).status).toBe(401);
+    expect(
+      (
+        await http(url(), {
+          method: 'PUT',
+          body: { applications: [] },
+          headers: { 'User-Agent': 'Mozilla/5.0' },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it('lets the whitelist through without a token', async () => {
@@ -186,8 +244,14 @@ describe('token auth (checklist 13)', () => {
   });
 
   it('logs a browser in through /api/authenticate and then accepts the cookie', async () => {
-    const login = await http(`${t.dev.dashboardUrl}/api/authenticate`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'Mozilla/5.0' } });
-    expect([login.status, login.json()]).toEqual([200, { status: 'authenticated', message: 'Token is valid' }]);
+    const login = await http(`${t.dev.dashboardUrl}/api/authenticate`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'User-Agent': 'Mozilla/5.0' },
+    });
+    expect([login.status, login.json()]).toEqual([
+      200,
+      { status: 'authenticated', message: 'Token is valid' },
+    ]);
     const cookie = String(login.headers['set-cookie']?.[0]).split(';')[0] ?? '';
     expect((await http(url(), { headers: { Cookie: cookie } })).status).toBe(200);
   });
@@ -201,7 +265,9 @@ describe('auth disabled', () => {
   it('reports `disabled` and accepts requests without a token', async () => {
     const t = await startTestServer();
     try {
-      expect((await http(`${t.dev.dashboardUrl}/api/authentication_mode`)).json()).toEqual({ authentication_mode: 'disabled' });
+      expect((await http(`${t.dev.dashboardUrl}/api/authentication_mode`)).json()).toEqual({
+        authentication_mode: 'disabled',
+      });
       expect((await http(`${t.dev.dashboardUrl}/api/serve/applications/`)).status).toBe(200);
     } finally {
       await t.dev.stop();

@@ -59,12 +59,47 @@ export type DeployValidation =
 /** URI schemes that `parse_uri` accepts (reference Appendix B3: not `http`). */
 const URI_SCHEMES = ['gcs', 'conda', 'pip', 'uv', 'https', 's3', 'gs', 'azure', 'abfss', 'file'];
 
-const LOG_LEVEL_NAMES = ['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET'];
-const LOG_LEVEL_BY_NUMBER: Record<number, string> = { 50: 'CRITICAL', 40: 'ERROR', 30: 'WARNING', 20: 'INFO', 10: 'DEBUG', 0: 'NOTSET' };
+const LOG_LEVEL_NAMES = [
+  'CRITICAL',
+  'FATAL',
+  'ERROR',
+  'WARN',
+  'WARNING',
+  'INFO',
+  'DEBUG',
+  'NOTSET',
+];
+const LOG_LEVEL_BY_NUMBER: Record<number, string> = {
+  50: 'CRITICAL',
+  40: 'ERROR',
+  30: 'WARNING',
+  20: 'INFO',
+  10: 'DEBUG',
+  0: 'NOTSET',
+};
 const LOGRECORD_STANDARD_ATTRS = [
-  'asctime', 'created', 'exc_info', 'exc_text', 'filename', 'funcName', 'levelname', 'levelno', 'lineno',
-  'module', 'msecs', 'message', 'msg', 'name', 'pathname', 'process', 'processName', 'relativeCreated',
-  'stack_info', 'thread', 'threadName', 'taskName',
+  'asctime',
+  'created',
+  'exc_info',
+  'exc_text',
+  'filename',
+  'funcName',
+  'levelname',
+  'levelno',
+  'lineno',
+  'module',
+  'msecs',
+  'message',
+  'msg',
+  'name',
+  'pathname',
+  'process',
+  'processName',
+  'relativeCreated',
+  'stack_info',
+  'thread',
+  'threadName',
+  'taskName',
 ];
 
 type Parse = FieldSpec['parse'];
@@ -76,7 +111,10 @@ const dict: Parse = coerceDict;
 const list: Parse = coerceList;
 const strList: Parse = coerceStrList;
 
-function constrained(base: (s: ErrorSink, v: unknown, l: Loc) => Coerced<number>, limits: { gt?: number; ge?: number; le?: number }): Parse {
+function constrained(
+  base: (s: ErrorSink, v: unknown, l: Loc) => Coerced<number>,
+  limits: { gt?: number; ge?: number; le?: number },
+): Parse {
   return (sink, v, loc) => {
     const n = base(sink, v, loc);
     return n === FAIL ? FAIL : checkNumber(sink, n, loc, limits);
@@ -109,7 +147,11 @@ function parseUriError(uri: unknown): string | undefined {
 function remoteUrisOnly(value: unknown): string | undefined {
   if (!isDict(value)) return undefined;
   const modules = value['py_modules'];
-  const uris: unknown[] = Array.isArray(modules) ? [...modules] : typeof modules === 'string' ? [...modules] : [];
+  const uris: unknown[] = Array.isArray(modules)
+    ? [...modules]
+    : typeof modules === 'string'
+      ? [...modules]
+      : [];
   if (Object.hasOwn(value, 'working_dir')) uris.push(value['working_dir']);
   for (const uri of uris) {
     if (uri === null) continue;
@@ -124,9 +166,11 @@ function remoteUrisOnly(value: unknown): string | undefined {
 function importPathError(v: unknown): string | undefined {
   const path = String(v);
   if (path.includes(':')) {
-    if (path.split(':').length - 1 > 1) return `Got invalid import path "${path}". An import path may have at most one colon.`;
+    if (path.split(':').length - 1 > 1)
+      return `Got invalid import path "${path}". An import path may have at most one colon.`;
     const at = path.lastIndexOf(':');
-    if (at === 0 || at === path.length - 1) return `Got invalid import path "${path}". An import path may not start or end with a colon.`;
+    if (at === 0 || at === path.length - 1)
+      return `Got invalid import path "${path}". An import path may not start or end with a colon.`;
     return undefined;
   }
   if (!path.includes('.')) {
@@ -136,7 +180,8 @@ function importPathError(v: unknown): string | undefined {
     );
   }
   const at = path.lastIndexOf('.');
-  if (at === 0 || at === path.length - 1) return `Got invalid import path "${path}". An import path may not start or end with a dot.`;
+  if (at === 0 || at === path.length - 1)
+    return `Got invalid import path "${path}". An import path may not start or end with a dot.`;
   return undefined;
 }
 
@@ -159,10 +204,16 @@ const LOGGING_FIELDS: readonly FieldSpec[] = [
       if (typeof value === 'number') {
         const name = LOG_LEVEL_BY_NUMBER[value];
         if (name !== undefined) return name;
-        return sink.valueError(loc, `Got "${value}" for log_level. log_level must be one of [50, 40, 30, 20, 10, 0].`);
+        return sink.valueError(
+          loc,
+          `Got "${value}" for log_level. log_level must be one of [50, 40, 30, 20, 10, 0].`,
+        );
       }
       if (LOG_LEVEL_NAMES.includes(String(value))) return value;
-      return sink.valueError(loc, `Got "${String(value)}" for log_level. log_level must be one of ${pyRepr(LOG_LEVEL_NAMES)}.`);
+      return sink.valueError(
+        loc,
+        `Got "${String(value)}" for log_level. log_level must be one of ${pyRepr(LOG_LEVEL_NAMES)}.`,
+      );
     },
   },
   { name: 'logs_dir', allowNone: true, parse: str },
@@ -185,7 +236,9 @@ const LOGGING_FIELDS: readonly FieldSpec[] = [
   },
 ];
 
-const loggingConfig: Parse = modelField((sink, input, loc) => parseModel(sink, input, loc, LOGGING_FIELDS, true).values);
+const loggingConfig: Parse = modelField(
+  (sink, input, loc) => parseModel(sink, input, loc, LOGGING_FIELDS, true).values,
+);
 
 /** Validation switches. */
 export interface DeploySchemaOptions {
@@ -237,7 +290,11 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
 
   const deploymentFields: FieldSpec[] = [
     { name: 'name', required: true, parse: str },
-    { name: 'num_replicas', allowNone: true, parse: unionOf(constrained(coerceInt, { gt: 0 }), str) },
+    {
+      name: 'num_replicas',
+      allowNone: true,
+      parse: unionOf(constrained(coerceInt, { gt: 0 }), str),
+    },
     { name: 'max_ongoing_requests', parse: constrained(coerceInt, { gt: 0 }) },
     { name: 'max_queued_requests', parse: coerceStrictInt },
     { name: 'user_config', allowNone: true, parse: dict },
@@ -248,7 +305,9 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     { name: 'health_check_timeout_s', parse: constrained(coerceFloat, { gt: 0 }) },
     {
       name: 'ray_actor_options',
-      parse: modelField((s, input, loc) => parseModel(s, input, loc, rayActorOptionsFields, strict).values),
+      parse: modelField(
+        (s, input, loc) => parseModel(s, input, loc, rayActorOptionsFields, strict).values,
+      ),
     },
     { name: 'placement_group_bundles', parse: bundleList },
     { name: 'placement_group_strategy', parse: str },
@@ -266,15 +325,24 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     const autoscaling = values['autoscaling_config'];
     if (typeof numReplicas === 'number') {
       if (autoscaling !== undefined && autoscaling !== null) {
-        s.valueError(rootLoc, 'Manually setting num_replicas is not allowed when autoscaling_config is provided.');
+        s.valueError(
+          rootLoc,
+          'Manually setting num_replicas is not allowed when autoscaling_config is provided.',
+        );
       }
     } else if (numReplicas !== undefined && numReplicas !== null && numReplicas !== 'auto') {
-      s.valueError(rootLoc, `\`num_replicas\` must be an int or "auto", but got: ${String(numReplicas)}`);
+      s.valueError(
+        rootLoc,
+        `\`num_replicas\` must be an int or "auto", but got: ${String(numReplicas)}`,
+      );
     }
     const perNode = values['max_replicas_per_node'];
     const bundles = values['placement_group_bundles'];
     if (perNode !== undefined && perNode !== null && bundles !== undefined && bundles !== null) {
-      s.valueError(rootLoc, 'Setting max_replicas_per_node is not allowed when placement_group_bundles is provided.');
+      s.valueError(
+        rootLoc,
+        'Setting max_replicas_per_node is not allowed when placement_group_bundles is provided.',
+      );
     }
     const queued = values['max_queued_requests'];
     if (typeof queued === 'number' && queued < 1 && queued !== -1) {
@@ -310,7 +378,11 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     const { values } = parseModel(s, input, loc, appFields, strict);
     if (values['external_scaler_enabled'] === true && Array.isArray(values['deployments'])) {
       const autoscaled = (values['deployments'] as Record<string, unknown>[])
-        .filter((d) => d['num_replicas'] === 'auto' || (d['autoscaling_config'] !== undefined && d['autoscaling_config'] !== null))
+        .filter(
+          (d) =>
+            d['num_replicas'] === 'auto' ||
+            (d['autoscaling_config'] !== undefined && d['autoscaling_config'] !== null),
+        )
         .map((d) => `"${String(d['name'])}"`);
       if (autoscaled.length > 0) {
         s.valueError(
@@ -331,7 +403,9 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     if (s.errors.length > before) return FAIL;
     const parsed = apps as Record<string, unknown>[];
     const names = parsed.map((a) => (typeof a['name'] === 'string' ? a['name'] : 'default'));
-    const dupNames = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))].map((n) => `"${n}"`);
+    const dupNames = [...new Set(names.filter((n, i) => names.indexOf(n) !== i))].map(
+      (n) => `"${n}"`,
+    );
     if (dupNames.length > 0) {
       const what = (dupNames.length === 1 ? 'application ' : 'applications ') + dupNames.join(', ');
       return s.valueError(loc, `Found multiple configs for ${what}. Please remove all duplicates.`);
@@ -339,12 +413,19 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     const routes = parsed
       .map((a) => (Object.hasOwn(a, 'route_prefix') ? a['route_prefix'] : '/'))
       .filter((r): r is string => typeof r === 'string');
-    const dupRoutes = [...new Set(routes.filter((r, i) => routes.indexOf(r) !== i))].map((r) => `"${r}"`);
+    const dupRoutes = [...new Set(routes.filter((r, i) => routes.indexOf(r) !== i))].map(
+      (r) => `"${r}"`,
+    );
     if (dupRoutes.length > 0) {
-      const what = (dupRoutes.length === 1 ? 'route prefix ' : 'route prefixes ') + dupRoutes.join(', ');
-      return s.valueError(loc, `Found duplicate applications for ${what}. Please ensure each application's route_prefix is unique.`);
+      const what =
+        (dupRoutes.length === 1 ? 'route prefix ' : 'route prefixes ') + dupRoutes.join(', ');
+      return s.valueError(
+        loc,
+        `Found duplicate applications for ${what}. Please ensure each application's route_prefix is unique.`,
+      );
     }
-    if (names.some((n) => n.length === 0)) return s.valueError(loc, 'Application names must be nonempty.');
+    if (names.some((n) => n.length === 0))
+      return s.valueError(loc, 'Application names must be nonempty.');
     return parsed;
   };
 
@@ -362,8 +443,14 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
   const httpOptions = modelField((s, input, loc) => {
     const { values } = parseModel(s, input, loc, httpFields, strict);
     const cert = values['ssl_certfile'];
-    if (typeof cert === 'string' && (values['ssl_keyfile'] === undefined || values['ssl_keyfile'] === null)) {
-      return s.valueError([...loc, 'ssl_certfile'], 'Both ssl_keyfile and ssl_certfile must be provided together to enable HTTPS.');
+    if (
+      typeof cert === 'string' &&
+      (values['ssl_keyfile'] === undefined || values['ssl_keyfile'] === null)
+    ) {
+      return s.valueError(
+        [...loc, 'ssl_certfile'],
+        'Both ssl_keyfile and ssl_certfile must be provided together to enable HTTPS.',
+      );
     }
     return values;
   });
@@ -374,18 +461,42 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
   ];
 
   const topFields: FieldSpec[] = [
-    { name: 'proxy_location', parse: (s, v, loc) => coerceEnum(s, v, loc, 'ProxyLocation', PROXY_LOCATIONS) },
+    {
+      name: 'proxy_location',
+      parse: (s, v, loc) => coerceEnum(s, v, loc, 'ProxyLocation', PROXY_LOCATIONS),
+    },
     { name: 'http_options', parse: httpOptions },
-    { name: 'grpc_options', parse: modelField((s, input, loc) => parseModel(s, input, loc, grpcFields, strict).values) },
+    {
+      name: 'grpc_options',
+      parse: modelField((s, input, loc) => parseModel(s, input, loc, grpcFields, strict).values),
+    },
     { name: 'logging_config', allowNone: true, parse: loggingConfig },
     { name: 'applications', required: true, parse: applications },
-    { name: 'target_capacity', allowNone: true, parse: constrained(coerceFloat, { ge: 0, le: 100 }) },
+    {
+      name: 'target_capacity',
+      allowNone: true,
+      parse: constrained(coerceFloat, { ge: 0, le: 100 }),
+    },
   ];
 
   if (!isDict(body)) {
-    const kind = Array.isArray(body) ? 'list' : body === null ? 'NoneType' : typeof body === 'string' ? 'str' : typeof body === 'boolean' ? 'bool' : Number.isInteger(body) ? 'int' : 'float';
+    const kind = Array.isArray(body)
+      ? 'list'
+      : body === null
+        ? 'NoneType'
+        : typeof body === 'string'
+          ? 'str'
+          : typeof body === 'boolean'
+            ? 'bool'
+            : Number.isInteger(body)
+              ? 'int'
+              : 'float';
     sink.add(['__root__'], `ServeDeploySchema expected dict not ${kind}`, 'type_error');
-    return { ok: false, errors: sink.errors, text: formatValidationError('ServeDeploySchema', sink.errors) };
+    return {
+      ok: false,
+      errors: sink.errors,
+      text: formatValidationError('ServeDeploySchema', sink.errors),
+    };
   }
 
   const { values, failed } = parseModel(sink, body, [], topFields, strict);
@@ -396,18 +507,28 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     for (const app of values['applications'] as Record<string, unknown>[]) {
       const appName = typeof app['name'] === 'string' ? app['name'] : 'default';
       if (Object.hasOwn(app, 'host')) {
-        sink.valueError(['__root__'], `Host "${String(app['host'])}" is set in the config for application \`${appName}\`. Please remove it and set host in the top level deploy config only.`);
+        sink.valueError(
+          ['__root__'],
+          `Host "${String(app['host'])}" is set in the config for application \`${appName}\`. Please remove it and set host in the top level deploy config only.`,
+        );
         break;
       }
       if (Object.hasOwn(app, 'port')) {
-        sink.valueError(['__root__'], `Port ${String(app['port'])} is set in the config for application \`${appName}\`. Please remove it and set port in the top level deploy config only.`);
+        sink.valueError(
+          ['__root__'],
+          `Port ${String(app['port'])} is set in the config for application \`${appName}\`. Please remove it and set port in the top level deploy config only.`,
+        );
         break;
       }
     }
   }
 
   if (sink.errors.length > 0) {
-    return { ok: false, errors: sink.errors, text: formatValidationError('ServeDeploySchema', sink.errors) };
+    return {
+      ok: false,
+      errors: sink.errors,
+      text: formatValidationError('ServeDeploySchema', sink.errors),
+    };
   }
   return { ok: true, config: values as unknown as ServeDeployConfig };
 }

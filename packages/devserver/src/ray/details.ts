@@ -6,9 +6,21 @@ import { sha256Hex } from './canonical-json.js';
 import type { ServeState } from './serve-state.js';
 
 /** `ApplicationStatus` values. */
-export type AppStatus = 'NOT_STARTED' | 'DEPLOYING' | 'DEPLOY_FAILED' | 'RUNNING' | 'UNHEALTHY' | 'DELETING';
+export type AppStatus =
+  | 'NOT_STARTED'
+  | 'DEPLOYING'
+  | 'DEPLOY_FAILED'
+  | 'RUNNING'
+  | 'UNHEALTHY'
+  | 'DELETING';
 /** `DeploymentStatus` values. */
-export type DeploymentStatus = 'UPDATING' | 'HEALTHY' | 'UNHEALTHY' | 'DEPLOY_FAILED' | 'UPSCALING' | 'DOWNSCALING';
+export type DeploymentStatus =
+  | 'UPDATING'
+  | 'HEALTHY'
+  | 'UNHEALTHY'
+  | 'DEPLOY_FAILED'
+  | 'UPSCALING'
+  | 'DOWNSCALING';
 
 /** Identity of the simulated head node, derived from the session name. */
 export interface HeadNode {
@@ -19,7 +31,13 @@ export interface HeadNode {
 
 /** The empty `ServeInstanceDetails` Ray returns before Serve starts. */
 export function emptyServeDetails(): Record<string, unknown> {
-  return { deploy_mode: 'MULTI_APP', controller_info: {}, proxies: {}, applications: {}, target_capacity: null };
+  return {
+    deploy_mode: 'MULTI_APP',
+    controller_info: {},
+    proxies: {},
+    applications: {},
+    target_capacity: null,
+  };
 }
 
 function actorId(seed: string): string {
@@ -67,7 +85,9 @@ export class DetailsRenderer {
       http_options: dropNulls(system.httpOptions),
       grpc_options: dropNulls(system.grpcOptions),
       proxies: system.proxyLocation === 'Disabled' ? {} : { [node.nodeId]: this.proxy(node) },
-      applications: Object.fromEntries([...state.apps.values()].map((app) => [app.name, this.application(app, now)])),
+      applications: Object.fromEntries(
+        [...state.apps.values()].map((app) => [app.name, this.application(app, now)]),
+      ),
     };
     if (system.targetCapacity !== null) body['target_capacity'] = system.targetCapacity;
     return body;
@@ -79,7 +99,9 @@ export class DetailsRenderer {
     const building = pending !== undefined && now < pending.endsAt;
     const failed = pending !== undefined && !building && pending.failure !== undefined;
     const deleting = app.deletingSince !== undefined;
-    const views = app.active.deployments.map((d) => (deleting ? this.deletingDeployment(app, d) : this.deployment(app, d, now)));
+    const views = app.active.deployments.map((d) =>
+      deleting ? this.deletingDeployment(app, d) : this.deployment(app, d, now),
+    );
 
     let status: AppStatus;
     let message = '';
@@ -110,7 +132,8 @@ export class DetailsRenderer {
       message,
       last_deployed_time_s: app.lastDeployedTimeS,
     };
-    if (app.source === 'declarative' && !deleting && app.config !== undefined) details['deployed_app_config'] = app.config;
+    if (app.source === 'declarative' && !deleting && app.config !== undefined)
+      details['deployed_app_config'] = app.config;
     details['source'] = app.source;
     details['deployments'] = Object.fromEntries(views.map((v) => [v.name, v.body]));
     details['external_scaler_enabled'] = app.config?.['external_scaler_enabled'] === true;
@@ -158,7 +181,8 @@ export class DetailsRenderer {
       }
     } else if (d.fault?.kind === 'replica-startup-failure') {
       const failAt = d.startAt + 3 * d.durationMs;
-      const recoverAt = d.fault.recoverAfterMs === undefined ? undefined : failAt + d.fault.recoverAfterMs;
+      const recoverAt =
+        d.fault.recoverAfterMs === undefined ? undefined : failAt + d.fault.recoverAfterMs;
       if (now < failAt) {
         status = 'UPDATING';
         trigger = 'CONFIG_UPDATE_STARTED';
@@ -189,7 +213,11 @@ export class DetailsRenderer {
       healthyAt = readyAt;
     }
 
-    if (healthyAt !== undefined && d.unhealthy !== undefined && now >= Math.max(healthyAt, d.unhealthy.notBefore) + d.unhealthy.afterMs) {
+    if (
+      healthyAt !== undefined &&
+      d.unhealthy !== undefined &&
+      now >= Math.max(healthyAt, d.unhealthy.notBefore) + d.unhealthy.afterMs
+    ) {
       status = 'UNHEALTHY';
       trigger = 'HEALTH_CHECK_FAILED';
       message = `The deployment is UNHEALTHY because replicas failed their health checks 3 times in a row. Error:\n${healthTraceback(d.unhealthy.error)}`;
@@ -202,7 +230,15 @@ export class DetailsRenderer {
     return this.view(app, d, 'UPDATING', 'DELETING', '', 'STOPPING', d.plan.targetReplicas);
   }
 
-  private view(app: AppState, d: DeploymentTimeline, status: DeploymentStatus, trigger: string, message: string, replicaState: string, count: number): DeploymentView {
+  private view(
+    app: AppState,
+    d: DeploymentTimeline,
+    status: DeploymentStatus,
+    trigger: string,
+    message: string,
+    replicaState: string,
+    count: number,
+  ): DeploymentView {
     const node = this.node();
     const replicas = Array.from({ length: count }, (_, i) => {
       const suffix = sha256Hex(`${node.sessionName}:${d.replicaSeed}:${i}`).slice(0, 8);
@@ -243,9 +279,24 @@ function constructorTraceback(deployment: string, errorLine: string): string {
   const colon = errorLine.indexOf(': ');
   return formatTraceback(
     [
-      rayFrame('ray/serve/_private/replica.py', 1032, 'initialize_and_get_metadata', 'await self._replica_impl.initialize(deployment_config)'),
-      rayFrame('ray/serve/_private/replica.py', 712, 'initialize', 'await self._user_callable_wrapper.initialize_callable()'),
-      { file: '/tmp/ray/session_latest/runtime_resources/working_dir_files/app.py', line: 12, func: '__init__', code: `# ${deployment}.__init__` },
+      rayFrame(
+        'ray/serve/_private/replica.py',
+        1032,
+        'initialize_and_get_metadata',
+        'await self._replica_impl.initialize(deployment_config)',
+      ),
+      rayFrame(
+        'ray/serve/_private/replica.py',
+        712,
+        'initialize',
+        'await self._user_callable_wrapper.initialize_callable()',
+      ),
+      {
+        file: '/tmp/ray/session_latest/runtime_resources/working_dir_files/app.py',
+        line: 12,
+        func: '__init__',
+        code: `# ${deployment}.__init__`,
+      },
     ],
     colon === -1 ? errorLine : errorLine.slice(0, colon),
     colon === -1 ? '' : errorLine.slice(colon + 2),
@@ -255,7 +306,14 @@ function constructorTraceback(deployment: string, errorLine: string): string {
 function healthTraceback(errorLine: string): string {
   const colon = errorLine.indexOf(': ');
   return formatTraceback(
-    [rayFrame('ray/serve/_private/replica.py', 1101, 'check_health', 'await self._user_callable_wrapper.call_user_health_check()')],
+    [
+      rayFrame(
+        'ray/serve/_private/replica.py',
+        1101,
+        'check_health',
+        'await self._user_callable_wrapper.call_user_health_check()',
+      ),
+    ],
     colon === -1 ? errorLine : errorLine.slice(0, colon),
     colon === -1 ? '' : errorLine.slice(colon + 2),
   );

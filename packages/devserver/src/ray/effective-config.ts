@@ -3,7 +3,15 @@ import { formatTraceback, rayFrame } from '../python/traceback.js';
 import type { AppConfig, DeploymentOverride } from './deploy-schema.js';
 import { importPathAttr } from './import-sim.js';
 import type { PydanticError } from './pydantic.js';
-import { ErrorSink, FAIL, checkNumber, coerceFloat, coerceInt, isDict, parseModel } from './pydantic.js';
+import {
+  ErrorSink,
+  FAIL,
+  checkNumber,
+  coerceFloat,
+  coerceInt,
+  isDict,
+  parseModel,
+} from './pydantic.js';
 
 /** What a deployment of a built app runs with, as `GET` shows it. */
 export interface DeploymentPlan {
@@ -17,7 +25,9 @@ export interface DeploymentPlan {
 }
 
 /** Outcome of planning an app's deployments. */
-export type PlanOutcome = { ok: true; plans: DeploymentPlan[]; routePrefix: string | null } | { ok: false; message: string };
+export type PlanOutcome =
+  | { ok: true; plans: DeploymentPlan[]; routePrefix: string | null }
+  | { ok: false; message: string };
 
 /** Options that an update applies without restarting replicas (docs `inplace-updates.md`). */
 export const LIGHTWEIGHT_OPTIONS = new Set([
@@ -41,7 +51,13 @@ const AUTOSCALING_DEFAULTS: Record<string, number> = {
   downscale_delay_s: 600,
   upscale_delay_s: 30,
 };
-const AUTOSCALING_OPTIONAL = ['initial_replicas', 'upscaling_factor', 'downscaling_factor', 'upscale_smoothing_factor', 'downscale_smoothing_factor'];
+const AUTOSCALING_OPTIONAL = [
+  'initial_replicas',
+  'upscaling_factor',
+  'downscaling_factor',
+  'upscale_smoothing_factor',
+  'downscale_smoothing_factor',
+];
 
 /**
  * Deployment names of a built app. Our SDK's builder (`args.entrypoint = 'module:Class'`) makes
@@ -53,15 +69,26 @@ export function deploymentNamesOf(app: AppConfig): { names: string[]; fromEntryp
     return { names: [entrypoint.slice(entrypoint.lastIndexOf(':') + 1)], fromEntrypoint: true };
   }
   const overrides = app.deployments ?? [];
-  if (overrides.length > 0) return { names: [...new Set(overrides.map((d) => d.name))], fromEntrypoint: false };
+  if (overrides.length > 0)
+    return { names: [...new Set(overrides.map((d) => d.name))], fromEntrypoint: false };
   return { names: [importPathAttr(app.import_path)], fromEntrypoint: false };
 }
 
 function overrideFailure(exceptionType: string, message: string): string {
   return formatTraceback(
     [
-      rayFrame('ray/serve/_private/application_state.py', 1278, '_reconcile_build_app_task', 'overrided_infos = override_deployment_info(args, self._build_app_task_info.config)'),
-      rayFrame('ray/serve/_private/application_state.py', 1496, 'override_deployment_info', 'raise ValueError(') ,
+      rayFrame(
+        'ray/serve/_private/application_state.py',
+        1278,
+        '_reconcile_build_app_task',
+        'overrided_infos = override_deployment_info(args, self._build_app_task_info.config)',
+      ),
+      rayFrame(
+        'ray/serve/_private/application_state.py',
+        1496,
+        'override_deployment_info',
+        'raise ValueError(',
+      ),
     ],
     exceptionType,
     message,
@@ -72,14 +99,21 @@ function formatPydanticStr(model: string, errors: readonly PydanticError[]): str
   const lines = [`${errors.length} validation error${errors.length === 1 ? '' : 's'} for ${model}`];
   for (const e of errors) {
     lines.push(e.loc.join(' -> '));
-    const ctx = e.ctx === undefined ? '' : `; ${Object.entries(e.ctx).map(([k, v]) => `${k}=${pyRepr(v)}`).join('; ')}`;
+    const ctx =
+      e.ctx === undefined
+        ? ''
+        : `; ${Object.entries(e.ctx)
+            .map(([k, v]) => `${k}=${pyRepr(v)}`)
+            .join('; ')}`;
     lines.push(`  ${e.msg} (type=${e.type}${ctx})`);
   }
   return lines.join('\n');
 }
 
 /** Validates an `autoscaling_config` dict like Ray's `AutoscalingConfig` (done after the PUT). */
-export function resolveAutoscaling(raw: Record<string, unknown>): { ok: true; config: Record<string, unknown> } | { ok: false; text: string } {
+export function resolveAutoscaling(
+  raw: Record<string, unknown>,
+): { ok: true; config: Record<string, unknown> } | { ok: false; text: string } {
   const sink = new ErrorSink();
   const nonNegInt = (s: ErrorSink, v: unknown, loc: readonly (string | number)[]) => {
     const n = coerceInt(s, v, loc);
@@ -111,22 +145,49 @@ export function resolveAutoscaling(raw: Record<string, unknown>): { ok: true; co
       { name: 'downscale_smoothing_factor', allowNone: true, parse: posFloat },
       { name: 'upscaling_factor', allowNone: true, parse: posFloat },
       { name: 'downscaling_factor', allowNone: true, parse: posFloat },
-      { name: 'downscale_delay_s', parse: (s, v, loc) => { const n = coerceFloat(s, v, loc); return n === FAIL ? FAIL : checkNumber(s, n, loc, { ge: 0 }); } },
-      { name: 'upscale_delay_s', parse: (s, v, loc) => { const n = coerceFloat(s, v, loc); return n === FAIL ? FAIL : checkNumber(s, n, loc, { ge: 0 }); } },
+      {
+        name: 'downscale_delay_s',
+        parse: (s, v, loc) => {
+          const n = coerceFloat(s, v, loc);
+          return n === FAIL ? FAIL : checkNumber(s, n, loc, { ge: 0 });
+        },
+      },
+      {
+        name: 'upscale_delay_s',
+        parse: (s, v, loc) => {
+          const n = coerceFloat(s, v, loc);
+          return n === FAIL ? FAIL : checkNumber(s, n, loc, { ge: 0 });
+        },
+      },
     ],
     false,
   );
   if (sink.errors.length === 0) {
-    const min = (values['min_replicas'] as number | undefined) ?? AUTOSCALING_DEFAULTS['min_replicas']!;
-    const max = (values['max_replicas'] as number | undefined) ?? AUTOSCALING_DEFAULTS['max_replicas']!;
+    const min =
+      (values['min_replicas'] as number | undefined) ?? AUTOSCALING_DEFAULTS['min_replicas']!;
+    const max =
+      (values['max_replicas'] as number | undefined) ?? AUTOSCALING_DEFAULTS['max_replicas']!;
     const initial = values['initial_replicas'] as number | null | undefined;
-    if (max < min) sink.valueError(['max_replicas'], `max_replicas (${max}) must be greater than or equal to min_replicas (${min})!`);
+    if (max < min)
+      sink.valueError(
+        ['max_replicas'],
+        `max_replicas (${max}) must be greater than or equal to min_replicas (${min})!`,
+      );
     else if (initial !== undefined && initial !== null) {
-      if (initial < min) sink.valueError(['max_replicas'], `min_replicas (${min}) must be less than or equal to initial_replicas (${initial})!`);
-      else if (initial > max) sink.valueError(['max_replicas'], `max_replicas (${max}) must be greater than or equal to initial_replicas (${initial})!`);
+      if (initial < min)
+        sink.valueError(
+          ['max_replicas'],
+          `min_replicas (${min}) must be less than or equal to initial_replicas (${initial})!`,
+        );
+      else if (initial > max)
+        sink.valueError(
+          ['max_replicas'],
+          `max_replicas (${max}) must be greater than or equal to initial_replicas (${initial})!`,
+        );
     }
   }
-  if (sink.errors.length > 0) return { ok: false, text: formatPydanticStr('AutoscalingConfig', sink.errors) };
+  if (sink.errors.length > 0)
+    return { ok: false, text: formatPydanticStr('AutoscalingConfig', sink.errors) };
   const config: Record<string, unknown> = { ...AUTOSCALING_DEFAULTS };
   for (const [k, v] of Object.entries(values)) if (v !== null) config[k] = v;
   for (const k of AUTOSCALING_OPTIONAL) if (config[k] === null) delete config[k];
@@ -140,19 +201,29 @@ export function capacityAdjusted(replicas: number, targetCapacity: number | null
   return Math.max(1, Math.ceil((replicas * targetCapacity) / 100));
 }
 
-function mergeRuntimeEnv(appEnv: Record<string, unknown>, deploymentEnv: unknown): Record<string, unknown> {
+function mergeRuntimeEnv(
+  appEnv: Record<string, unknown>,
+  deploymentEnv: unknown,
+): Record<string, unknown> {
   if (!isDict(deploymentEnv)) return { ...appEnv };
   const merged: Record<string, unknown> = { ...appEnv, ...deploymentEnv };
   const appVars = appEnv['env_vars'];
   const depVars = deploymentEnv['env_vars'];
-  if (isDict(appVars) || isDict(depVars)) merged['env_vars'] = { ...(isDict(appVars) ? appVars : {}), ...(isDict(depVars) ? depVars : {}) };
+  if (isDict(appVars) || isDict(depVars))
+    merged['env_vars'] = {
+      ...(isDict(appVars) ? appVars : {}),
+      ...(isDict(depVars) ? depVars : {}),
+    };
   return merged;
 }
 
 function routePrefixError(prefix: string): string | undefined {
-  if (!prefix.startsWith('/')) return `Got "${prefix}" for route_prefix. Route prefix must start with "/".`;
-  if (prefix.length > 1 && prefix.endsWith('/')) return `Got "${prefix}" for route_prefix. Route prefix cannot end with "/" unless the entire prefix is just "/".`;
-  if (prefix.includes('{') || prefix.includes('}')) return `Got "${prefix}" for route_prefix. Route prefix cannot contain wildcards, so it cannot contain "{" or "}".`;
+  if (!prefix.startsWith('/'))
+    return `Got "${prefix}" for route_prefix. Route prefix must start with "/".`;
+  if (prefix.length > 1 && prefix.endsWith('/'))
+    return `Got "${prefix}" for route_prefix. Route prefix cannot end with "/" unless the entire prefix is just "/".`;
+  if (prefix.includes('{') || prefix.includes('}'))
+    return `Got "${prefix}" for route_prefix. Route prefix cannot contain wildcards, so it cannot contain "{" or "}".`;
   return undefined;
 }
 
@@ -172,7 +243,13 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
   if (fromEntrypoint) {
     for (const name of overrides.keys()) {
       if (!names.includes(name)) {
-        return { ok: false, message: overrideFailure('ValueError', `Deployment '${name}' does not exist. Available: ${pyRepr(names)}`) };
+        return {
+          ok: false,
+          message: overrideFailure(
+            'ValueError',
+            `Deployment '${name}' does not exist. Available: ${pyRepr(names)}`,
+          ),
+        };
       }
     }
   }
@@ -184,7 +261,10 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
     if (typeof perNode === 'number' && (perNode < 1 || perNode > 100)) {
       return {
         ok: false,
-        message: overrideFailure('ValueError', `Valid values for max_replicas_per_node are None (default, no limit) or an integer in the range of [1, 100], but got ${perNode}.`),
+        message: overrideFailure(
+          'ValueError',
+          `Valid values for max_replicas_per_node are None (default, no limit) or an integer in the range of [1, 100], but got ${perNode}.`,
+        ),
       };
     }
     const config: Record<string, unknown> = {
@@ -192,28 +272,49 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
       max_ongoing_requests: o['max_ongoing_requests'] ?? 5,
       max_queued_requests: o['max_queued_requests'] ?? -1,
     };
-    if (o['user_config'] !== undefined && o['user_config'] !== null) config['user_config'] = o['user_config'];
+    if (o['user_config'] !== undefined && o['user_config'] !== null)
+      config['user_config'] = o['user_config'];
     config['graceful_shutdown_wait_loop_s'] = o['graceful_shutdown_wait_loop_s'] ?? 2;
     config['graceful_shutdown_timeout_s'] = o['graceful_shutdown_timeout_s'] ?? 20;
     config['health_check_period_s'] = o['health_check_period_s'] ?? 10;
     config['health_check_timeout_s'] = o['health_check_timeout_s'] ?? 30;
     const actor = isDict(o['ray_actor_options']) ? { ...o['ray_actor_options'] } : {};
-    const actorOptions: Record<string, unknown> = { runtime_env: mergeRuntimeEnv(appEnv, actor['runtime_env']) };
-    for (const [k, v] of Object.entries(actor)) if (k !== 'runtime_env' && v !== null) actorOptions[k] = v;
+    const actorOptions: Record<string, unknown> = {
+      runtime_env: mergeRuntimeEnv(appEnv, actor['runtime_env']),
+    };
+    for (const [k, v] of Object.entries(actor))
+      if (k !== 'runtime_env' && v !== null) actorOptions[k] = v;
     if (actorOptions['num_cpus'] === undefined) actorOptions['num_cpus'] = 1;
     config['ray_actor_options'] = actorOptions;
-    for (const key of ['placement_group_bundles', 'placement_group_strategy', 'max_replicas_per_node', 'logging_config']) {
+    for (const key of [
+      'placement_group_bundles',
+      'placement_group_strategy',
+      'max_replicas_per_node',
+      'logging_config',
+    ]) {
       if (o[key] !== undefined && o[key] !== null) config[key] = o[key];
     }
 
     let replicas: number;
     const autoscalingRaw = o['autoscaling_config'];
     if (o['num_replicas'] === 'auto' || (autoscalingRaw !== undefined && autoscalingRaw !== null)) {
-      const base = o['num_replicas'] === 'auto' ? { min_replicas: 1, max_replicas: 100, target_ongoing_requests: 2 } : {};
-      const resolved = resolveAutoscaling({ ...base, ...(isDict(autoscalingRaw) ? autoscalingRaw : {}) });
-      if (!resolved.ok) return { ok: false, message: overrideFailure('pydantic.error_wrappers.ValidationError', resolved.text) };
+      const base =
+        o['num_replicas'] === 'auto'
+          ? { min_replicas: 1, max_replicas: 100, target_ongoing_requests: 2 }
+          : {};
+      const resolved = resolveAutoscaling({
+        ...base,
+        ...(isDict(autoscalingRaw) ? autoscalingRaw : {}),
+      });
+      if (!resolved.ok)
+        return {
+          ok: false,
+          message: overrideFailure('pydantic.error_wrappers.ValidationError', resolved.text),
+        };
       config['autoscaling_config'] = resolved.config;
-      replicas = (resolved.config['initial_replicas'] as number | undefined) ?? (resolved.config['min_replicas'] as number);
+      replicas =
+        (resolved.config['initial_replicas'] as number | undefined) ??
+        (resolved.config['min_replicas'] as number);
     } else {
       replicas = typeof o['num_replicas'] === 'number' ? o['num_replicas'] : 1;
       config['num_replicas'] = replicas;
@@ -227,7 +328,8 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
     const memory = actorOptions['memory'];
     if (typeof memory === 'number' && memory > 0) required['memory'] = memory;
     const resources = actorOptions['resources'];
-    if (isDict(resources)) for (const [k, v] of Object.entries(resources)) if (typeof v === 'number') required[k] = v;
+    if (isDict(resources))
+      for (const [k, v] of Object.entries(resources)) if (typeof v === 'number') required[k] = v;
 
     plans.push({
       name,

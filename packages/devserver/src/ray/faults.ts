@@ -34,7 +34,11 @@ export interface Fault extends FaultSpec {
 }
 
 /** Whether a fault applies to an app. */
-export function faultMatches(fault: FaultSpec, appName: string, importPath: string | undefined): boolean {
+export function faultMatches(
+  fault: FaultSpec,
+  appName: string,
+  importPath: string | undefined,
+): boolean {
   if (fault.app === undefined && fault.importPath === undefined) return false;
   if (fault.app !== undefined && fault.app !== appName) return false;
   if (fault.importPath !== undefined && fault.importPath !== importPath) return false;

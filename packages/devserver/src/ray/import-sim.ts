@@ -50,7 +50,8 @@ export function findModuleError(module: string, roots: readonly ZipIndex[]): str
     const isFile = roots.some((r) => r.files.has(`${path}.py`));
     if (i < parts.length) {
       if (isDir) continue;
-      if (isFile) return `No module named ${pyRepr(parts.slice(0, i + 1).join('.'))}; ${pyRepr(dotted)} is not a package`;
+      if (isFile)
+        return `No module named ${pyRepr(parts.slice(0, i + 1).join('.'))}; ${pyRepr(dotted)} is not a package`;
       return `No module named ${pyRepr(dotted)}`;
     }
     if (!isDir && !isFile) return `No module named ${pyRepr(dotted)}`;
@@ -59,7 +60,9 @@ export function findModuleError(module: string, roots: readonly ZipIndex[]): str
 }
 
 function gcsName(uri: unknown): string | undefined {
-  return typeof uri === 'string' && uri.startsWith('gcs://') ? uri.slice('gcs://'.length) : undefined;
+  return typeof uri === 'string' && uri.startsWith('gcs://')
+    ? uri.slice('gcs://'.length)
+    : undefined;
 }
 
 /** The Ray traceback of a failed runtime_env setup, as the app message shows it. */
@@ -68,8 +71,18 @@ export function runtimeEnvFailure(appName: string, detail: string): string {
     `Runtime env setup for app '${appName}' failed:\n` +
     formatTraceback(
       [
-        rayFrame('ray/serve/_private/application_state.py', 1256, '_reconcile_build_app_task', 'args, err = ray.get(self._build_app_task_info.obj_ref)'),
-        rayFrame('ray/_private/worker.py', 2782, 'get', 'values, debugger_breakpoint = worker.get_objects(object_refs, timeout=timeout)'),
+        rayFrame(
+          'ray/serve/_private/application_state.py',
+          1256,
+          '_reconcile_build_app_task',
+          'args, err = ray.get(self._build_app_task_info.obj_ref)',
+        ),
+        rayFrame(
+          'ray/_private/worker.py',
+          2782,
+          'get',
+          'values, debugger_breakpoint = worker.get_objects(object_refs, timeout=timeout)',
+        ),
       ],
       'ray.exceptions.RuntimeEnvSetupError',
       `Failed to set up runtime environment.\n${detail}`,
@@ -78,21 +91,53 @@ export function runtimeEnvFailure(appName: string, detail: string): string {
 }
 
 /** The Ray message of an exception raised while building (importing) an app. */
-export function buildFailure(appName: string, frames: 'import' | 'builder', exceptionLine: string): string {
+export function buildFailure(
+  appName: string,
+  frames: 'import' | 'builder',
+  exceptionLine: string,
+): string {
   const base = [
-    rayFrame('ray/serve/_private/api.py', 585, 'build_serve_application', 'app = call_user_app_builder_with_args_if_necessary(import_attr(import_path), args)'),
+    rayFrame(
+      'ray/serve/_private/api.py',
+      585,
+      'build_serve_application',
+      'app = call_user_app_builder_with_args_if_necessary(import_attr(import_path), args)',
+    ),
   ];
   const importFrames = [
-    rayFrame('ray/_common/utils.py', 134, 'import_attr', 'module = importlib.import_module(module_name)'),
-    { file: '/home/ray/anaconda3/lib/python3.11/importlib/__init__.py', line: 126, func: 'import_module', code: 'return _bootstrap._gcd_import(name[level:], package, level)' },
+    rayFrame(
+      'ray/_common/utils.py',
+      134,
+      'import_attr',
+      'module = importlib.import_module(module_name)',
+    ),
+    {
+      file: '/home/ray/anaconda3/lib/python3.11/importlib/__init__.py',
+      line: 126,
+      func: 'import_module',
+      code: 'return _bootstrap._gcd_import(name[level:], package, level)',
+    },
     { file: '<frozen importlib._bootstrap>', line: 1204, func: '_gcd_import', code: '' },
     { file: '<frozen importlib._bootstrap>', line: 1176, func: '_find_and_load', code: '' },
-    { file: '<frozen importlib._bootstrap>', line: 1140, func: '_find_and_load_unlocked', code: '' },
+    {
+      file: '<frozen importlib._bootstrap>',
+      line: 1140,
+      func: '_find_and_load_unlocked',
+      code: '',
+    },
   ];
-  const frames_ = frames === 'import' ? [...base, ...importFrames] : [
-    ...base,
-    rayFrame('ray/serve/_private/api.py', 489, 'call_user_app_builder_with_args_if_necessary', 'app = builder(args)'),
-  ];
+  const frames_ =
+    frames === 'import'
+      ? [...base, ...importFrames]
+      : [
+          ...base,
+          rayFrame(
+            'ray/serve/_private/api.py',
+            489,
+            'call_user_app_builder_with_args_if_necessary',
+            'app = builder(args)',
+          ),
+        ];
   const colon = exceptionLine.indexOf(': ');
   const type = colon === -1 ? exceptionLine : exceptionLine.slice(0, colon);
   const message = colon === -1 ? '' : exceptionLine.slice(colon + 2);
@@ -106,7 +151,12 @@ export function buildFailure(appName: string, frames: 'import' | 'builder', exce
  * Apps without `gcs://` packages are assumed importable (nothing to check).
  */
 export function simulateImport(
-  app: { name: string; import_path: string; runtime_env?: Record<string, unknown>; args?: Record<string, unknown> },
+  app: {
+    name: string;
+    import_path: string;
+    runtime_env?: Record<string, unknown>;
+    args?: Record<string, unknown>;
+  },
   packages: PackageStore,
 ): ImportOutcome {
   const env = app.runtime_env ?? {};
@@ -119,23 +169,43 @@ export function simulateImport(
     if (name === undefined) continue;
     const bytes = packages.get(name);
     if (bytes === undefined) {
-      return { ok: false, message: runtimeEnvFailure(app.name, `Failed to download package gcs://${name}: Package gcs://${name} does not exist`) };
+      return {
+        ok: false,
+        message: runtimeEnvFailure(
+          app.name,
+          `Failed to download package gcs://${name}: Package gcs://${name} does not exist`,
+        ),
+      };
     }
     try {
       roots.push(indexZip(bytes));
     } catch {
-      return { ok: false, message: runtimeEnvFailure(app.name, `Failed to unpack package gcs://${name}: zipfile.BadZipFile: File is not a zip file`) };
+      return {
+        ok: false,
+        message: runtimeEnvFailure(
+          app.name,
+          `Failed to unpack package gcs://${name}: zipfile.BadZipFile: File is not a zip file`,
+        ),
+      };
     }
   }
   if (roots.length === 0) return { ok: true };
 
   const importError = findModuleError(importPathModule(app.import_path), roots);
-  if (importError !== undefined) return { ok: false, message: buildFailure(app.name, 'import', `ModuleNotFoundError: ${importError}`) };
+  if (importError !== undefined)
+    return {
+      ok: false,
+      message: buildFailure(app.name, 'import', `ModuleNotFoundError: ${importError}`),
+    };
 
   const entrypoint = app.args?.['entrypoint'];
   if (typeof entrypoint === 'string' && entrypoint.includes(':')) {
     const entryError = findModuleError(importPathModule(entrypoint), roots);
-    if (entryError !== undefined) return { ok: false, message: buildFailure(app.name, 'builder', `ModuleNotFoundError: ${entryError}`) };
+    if (entryError !== undefined)
+      return {
+        ok: false,
+        message: buildFailure(app.name, 'builder', `ModuleNotFoundError: ${entryError}`),
+      };
   }
   return { ok: true };
 }

@@ -34,7 +34,11 @@ export class ErrorSink {
 /** Formats errors as pydantic v1's `repr(ValidationError)`, which Ray sends as the 400 body. */
 export function formatValidationError(model: string, errors: readonly PydanticError[]): string {
   const items = errors.map((e) => {
-    const parts = [`'loc': ${pyRepr(new PyTuple(e.loc))}`, `'msg': ${pyRepr(e.msg)}`, `'type': ${pyRepr(e.type)}`];
+    const parts = [
+      `'loc': ${pyRepr(new PyTuple(e.loc))}`,
+      `'msg': ${pyRepr(e.msg)}`,
+      `'type': ${pyRepr(e.type)}`,
+    ];
     if (e.ctx !== undefined) parts.push(`'ctx': ${pyRepr(e.ctx)}`);
     return `{${parts.join(', ')}}`;
   });
@@ -58,7 +62,8 @@ export function coerceStr(sink: ErrorSink, v: unknown, loc: Loc): Coerced<string
 export function coerceInt(sink: ErrorSink, v: unknown, loc: Loc): Coerced<number> {
   if (typeof v === 'boolean') return v ? 1 : 0;
   if (typeof v === 'number' && Number.isFinite(v)) return Math.trunc(v);
-  if (typeof v === 'string' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(v)) return Number.parseInt(v.replace(/_/g, ''), 10);
+  if (typeof v === 'string' && /^\s*[+-]?\d+(_\d+)*\s*$/.test(v))
+    return Number.parseInt(v.replace(/_/g, ''), 10);
   return sink.add(loc, 'value is not a valid integer', 'type_error.integer');
 }
 
@@ -97,7 +102,11 @@ export function coerceBool(sink: ErrorSink, v: unknown, loc: Loc): Coerced<boole
 }
 
 /** pydantic v1 `dict`. */
-export function coerceDict(sink: ErrorSink, v: unknown, loc: Loc): Coerced<Record<string, unknown>> {
+export function coerceDict(
+  sink: ErrorSink,
+  v: unknown,
+  loc: Loc,
+): Coerced<Record<string, unknown>> {
   if (isDict(v)) return v;
   return sink.add(loc, 'value is not a valid dict', 'type_error.dict');
 }
@@ -130,19 +139,34 @@ export function checkNumber(
   limits: { gt?: number; ge?: number; le?: number },
 ): Coerced<number> {
   if (limits.gt !== undefined && !(value > limits.gt)) {
-    return sink.add(loc, `ensure this value is greater than ${limits.gt}`, 'value_error.number.not_gt', {
-      limit_value: limits.gt,
-    });
+    return sink.add(
+      loc,
+      `ensure this value is greater than ${limits.gt}`,
+      'value_error.number.not_gt',
+      {
+        limit_value: limits.gt,
+      },
+    );
   }
   if (limits.ge !== undefined && !(value >= limits.ge)) {
-    return sink.add(loc, `ensure this value is greater than or equal to ${limits.ge}`, 'value_error.number.not_ge', {
-      limit_value: limits.ge,
-    });
+    return sink.add(
+      loc,
+      `ensure this value is greater than or equal to ${limits.ge}`,
+      'value_error.number.not_ge',
+      {
+        limit_value: limits.ge,
+      },
+    );
   }
   if (limits.le !== undefined && !(value <= limits.le)) {
-    return sink.add(loc, `ensure this value is less than or equal to ${limits.le}`, 'value_error.number.not_le', {
-      limit_value: limits.le,
-    });
+    return sink.add(
+      loc,
+      `ensure this value is less than or equal to ${limits.le}`,
+      'value_error.number.not_le',
+      {
+        limit_value: limits.le,
+      },
+    );
   }
   return value;
 }
@@ -219,7 +243,8 @@ export function parseModel(
   if (forbidExtra) {
     const known = new Set(fields.map((f) => f.name));
     for (const key of Object.keys(input)) {
-      if (!known.has(key)) sink.add([...loc, key], 'extra fields not permitted', 'value_error.extra');
+      if (!known.has(key))
+        sink.add([...loc, key], 'extra fields not permitted', 'value_error.extra');
     }
   }
   return { values, failed };
@@ -227,7 +252,11 @@ export function parseModel(
 
 /** Runs a nested model parse for a model-typed field. */
 export function modelField(
-  parse: (sink: ErrorSink, input: Record<string, unknown>, loc: Loc) => Coerced<Record<string, unknown>>,
+  parse: (
+    sink: ErrorSink,
+    input: Record<string, unknown>,
+    loc: Loc,
+  ) => Coerced<Record<string, unknown>>,
 ): (sink: ErrorSink, value: unknown, loc: Loc) => Coerced<unknown> {
   return (sink, value, loc) => {
     const dict = coerceDict(sink, value, loc);

@@ -14,7 +14,13 @@ describe('Serve applications: status machine and response shape', () => {
 
   it('returns the empty-Serve dict before anything is deployed, valid against both schema eras', async () => {
     const body = await t.details();
-    expect(body).toEqual({ deploy_mode: 'MULTI_APP', controller_info: {}, proxies: {}, applications: {}, target_capacity: null });
+    expect(body).toEqual({
+      deploy_mode: 'MULTI_APP',
+      controller_info: {},
+      proxies: {},
+      applications: {},
+      target_capacity: null,
+    });
     expect(instanceDetailsErrors(body)).toEqual([]);
   });
 
@@ -24,14 +30,25 @@ describe('Serve applications: status machine and response shape', () => {
 
     const building = await t.details();
     expect(instanceDetailsErrors(building)).toEqual([]);
-    expect(building.applications['a']).toMatchObject({ status: 'DEPLOYING', route_prefix: null, deployments: {}, message: '', last_deployed_time_s: T0 + 1.5, source: 'declarative' });
+    expect(building.applications['a']).toMatchObject({
+      status: 'DEPLOYING',
+      route_prefix: null,
+      deployments: {},
+      message: '',
+      last_deployed_time_s: T0 + 1.5,
+      source: 'declarative',
+    });
 
     await t.dev.control.advance(300);
     const starting = await t.details();
     expect(instanceDetailsErrors(starting)).toEqual([]);
     const a1 = starting.applications['a'] as AppDetailsBody;
     expect([a1.status, a1.route_prefix]).toEqual(['DEPLOYING', '/a']);
-    expect(a1.deployments['app']).toMatchObject({ status: 'UPDATING', status_trigger: 'CONFIG_UPDATE_STARTED', target_num_replicas: 1 });
+    expect(a1.deployments['app']).toMatchObject({
+      status: 'UPDATING',
+      status_trigger: 'CONFIG_UPDATE_STARTED',
+      target_num_replicas: 1,
+    });
     expect(a1.deployments['app']?.replicas.map((r) => r.state)).toEqual(['STARTING']);
 
     await t.dev.control.advance(299);
@@ -41,8 +58,18 @@ describe('Serve applications: status machine and response shape', () => {
     expect(instanceDetailsErrors(running)).toEqual([]);
     const a2 = running.applications['a'] as AppDetailsBody;
     expect([a2.status, a2.message]).toEqual(['RUNNING', '']);
-    expect(a2.deployments['app']).toMatchObject({ status: 'HEALTHY', status_trigger: 'CONFIG_UPDATE_COMPLETED', message: '' });
-    expect(a2.deployments['app']?.replicas).toEqual([expect.objectContaining({ state: 'RUNNING', start_time_s: T0 + 1.8, replica_id: expect.stringMatching(/^a#app#[0-9a-f]{8}$/) as unknown })]);
+    expect(a2.deployments['app']).toMatchObject({
+      status: 'HEALTHY',
+      status_trigger: 'CONFIG_UPDATE_COMPLETED',
+      message: '',
+    });
+    expect(a2.deployments['app']?.replicas).toEqual([
+      expect.objectContaining({
+        state: 'RUNNING',
+        start_time_s: T0 + 1.8,
+        replica_id: expect.stringMatching(/^a#app#[0-9a-f]{8}$/) as unknown,
+      }),
+    ]);
   });
 
   it('echoes exactly the sent keys in deployed_app_config and shows effective deployment_config values (checklist 9)', async () => {
@@ -52,7 +79,14 @@ describe('Serve applications: status machine and response shape', () => {
       import_path: 'builder:build_app',
       runtime_env: { working_dir: 'https://example.com/pkg.zip', env_vars: { A: '1' } },
       args: { entrypoint: 'plugin.model:Model', backend_url: 'http://b' },
-      deployments: [{ name: 'Model', user_config: { temperature: 0.2 }, num_replicas: 2, ray_actor_options: { num_gpus: 1, runtime_env: { env_vars: { B: '2' } } } }],
+      deployments: [
+        {
+          name: 'Model',
+          user_config: { temperature: 0.2 },
+          num_replicas: 2,
+          ray_actor_options: { num_gpus: 1, runtime_env: { env_vars: { B: '2' } } },
+        },
+      ],
     };
     await t.put({ applications: [{ ...sent, unknown_key: true }] });
     await t.dev.control.advance(600);
@@ -72,7 +106,11 @@ describe('Serve applications: status machine and response shape', () => {
       graceful_shutdown_timeout_s: 20,
       health_check_period_s: 10,
       health_check_timeout_s: 30,
-      ray_actor_options: { runtime_env: { working_dir: 'https://example.com/pkg.zip', env_vars: { A: '1', B: '2' } }, num_gpus: 1, num_cpus: 1 },
+      ray_actor_options: {
+        runtime_env: { working_dir: 'https://example.com/pkg.zip', env_vars: { A: '1', B: '2' } },
+        num_gpus: 1,
+        num_cpus: 1,
+      },
     });
     expect(model?.required_resources).toEqual({ CPU: 1, GPU: 1 });
     expect([model?.target_num_replicas, model?.replicas.length]).toEqual([2, 2]);
@@ -84,30 +122,53 @@ describe('Serve applications: status machine and response shape', () => {
     const body = await t.details();
     expect(Object.keys(body)).not.toContain('target_capacity');
     expect(Object.keys(body)).not.toContain('deploy_mode');
-    expect(body['http_options']).toEqual({ host: '0.0.0.0', port: 8000, root_path: '', keep_alive_timeout_s: 90 });
+    expect(body['http_options']).toEqual({
+      host: '0.0.0.0',
+      port: 8000,
+      root_path: '',
+      keep_alive_timeout_s: 90,
+    });
     expect(body['grpc_options']).toEqual({ port: 9000, grpc_servicer_functions: [] });
-    expect(Object.keys(body.applications['a']?.deployments['app']?.deployment_config ?? {})).not.toContain('user_config');
+    expect(
+      Object.keys(body.applications['a']?.deployments['app']?.deployment_config ?? {}),
+    ).not.toContain('user_config');
   });
 
   it('sizes autoscaling deployments by initial_replicas, else min_replicas', async () => {
     await t.put({
       applications: [
         appConfig('auto', { deployments: [{ name: 'app', num_replicas: 'auto' }] }),
-        appConfig('init', { deployments: [{ name: 'app', autoscaling_config: { min_replicas: 1, initial_replicas: 3, max_replicas: 5 } }] }),
-        appConfig('min', { deployments: [{ name: 'app', autoscaling_config: { min_replicas: 2, max_replicas: 4 } }] }),
+        appConfig('init', {
+          deployments: [
+            {
+              name: 'app',
+              autoscaling_config: { min_replicas: 1, initial_replicas: 3, max_replicas: 5 },
+            },
+          ],
+        }),
+        appConfig('min', {
+          deployments: [{ name: 'app', autoscaling_config: { min_replicas: 2, max_replicas: 4 } }],
+        }),
       ],
     });
     await t.dev.control.advance(600);
     const body = await t.details();
     expect(instanceDetailsErrors(body)).toEqual([]);
     const config = (name: string) => body.applications[name]?.deployments['app'];
-    expect(config('auto')?.deployment_config['autoscaling_config']).toMatchObject({ min_replicas: 1, max_replicas: 100, target_ongoing_requests: 2 });
+    expect(config('auto')?.deployment_config['autoscaling_config']).toMatchObject({
+      min_replicas: 1,
+      max_replicas: 100,
+      target_ongoing_requests: 2,
+    });
     expect(config('auto')?.deployment_config).not.toHaveProperty('num_replicas');
     expect(['auto', 'init', 'min'].map((n) => config(n)?.replicas.length)).toEqual([1, 3, 2]);
   });
 
   it('scales replicas by target_capacity', async () => {
-    await t.put({ target_capacity: 50, applications: [appConfig('a', { deployments: [{ name: 'app', num_replicas: 3 }] })] });
+    await t.put({
+      target_capacity: 50,
+      applications: [appConfig('a', { deployments: [{ name: 'app', num_replicas: 3 }] })],
+    });
     await t.dev.control.advance(600);
     const body = await t.details();
     expect(body['target_capacity']).toBe(50);
@@ -116,14 +177,26 @@ describe('Serve applications: status machine and response shape', () => {
 
   it('keeps the http/grpc/proxy options of the first PUT until DELETE (checklist 10)', async () => {
     await t.put({ http_options: { port: 8001 }, applications: [appConfig('a')] });
-    const second = await t.put({ proxy_location: 'HeadOnly', http_options: { port: 9999, host: '127.0.0.1' }, grpc_options: { port: 1 }, applications: [appConfig('a')] });
+    const second = await t.put({
+      proxy_location: 'HeadOnly',
+      http_options: { port: 9999, host: '127.0.0.1' },
+      grpc_options: { port: 1 },
+      applications: [appConfig('a')],
+    });
     expect(second.status).toBe(200);
     const body = await t.details();
-    expect([body['proxy_location'], (body['http_options'] as Record<string, unknown>)['port'], (body['grpc_options'] as Record<string, unknown>)['port']]).toEqual(['EveryNode', 8001, 9000]);
+    expect([
+      body['proxy_location'],
+      (body['http_options'] as Record<string, unknown>)['port'],
+      (body['grpc_options'] as Record<string, unknown>)['port'],
+    ]).toEqual(['EveryNode', 8001, 9000]);
     await http(`${t.dev.dashboardUrl}/api/serve/applications/`, { method: 'DELETE' });
     await t.put({ proxy_location: 'HeadOnly', http_options: { port: 9999 }, applications: [] });
     const restarted = await t.details();
-    expect([restarted['proxy_location'], (restarted['http_options'] as Record<string, unknown>)['port']]).toEqual(['HeadOnly', 9999]);
+    expect([
+      restarted['proxy_location'],
+      (restarted['http_options'] as Record<string, unknown>)['port'],
+    ]).toEqual(['HeadOnly', 9999]);
   });
 
   it('filters by ?api_type= and rejects other values', async () => {
@@ -132,7 +205,10 @@ describe('Serve applications: status machine and response shape', () => {
     const dec = await http(`${t.dev.dashboardUrl}/api/serve/applications/?api_type=declarative`);
     expect(Object.keys(dec.json<{ applications: object }>().applications)).toEqual(['dec']);
     const bad = await http(`${t.dev.dashboardUrl}/api/serve/applications/?api_type=x`);
-    expect([bad.status, bad.text]).toEqual([400, "Invalid 'api_type' value: 'x'. Must be one of: imperative, declarative"]);
+    expect([bad.status, bad.text]).toEqual([
+      400,
+      "Invalid 'api_type' value: 'x'. Must be one of: imperative, declarative",
+    ]);
   });
 });
 
@@ -159,13 +235,23 @@ describe('declarative replace (checklist 6)', () => {
   });
 
   it('keeps imperative apps that a PUT does not list', async () => {
-    t.dev.control.seedImperativeApp({ name: 'manual', importPath: 'manual:app', routePrefix: '/manual', deployments: [{ name: 'M', numReplicas: 2 }] });
+    t.dev.control.seedImperativeApp({
+      name: 'manual',
+      importPath: 'manual:app',
+      routePrefix: '/manual',
+      deployments: [{ name: 'M', numReplicas: 2 }],
+    });
     await t.put({ applications: [appConfig('a')] });
     await t.dev.control.advance(1000);
     const body = await t.details();
     expect(instanceDetailsErrors(body)).toEqual([]);
     const manual = body.applications['manual'] as AppDetailsBody;
-    expect([manual.status, manual.source, manual.route_prefix, manual.deployments['M']?.replicas.length]).toEqual(['RUNNING', 'imperative', '/manual', 2]);
+    expect([
+      manual.status,
+      manual.source,
+      manual.route_prefix,
+      manual.deployments['M']?.replicas.length,
+    ]).toEqual(['RUNNING', 'imperative', '/manual', 2]);
     expect(manual).not.toHaveProperty('deployed_app_config');
   });
 
@@ -178,11 +264,20 @@ describe('declarative replace (checklist 6)', () => {
     expect(body['controller_info']).toMatchObject({ actor_name: 'SERVE_CONTROLLER_ACTOR' });
     expect(instanceDetailsErrors(body)).toEqual([]);
     await http(`${t.dev.dashboardUrl}/api/serve/applications/`, { method: 'DELETE' });
-    expect(await t.details()).toEqual({ deploy_mode: 'MULTI_APP', controller_info: {}, proxies: {}, applications: {}, target_capacity: null });
+    expect(await t.details()).toEqual({
+      deploy_mode: 'MULTI_APP',
+      controller_info: {},
+      proxies: {},
+      applications: {},
+      target_capacity: null,
+    });
   });
 
   it('serializes PUTs: the last writer wins (checklist 14)', async () => {
-    const results = await Promise.all([t.put({ applications: [appConfig('x')] }), t.put({ applications: [appConfig('y')] })]);
+    const results = await Promise.all([
+      t.put({ applications: [appConfig('x')] }),
+      t.put({ applications: [appConfig('y')] }),
+    ]);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
     await t.dev.control.advance(200);
     const names = Object.keys((await t.details()).applications);
@@ -213,36 +308,65 @@ describe('update classes (reference §4.2)', () => {
   });
   afterEach(() => t.dev.stop());
 
-  const replicaIds = async (dep = 'app') => (await t.app('a'))?.deployments[dep]?.replicas.map((r) => r.replica_id);
+  const replicaIds = async (dep = 'app') =>
+    (await t.app('a'))?.deployments[dep]?.replicas.map((r) => r.replica_id);
 
   it('treats an unchanged app as a no-op but bumps last_deployed_time_s of every app', async () => {
     const before = await t.details();
     await t.clock.advance(5000);
     await t.put({ applications: [appConfig('a', base), appConfig('b')] });
     const after = await t.details();
-    expect([after.applications['a']?.status, after.applications['b']?.status]).toEqual(['RUNNING', 'RUNNING']);
-    expect([after.applications['a']?.last_deployed_time_s, after.applications['b']?.last_deployed_time_s]).toEqual([T0 + 5.6, T0 + 5.6]);
+    expect([after.applications['a']?.status, after.applications['b']?.status]).toEqual([
+      'RUNNING',
+      'RUNNING',
+    ]);
+    expect([
+      after.applications['a']?.last_deployed_time_s,
+      after.applications['b']?.last_deployed_time_s,
+    ]).toEqual([T0 + 5.6, T0 + 5.6]);
     expect(after.applications['a']?.deployments).toEqual(before.applications['a']?.deployments);
   });
 
   it('applies a user_config change in place without restarting replicas', async () => {
     const ids = await replicaIds();
-    await t.put({ applications: [appConfig('a', { deployments: [{ name: 'app', user_config: { v: 2 } }, { name: 'other' }] }), appConfig('b')] });
+    await t.put({
+      applications: [
+        appConfig('a', {
+          deployments: [{ name: 'app', user_config: { v: 2 } }, { name: 'other' }],
+        }),
+        appConfig('b'),
+      ],
+    });
     const updating = await t.app('a');
     expect(updating?.status).toBe('DEPLOYING');
-    expect(updating?.deployments['app']).toMatchObject({ status: 'UPDATING', status_trigger: 'CONFIG_UPDATE_STARTED' });
+    expect(updating?.deployments['app']).toMatchObject({
+      status: 'UPDATING',
+      status_trigger: 'CONFIG_UPDATE_STARTED',
+    });
     expect(updating?.deployments['app']?.replicas.map((r) => r.state)).toEqual(['UPDATING']);
     expect(updating?.deployments['other']?.status).toBe('HEALTHY');
     expect(await replicaIds()).toEqual(ids);
     await t.dev.control.advance(100);
     expect((await t.app('a'))?.status).toBe('RUNNING');
-    expect((await t.app('a'))?.deployments['app']?.deployment_config['user_config']).toEqual({ v: 2 });
+    expect((await t.app('a'))?.deployments['app']?.deployment_config['user_config']).toEqual({
+      v: 2,
+    });
   });
 
   it('restarts only the deployment whose ray_actor_options changed', async () => {
     const ids = await replicaIds();
     const otherIds = await replicaIds('other');
-    await t.put({ applications: [appConfig('a', { deployments: [{ name: 'app', user_config: { v: 1 }, ray_actor_options: { num_cpus: 2 } }, { name: 'other' }] }), appConfig('b')] });
+    await t.put({
+      applications: [
+        appConfig('a', {
+          deployments: [
+            { name: 'app', user_config: { v: 1 }, ray_actor_options: { num_cpus: 2 } },
+            { name: 'other' },
+          ],
+        }),
+        appConfig('b'),
+      ],
+    });
     const app = await t.app('a');
     expect(app?.deployments['app']?.replicas.map((r) => r.state)).toEqual(['STARTING']);
     expect(await replicaIds()).not.toEqual(ids);
@@ -259,14 +383,18 @@ describe('update classes (reference §4.2)', () => {
     expect(building?.deployments['app']?.status).toBe('HEALTHY');
     expect(await replicaIds()).toEqual(ids);
     await t.dev.control.advance(300);
-    expect((await t.app('a'))?.deployments['app']?.replicas.map((r) => r.state)).toEqual(['STARTING']);
+    expect((await t.app('a'))?.deployments['app']?.replicas.map((r) => r.state)).toEqual([
+      'STARTING',
+    ]);
     await t.dev.control.advance(300);
     expect((await t.app('a'))?.status).toBe('RUNNING');
     expect(await replicaIds()).not.toEqual(ids);
   });
 
   it('applies a route_prefix change in place', async () => {
-    await t.put({ applications: [appConfig('a', { ...base, route_prefix: '/moved' }), appConfig('b')] });
+    await t.put({
+      applications: [appConfig('a', { ...base, route_prefix: '/moved' }), appConfig('b')],
+    });
     const app = await t.app('a');
     expect([app?.status, app?.route_prefix]).toEqual(['RUNNING', '/moved']);
   });
@@ -291,21 +419,38 @@ describe('deferred failures: 200, then DEPLOY_FAILED (checklist 5)', () => {
   it('fails a bad route_prefix format after the build', async () => {
     const message = await failedMessage(appConfig('a', { route_prefix: 'no-slash' }));
     expect(message).toMatch(/^Traceback \(most recent call last\):\n/);
-    expect(message).toContain('ValueError: Got "no-slash" for route_prefix. Route prefix must start with "/".');
+    expect(message).toContain(
+      'ValueError: Got "no-slash" for route_prefix. Route prefix must start with "/".',
+    );
   });
 
   it('fails an override naming a deployment the built app does not have', async () => {
-    const message = await failedMessage(appConfig('a', { args: { entrypoint: 'plugin.model:Model' }, deployments: [{ name: 'Nope' }] }));
+    const message = await failedMessage(
+      appConfig('a', {
+        args: { entrypoint: 'plugin.model:Model' },
+        deployments: [{ name: 'Nope' }],
+      }),
+    );
     expect(message).toContain("ValueError: Deployment 'Nope' does not exist. Available: ['Model']");
   });
 
   it('fails an invalid autoscaling_config (min > max)', async () => {
-    const message = await failedMessage(appConfig('a', { deployments: [{ name: 'app', autoscaling_config: { min_replicas: 3, max_replicas: 1 } }] }));
-    expect(message).toContain('1 validation error for AutoscalingConfig\nmax_replicas\n  max_replicas (1) must be greater than or equal to min_replicas (3)! (type=value_error)');
+    const message = await failedMessage(
+      appConfig('a', {
+        deployments: [{ name: 'app', autoscaling_config: { min_replicas: 3, max_replicas: 1 } }],
+      }),
+    );
+    expect(message).toContain(
+      '1 validation error for AutoscalingConfig\nmax_replicas\n  max_replicas (1) must be greater than or equal to min_replicas (3)! (type=value_error)',
+    );
   });
 
   it('fails max_replicas_per_node out of range', async () => {
-    expect(await failedMessage(appConfig('a', { deployments: [{ name: 'app', max_replicas_per_node: 0 }] }))).toContain('[1, 100]');
+    expect(
+      await failedMessage(
+        appConfig('a', { deployments: [{ name: 'app', max_replicas_per_node: 0 }] }),
+      ),
+    ).toContain('[1, 100]');
   });
 
   it('fails an in-place update with a bad route_prefix at once and keeps the old deployments', async () => {
@@ -313,7 +458,13 @@ describe('deferred failures: 200, then DEPLOY_FAILED (checklist 5)', () => {
     await t.dev.control.advance(600);
     await t.put({ applications: [appConfig('a', { route_prefix: '/bad/' })] });
     const app = await t.app('a');
-    expect([app?.status, app?.route_prefix, app?.deployments['app']?.status]).toEqual(['DEPLOY_FAILED', '/a', 'HEALTHY']);
-    expect(app?.message).toContain('Route prefix cannot end with "/" unless the entire prefix is just "/".');
+    expect([app?.status, app?.route_prefix, app?.deployments['app']?.status]).toEqual([
+      'DEPLOY_FAILED',
+      '/a',
+      'HEALTHY',
+    ]);
+    expect(app?.message).toContain(
+      'Route prefix cannot end with "/" unless the entire prefix is just "/".',
+    );
   });
 });

@@ -27,7 +27,12 @@ export interface ImperativeAppSpec {
   deployments?: { name: string; numReplicas?: number }[];
 }
 
-const HTTP_DEFAULTS: Record<string, unknown> = { host: '0.0.0.0', port: 8000, root_path: '', keep_alive_timeout_s: 90 };
+const HTTP_DEFAULTS: Record<string, unknown> = {
+  host: '0.0.0.0',
+  port: 8000,
+  root_path: '',
+  keep_alive_timeout_s: 90,
+};
 const GRPC_DEFAULTS: Record<string, unknown> = { port: 9000, grpc_servicer_functions: [] };
 
 /**
@@ -57,7 +62,11 @@ export class ServeState {
       }
       const pending = app.pending;
       if (pending !== undefined && pending.failure === undefined && now >= pending.endsAt) {
-        app.active = { deployments: pending.deployments, routePrefix: pending.routePrefix, codeVersion: pending.codeVersion };
+        app.active = {
+          deployments: pending.deployments,
+          routePrefix: pending.routePrefix,
+          codeVersion: pending.codeVersion,
+        };
         delete app.pending;
       }
     }
@@ -102,7 +111,12 @@ export class ServeState {
   public seedImperativeApp(spec: ImperativeAppSpec): void {
     const now = this.clock.now();
     if (this.system === undefined) {
-      this.system = { proxyLocation: 'EveryNode', httpOptions: { ...HTTP_DEFAULTS }, grpcOptions: { ...GRPC_DEFAULTS }, targetCapacity: null };
+      this.system = {
+        proxyLocation: 'EveryNode',
+        httpOptions: { ...HTTP_DEFAULTS },
+        grpcOptions: { ...GRPC_DEFAULTS },
+        targetCapacity: null,
+      };
     }
     const importPath = spec.importPath ?? `${spec.name}:app`;
     const deployments = spec.deployments ?? [{ name: importPath.split(/[:.]/).pop() ?? spec.name }];
@@ -119,7 +133,9 @@ export class ServeState {
       importPath,
       lastDeployedTimeS: now / 1000,
       active: {
-        deployments: outcome.plans.map((plan) => this.timeline(plan, now - this.timings.replicaStartTimeMs, 'start', spec.name, [])),
+        deployments: outcome.plans.map((plan) =>
+          this.timeline(plan, now - this.timings.replicaStartTimeMs, 'start', spec.name, []),
+        ),
         routePrefix: spec.routePrefix === undefined ? '/' : spec.routePrefix,
         codeVersion: `imperative:${sha256Hex(importPath)}`,
       },
@@ -129,7 +145,9 @@ export class ServeState {
   /** Registers a fault; `unhealthy` faults also hit matching apps that already run. Returns its id. */
   public injectFault(spec: FaultSpec): Fault {
     if (spec.app === undefined && spec.importPath === undefined) {
-      throw new Error('injectFault: give `app` or `importPath` so the fault knows which application to hit');
+      throw new Error(
+        'injectFault: give `app` or `importPath` so the fault knows which application to hit',
+      );
     }
     const fault: Fault = { ...spec, id: `fault-${++this.faultSeq}` };
     this.faults.push(fault);
@@ -139,7 +157,12 @@ export class ServeState {
       for (const app of this.apps.values()) {
         if (!faultMatches(fault, app.name, app.importPath)) continue;
         for (const d of app.active.deployments) {
-          if (faultMatchesDeployment(fault, d.plan.name)) d.unhealthy = { afterMs: fault.afterMs ?? 0, notBefore: now, error: fault.error ?? DEFAULT_HEALTH_ERROR };
+          if (faultMatchesDeployment(fault, d.plan.name))
+            d.unhealthy = {
+              afterMs: fault.afterMs ?? 0,
+              notBefore: now,
+              error: fault.error ?? DEFAULT_HEALTH_ERROR,
+            };
         }
       }
     }
@@ -167,7 +190,13 @@ export class ServeState {
   public configWithout(name: string): ServeDeployConfig {
     this.settle();
     const applications = [...this.apps.values()]
-      .filter((a) => a.source === 'declarative' && a.deletingSince === undefined && a.name !== name && a.config !== undefined)
+      .filter(
+        (a) =>
+          a.source === 'declarative' &&
+          a.deletingSince === undefined &&
+          a.name !== name &&
+          a.config !== undefined,
+      )
       .map((a) => a.config as AppConfig);
     const config: ServeDeployConfig = { applications };
     if (this.system !== undefined) {
@@ -196,7 +225,13 @@ export class ServeState {
     }
     const codeVersion = appCodeVersion(config);
     if (app === undefined) {
-      app = { name, source: 'declarative', importPath: config.import_path, lastDeployedTimeS: 0, active: { deployments: [], routePrefix: null } };
+      app = {
+        name,
+        source: 'declarative',
+        importPath: config.import_path,
+        lastDeployedTimeS: 0,
+        active: { deployments: [], routePrefix: null },
+      };
       this.apps.set(name, app);
     } else if (app.source === 'imperative') {
       // The latest operation decides the type; an imperative app taken over by PUT is rebuilt.
@@ -208,7 +243,12 @@ export class ServeState {
     app.lastDeployedTimeS = now / 1000;
 
     const pending = app.pending;
-    if (pending !== undefined && pending.failure === undefined && now < pending.endsAt && pending.codeVersion === codeVersion) {
+    if (
+      pending !== undefined &&
+      pending.failure === undefined &&
+      now < pending.endsAt &&
+      pending.codeVersion === codeVersion
+    ) {
       this.startBuild(app, config, codeVersion, pending.startedAt, pending.endsAt);
     } else if (codeVersion !== app.active.codeVersion) {
       this.startBuild(app, config, codeVersion, now, now + this.timings.buildTimeMs);
@@ -217,17 +257,42 @@ export class ServeState {
     }
   }
 
-  private startBuild(app: AppState, config: AppConfig, codeVersion: string, startedAt: number, endsAt: number): void {
+  private startBuild(
+    app: AppState,
+    config: AppConfig,
+    codeVersion: string,
+    startedAt: number,
+    endsAt: number,
+  ): void {
     const faults = this.matchingFaults(app.name, config.import_path);
-    const pendingBase = { startedAt, endsAt, codeVersion, deployments: [] as DeploymentTimeline[], routePrefix: null as string | null };
+    const pendingBase = {
+      startedAt,
+      endsAt,
+      codeVersion,
+      deployments: [] as DeploymentTimeline[],
+      routePrefix: null as string | null,
+    };
     const envFault = faults.find((f) => f.kind === 'runtime-env-error');
     if (envFault !== undefined) {
-      app.pending = { ...pendingBase, failure: runtimeEnvFailure(app.name, envFault.error ?? 'RuntimeError: Failed to install pip requirements (simulated fault).') };
+      app.pending = {
+        ...pendingBase,
+        failure: runtimeEnvFailure(
+          app.name,
+          envFault.error ?? 'RuntimeError: Failed to install pip requirements (simulated fault).',
+        ),
+      };
       return;
     }
     const buildFault = faults.find((f) => f.kind === 'build-error');
     if (buildFault !== undefined) {
-      app.pending = { ...pendingBase, failure: buildFailure(app.name, 'builder', buildFault.error ?? 'RuntimeError: Simulated build failure injected by the devserver.') };
+      app.pending = {
+        ...pendingBase,
+        failure: buildFailure(
+          app.name,
+          'builder',
+          buildFault.error ?? 'RuntimeError: Simulated build failure injected by the devserver.',
+        ),
+      };
       return;
     }
     const imported = simulateImport({ ...config, name: app.name }, this.packages);
@@ -243,14 +308,23 @@ export class ServeState {
     app.pending = {
       ...pendingBase,
       routePrefix: outcome.routePrefix,
-      deployments: outcome.plans.map((plan) => this.timeline(plan, endsAt, 'start', app.name, faults)),
+      deployments: outcome.plans.map((plan) =>
+        this.timeline(plan, endsAt, 'start', app.name, faults),
+      ),
     };
   }
 
   private updateInPlace(app: AppState, config: AppConfig, codeVersion: string, now: number): void {
     const outcome = planDeployments(config, this.system?.targetCapacity ?? null);
     if (!outcome.ok) {
-      app.pending = { startedAt: now, endsAt: now, codeVersion, failure: outcome.message, deployments: [], routePrefix: app.active.routePrefix };
+      app.pending = {
+        startedAt: now,
+        endsAt: now,
+        codeVersion,
+        failure: outcome.message,
+        deployments: [],
+        routePrefix: app.active.routePrefix,
+      };
       return;
     }
     delete app.pending;
@@ -259,49 +333,75 @@ export class ServeState {
     for (const plan of outcome.plans) {
       const old = app.active.deployments.find((d) => d.plan.name === plan.name);
       const change = old === undefined ? 'restart' : classifyChange(old.plan, plan);
-      if (old === undefined || change === 'restart') next.deployments.push(this.timeline(plan, now, 'start', app.name, faults));
+      if (old === undefined || change === 'restart')
+        next.deployments.push(this.timeline(plan, now, 'start', app.name, faults));
       else if (change === 'light') {
-        const updated: DeploymentTimeline = { ...this.timeline(plan, now, 'update', app.name, []), replicaSeed: old.replicaSeed, replicasSince: old.replicasSince ?? old.startAt };
+        const updated: DeploymentTimeline = {
+          ...this.timeline(plan, now, 'update', app.name, []),
+          replicaSeed: old.replicaSeed,
+          replicasSince: old.replicasSince ?? old.startAt,
+        };
         if (old.unhealthy !== undefined) updated.unhealthy = old.unhealthy;
         next.deployments.push(updated);
-      }
-      else next.deployments.push({ ...old, plan });
+      } else next.deployments.push({ ...old, plan });
     }
     app.active = next;
   }
 
-  private timeline(plan: DeploymentPlan, startAt: number, mode: 'start' | 'update', appName: string, faults: readonly Fault[]): DeploymentTimeline {
+  private timeline(
+    plan: DeploymentPlan,
+    startAt: number,
+    mode: 'start' | 'update',
+    appName: string,
+    faults: readonly Fault[],
+  ): DeploymentTimeline {
     const mine = faults.filter((f) => faultMatchesDeployment(f, plan.name));
     let fault: DeploymentFault | undefined;
     if (mode === 'start') {
       const replica = mine.find((f) => f.kind === 'replica-startup-failure');
       const resources = mine.find((f) => f.kind === 'insufficient-resources');
       if (replica !== undefined) {
-        fault = { kind: 'replica-startup-failure', error: replica.error ?? DEFAULT_CONSTRUCTOR_ERROR };
+        fault = {
+          kind: 'replica-startup-failure',
+          error: replica.error ?? DEFAULT_CONSTRUCTOR_ERROR,
+        };
         if (replica.recoverAfterMs !== undefined) fault.recoverAfterMs = replica.recoverAfterMs;
       } else if (resources !== undefined) fault = { kind: 'insufficient-resources' };
     }
     const timeline: DeploymentTimeline = {
       plan,
       startAt,
-      durationMs: mode === 'start' ? this.timings.replicaStartTimeMs : this.timings.lightweightUpdateTimeMs,
+      durationMs:
+        mode === 'start' ? this.timings.replicaStartTimeMs : this.timings.lightweightUpdateTimeMs,
       mode,
-      replicaSeed: sha256Hex(`${appName}#${plan.name}#${startAt}#${canonicalJson(plan.override)}`).slice(0, 12),
+      replicaSeed: sha256Hex(
+        `${appName}#${plan.name}#${startAt}#${canonicalJson(plan.override)}`,
+      ).slice(0, 12),
     };
     if (fault !== undefined) timeline.fault = fault;
     const unhealthy = mine.find((f) => f.kind === 'unhealthy');
-    if (unhealthy !== undefined) timeline.unhealthy = { afterMs: unhealthy.afterMs ?? 0, notBefore: startAt, error: unhealthy.error ?? DEFAULT_HEALTH_ERROR };
+    if (unhealthy !== undefined)
+      timeline.unhealthy = {
+        afterMs: unhealthy.afterMs ?? 0,
+        notBefore: startAt,
+        error: unhealthy.error ?? DEFAULT_HEALTH_ERROR,
+      };
     return timeline;
   }
 }
 
 /** Default exception line of a failing replica constructor. */
-export const DEFAULT_CONSTRUCTOR_ERROR = 'RuntimeError: Simulated replica constructor failure injected by the devserver.';
+export const DEFAULT_CONSTRUCTOR_ERROR =
+  'RuntimeError: Simulated replica constructor failure injected by the devserver.';
 /** Default exception line of a failing health check. */
-export const DEFAULT_HEALTH_ERROR = 'RuntimeError: Simulated health check failure injected by the devserver.';
+export const DEFAULT_HEALTH_ERROR =
+  'RuntimeError: Simulated health check failure injected by the devserver.';
 
 /** How an in-place update touches a deployment (reference §4.2). */
-export function classifyChange(old: DeploymentPlan, next: DeploymentPlan): 'none' | 'light' | 'restart' {
+export function classifyChange(
+  old: DeploymentPlan,
+  next: DeploymentPlan,
+): 'none' | 'light' | 'restart' {
   const keys = new Set([...Object.keys(old.override), ...Object.keys(next.override)]);
   let light = old.targetReplicas !== next.targetReplicas;
   for (const key of keys) {

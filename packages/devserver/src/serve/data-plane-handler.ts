@@ -10,7 +10,10 @@ interface RoutedApp {
 }
 
 /** Longest-prefix match of a path against route prefixes, as the Serve proxy does it. */
-export function matchRoute<T extends { routePrefix: string }>(path: string, apps: readonly T[]): T | undefined {
+export function matchRoute<T extends { routePrefix: string }>(
+  path: string,
+  apps: readonly T[],
+): T | undefined {
   let best: T | undefined;
   for (const app of apps) {
     const p = app.routePrefix;
@@ -33,19 +36,44 @@ export class DataPlaneHandler {
     const path = url.pathname;
     const serveRunning = this.rt.serve.system !== undefined;
     if (path === '/-/healthz') {
-      return serveRunning ? sendText(res, 200, 'success') : sendText(res, 503, 'Serve is not running: no application was deployed yet (simulated proxy).');
+      return serveRunning
+        ? sendText(res, 200, 'success')
+        : sendText(
+            res,
+            503,
+            'Serve is not running: no application was deployed yet (simulated proxy).',
+          );
     }
     const apps = this.routedApps();
     if (path === '/-/routes') {
-      if (!serveRunning) return sendText(res, 503, 'Serve is not running: no application was deployed yet (simulated proxy).');
-      return sendJson(res, 200, Object.fromEntries(apps.filter((a) => a.status === 'RUNNING').map((a) => [a.routePrefix, a.name])));
+      if (!serveRunning)
+        return sendText(
+          res,
+          503,
+          'Serve is not running: no application was deployed yet (simulated proxy).',
+        );
+      return sendJson(
+        res,
+        200,
+        Object.fromEntries(
+          apps.filter((a) => a.status === 'RUNNING').map((a) => [a.routePrefix, a.name]),
+        ),
+      );
     }
     const app = matchRoute(path, apps);
     if (app === undefined) {
-      return sendText(res, 404, `Path '${path}' not found. Ping http://.../-/routes for available routes.`);
+      return sendText(
+        res,
+        404,
+        `Path '${path}' not found. Ping http://.../-/routes for available routes.`,
+      );
     }
     if (app.status !== 'RUNNING') {
-      return sendText(res, 503, `Application '${app.name}' is ${app.status}; it cannot serve requests yet (simulated proxy).`);
+      return sendText(
+        res,
+        503,
+        `Application '${app.name}' is ${app.status}; it cannot serve requests yet (simulated proxy).`,
+      );
     }
     const body = await readBody(req, 16 * 1024 * 1024);
     let payload: unknown = null;
@@ -70,9 +98,22 @@ export class DataPlaneHandler {
 
   private routedApps(): RoutedApp[] {
     const body = this.rt.renderer.render(this.rt.serve, this.rt.clock.now());
-    const apps = (body['applications'] ?? {}) as Record<string, { name: string; route_prefix: string | null; status: string; deployments: Record<string, unknown> }>;
+    const apps = (body['applications'] ?? {}) as Record<
+      string,
+      {
+        name: string;
+        route_prefix: string | null;
+        status: string;
+        deployments: Record<string, unknown>;
+      }
+    >;
     return Object.values(apps)
       .filter((a): a is typeof a & { route_prefix: string } => typeof a.route_prefix === 'string')
-      .map((a) => ({ name: a.name, routePrefix: a.route_prefix, status: a.status, ingress: Object.keys(a.deployments)[0] }));
+      .map((a) => ({
+        name: a.name,
+        routePrefix: a.route_prefix,
+        status: a.status,
+        ingress: Object.keys(a.deployments)[0],
+      }));
   }
 }

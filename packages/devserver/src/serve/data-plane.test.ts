@@ -24,15 +24,32 @@ describe('simulated Serve proxy (data plane)', () => {
   });
 
   it('answers requests under a RUNNING app with a labelled simulated response (longest prefix wins)', async () => {
-    const res = await http(`${t.dev.serveUrl}/a/predict?x=1`, { method: 'POST', body: { input: [1, 2] } });
-    expect([res.status, res.json()]).toEqual([200, { simulated: true, app: 'a', deployment: 'app', path: '/a/predict', method: 'POST', query: { x: '1' }, body: { input: [1, 2] } }]);
+    const res = await http(`${t.dev.serveUrl}/a/predict?x=1`, {
+      method: 'POST',
+      body: { input: [1, 2] },
+    });
+    expect([res.status, res.json()]).toEqual([
+      200,
+      {
+        simulated: true,
+        app: 'a',
+        deployment: 'app',
+        path: '/a/predict',
+        method: 'POST',
+        query: { x: '1' },
+        body: { input: [1, 2] },
+      },
+    ]);
     expect((await http(`${t.dev.serveUrl}/ab`)).json()).toMatchObject({ app: 'root' });
   });
 
   it('answers 503 for a matched app that is not RUNNING and 404 without a match', async () => {
     t.dev.control.injectFault({ kind: 'unhealthy', app: 'a' });
     const res = await http(`${t.dev.serveUrl}/a/predict`);
-    expect([res.status, res.text]).toEqual([503, "Application 'a' is UNHEALTHY; it cannot serve requests yet (simulated proxy)."]);
+    expect([res.status, res.text]).toEqual([
+      503,
+      "Application 'a' is UNHEALTHY; it cannot serve requests yet (simulated proxy).",
+    ]);
     await t.put({ applications: [appConfig('a')] });
     await t.dev.control.advance(200);
     expect((await http(`${t.dev.serveUrl}/nothing`)).status).toBe(404);

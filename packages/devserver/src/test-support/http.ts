@@ -42,7 +42,13 @@ export function http(url: string, options: HttpOptions = {}): Promise<HttpResult
       res.on('end', () => {
         const body = Buffer.concat(chunks);
         const text = body.toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body, json: <T>() => JSON.parse(text) as T });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text,
+          body,
+          json: <T>() => JSON.parse(text) as T,
+        });
       });
       res.on('error', reject);
     });
@@ -99,17 +105,23 @@ export async function startTestServer(options: DevServerOptions = {}): Promise<T
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
   const dev = await startDevServer({ ...options, clock });
   const url = `${dev.dashboardUrl}/api/serve/applications/`;
-  const auth: Record<string, string> = options.authToken === undefined ? {} : { Authorization: `Bearer ${options.authToken}` };
+  const auth: Record<string, string> =
+    options.authToken === undefined ? {} : { Authorization: `Bearer ${options.authToken}` };
   return {
     dev,
     clock,
     details: async () => (await http(url, { headers: auth })).json<ServeDetailsBody>(),
-    put: (body, headers = {}) => http(url, { method: 'PUT', body: body as object, headers: { ...auth, ...headers } }),
-    app: async (name) => (await http(url, { headers: auth })).json<ServeDetailsBody>().applications[name],
+    put: (body, headers = {}) =>
+      http(url, { method: 'PUT', body: body as object, headers: { ...auth, ...headers } }),
+    app: async (name) =>
+      (await http(url, { headers: auth })).json<ServeDetailsBody>().applications[name],
   };
 }
 
 /** A minimal valid app config. */
-export function appConfig(name: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function appConfig(
+  name: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { name, route_prefix: `/${name}`, import_path: `${name}_module:app`, ...extra };
 }

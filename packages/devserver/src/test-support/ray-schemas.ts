@@ -17,7 +17,9 @@ function allowNulls(node: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === 'properties' && typeof value === 'object' && value !== null) {
-      out[key] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, { anyOf: [allowNulls(v), { type: 'null' }] }]));
+      out[key] = Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [k, { anyOf: [allowNulls(v), { type: 'null' }] }]),
+      );
     } else out[key] = allowNulls(value);
   }
   return out;
@@ -26,14 +28,24 @@ function allowNulls(node: unknown): unknown {
 const ajv = new Ajv({ strict: false, allErrors: true });
 
 /** Ray's GET schema, v1 era (nulls admitted). */
-export const instanceDetailsV1: ValidateFunction = ajv.compile(allowNulls(load('ray-serve-instance-details.schema.json')) as object);
+export const instanceDetailsV1: ValidateFunction = ajv.compile(
+  allowNulls(load('ray-serve-instance-details.schema.json')) as object,
+);
 /** Ray's GET schema, v2 era (as exported). */
-export const instanceDetailsV2: ValidateFunction = ajv.compile(load('ray-serve-instance-details.v2.schema.json'));
+export const instanceDetailsV2: ValidateFunction = ajv.compile(
+  load('ray-serve-instance-details.v2.schema.json'),
+);
 
 /** Validation errors of a GET body against both eras' schemas ([] when valid). */
 export function instanceDetailsErrors(body: unknown): string[] {
   const errors: string[] = [];
-  if (!instanceDetailsV1(body)) errors.push(...(instanceDetailsV1.errors ?? []).map((e) => `v1 ${e.instancePath} ${e.message ?? ''}`));
-  if (!instanceDetailsV2(body)) errors.push(...(instanceDetailsV2.errors ?? []).map((e) => `v2 ${e.instancePath} ${e.message ?? ''}`));
+  if (!instanceDetailsV1(body))
+    errors.push(
+      ...(instanceDetailsV1.errors ?? []).map((e) => `v1 ${e.instancePath} ${e.message ?? ''}`),
+    );
+  if (!instanceDetailsV2(body))
+    errors.push(
+      ...(instanceDetailsV2.errors ?? []).map((e) => `v2 ${e.instancePath} ${e.message ?? ''}`),
+    );
   return errors;
 }
