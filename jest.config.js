@@ -4,7 +4,9 @@ import { createDefaultEsmPreset } from 'ts-jest';
 const base = {
   ...createDefaultEsmPreset({ tsconfig: '<rootDir>/tsconfig.test.json' }),
   testEnvironment: 'node',
-  testEnvironmentOptions: { customExportConditions: ['@synapse-sdk/source', 'node', 'node-addons'] },
+  testEnvironmentOptions: {
+    customExportConditions: ['@synapse-sdk/source', 'node', 'node-addons'],
+  },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
@@ -13,7 +15,11 @@ const packages = ['core', 'clients', 'devserver', 'steps', 'cli'];
 
 export default {
   projects: [
-    ...packages.map((name) => ({ ...base, displayName: name, roots: [`<rootDir>/packages/${name}/src`] })),
+    ...packages.map((name) => ({
+      ...base,
+      displayName: name,
+      roots: [`<rootDir>/packages/${name}/src`],
+    })),
     { ...base, displayName: 'examples', roots: ['<rootDir>/examples'] },
   ],
 };
