@@ -83,6 +83,32 @@ describe('LiveRenderer', () => {
     ]);
   });
 
+  it("shows the running step's latest event, and only the first line of a failure", () => {
+    const { renderer, events } = setup();
+    renderer.attach(events, ['deploy', 'register']);
+    events.emit('step:start', { step: 'deploy', index: 0, attempt: 1 });
+    events.emit('log', { event: 'package_uploaded', data: { bytes: 10 }, timestamp: new Date() });
+    const uploading = renderer.snapshot()[0]?.replace(/\s+/g, ' ');
+    events.emit('log', {
+      event: 'app_status',
+      data: { status: 'DEPLOYING' },
+      timestamp: new Date(),
+    });
+    const deploying = renderer.snapshot()[0]?.replace(/\s+/g, ' ');
+    events.emit('step:end', {
+      step: 'deploy',
+      index: 0,
+      result: { ...ok, success: false, error: 'DEPLOY_FAILED: boom\nTraceback …' },
+      durationMs: 0,
+      attempts: 1,
+    });
+    expect([uploading, deploying, renderer.snapshot()[0]?.replace(/\s+/g, ' ')]).toEqual([
+      '› deploy [░░░░░░░░░░░░░░░░░░░░] 0% 0ms running (package uploaded)',
+      '› deploy [░░░░░░░░░░░░░░░░░░░░] 0% 0ms running (DEPLOYING)',
+      '✖ deploy [░░░░░░░░░░░░░░░░░░░░] 0% 0ms failed (DEPLOY_FAILED: boom)',
+    ]);
+  });
+
   it('redraws in place and prints log lines above the block', () => {
     const { renderer, events, output } = setup();
     renderer.attach(events, ['a']);

@@ -98,8 +98,16 @@ export class LiveRenderer implements RunReporter {
         line.detail = '';
       } else {
         line.state = 'failed';
-        line.detail = e.result.error ?? '';
+        line.detail = (e.result.error ?? '').split('\n')[0] ?? '';
       }
+      this.draw();
+    });
+    // The running step's latest event (an app status, an upload) shows as its detail.
+    events.on('log', (e) => {
+      const line = this.lines.find((l) => l.state === 'running');
+      if (!line) return;
+      const status = e.data['status'];
+      line.detail = typeof status === 'string' ? status : e.event.replace(/_/g, ' ');
       this.draw();
     });
     events.on('step:skip', (e) => {
