@@ -25,7 +25,7 @@ import { buildRuntimeEnv } from '../config/runtime-env.js';
 import { DeploymentContext, type ClusterInfo } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { DeployStep } from '../steps/deploy-step.js';
-import { connectToRay } from '../steps/initialize-ray-step.js';
+import { connectToRay, type InitializeRayStepOptions } from '../steps/initialize-ray-step.js';
 import type { RegisterStep } from '../steps/register-step.js';
 import { registerApplication } from '../steps/register-step.js';
 import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
@@ -193,10 +193,17 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
     });
   }
 
-  /** Simple mode: connects to the Ray dashboard and checks it. */
-  public async rayInit(): Promise<ClusterInfo> {
+  /**
+   * Simple mode: connects to the Ray dashboard and checks it (see {@link InitializeRayStep});
+   * an unreachable dashboard is retried for `connectTimeoutMs` (15 s by default).
+   */
+  public async rayInit(options: InitializeRayStepOptions = {}): Promise<ClusterInfo> {
     const context = this.deploymentContext();
-    context.clusterInfo ??= await connectToRay(context, 15_000, this.ctx.signal);
+    context.clusterInfo ??= await connectToRay(
+      context,
+      options.connectTimeoutMs ?? 15_000,
+      this.ctx.signal,
+    );
     return context.clusterInfo;
   }
 
