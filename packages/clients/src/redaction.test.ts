@@ -15,6 +15,7 @@ import {
   startTestServer,
 } from './test-support/test-server.js';
 import type { TestServer } from './test-support/test-server.js';
+import { failure } from './test-support/failure.js';
 
 const RAY_TOKEN = 'rAyT0ken-leak-check-0001';
 const ACCESS_TOKEN = 'acc3ss-leak-check-0002';
@@ -44,15 +45,6 @@ function capture(): { logger: Logger; lines: string[]; events: RetryEvent[] } {
   const lines: string[] = [];
   const stream = { write: (chunk: string) => lines.push(chunk) };
   return { logger: new ConsoleLogger({ level: 'debug', stream }), lines, events: [] };
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function expectNoSecret(texts: readonly string[]): void {

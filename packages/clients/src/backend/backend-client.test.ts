@@ -5,6 +5,7 @@ import { sendJson, sendText, startTestServer } from '../test-support/test-server
 import type { TestServer } from '../test-support/test-server.js';
 import { BackendClient } from './backend-client.js';
 import type { ServeApplicationCreateRequest, UpdateJobRequest } from './schemas.js';
+import { failure } from '../test-support/failure.js';
 
 const FAST = { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 
@@ -13,15 +14,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function backend(
   handler: Parameters<typeof startTestServer>[0],

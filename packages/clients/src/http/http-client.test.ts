@@ -28,6 +28,7 @@ import { HttpClient } from './http-client.js';
 import type { HttpClientOptions, RetryEvent } from './http-client.js';
 import { RAY_DASHBOARD_SERVICE } from './service.js';
 import { parseBaseUrl } from './url.js';
+import { failure } from '../test-support/failure.js';
 
 const FAST_RETRY = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, jitter: 0 };
 
@@ -47,15 +48,6 @@ function client(url: string, options: Partial<HttpClientOptions> = {}): HttpClie
     retry: FAST_RETRY,
     ...options,
   });
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('HttpClient', () => {

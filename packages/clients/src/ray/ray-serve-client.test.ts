@@ -13,6 +13,7 @@ import type { TestServer } from '../test-support/test-server.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
 import { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './package-uri.js';
 import { DEFAULT_RAY_DASHBOARD_ADDRESS, RayServeClient } from './ray-serve-client.js';
+import { failure } from '../test-support/failure.js';
 
 const FAST = { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 const TOKEN = 'ray-token-abcdef123456';
@@ -58,15 +59,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function ray(
   handler: Parameters<typeof startTestServer>[0],

@@ -8,6 +8,7 @@ import type { TestServer } from '../test-support/test-server.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
 import { RayServeClient } from './ray-serve-client.js';
 import type { ApplicationStatusUpdate } from './wait-for-application.js';
+import { failure } from '../test-support/failure.js';
 
 type Reply = (res: ServerResponse, socketDestroy: () => void) => void;
 
@@ -44,15 +45,6 @@ async function scripted(...replies: Reply[]): Promise<RayServeClient> {
     reply?.(res, () => raw.socket.destroy());
   });
   return new RayServeClient({ address: server.url, retry: { attempts: 1 } });
-}
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('RayServeClient.waitForApplication', () => {
