@@ -46,6 +46,33 @@ describe('another writer', () => {
   });
 });
 
+describe('an imperative app of the same name', () => {
+  it('is left running: the deploy refuses before changing anything', async () => {
+    cluster.dev.control.seedImperativeApp({
+      name: APP,
+      importPath: 'legacy:app',
+      routePrefix: '/legacy',
+    });
+    const before = await cluster.ray.getApplications();
+    let message = '';
+    try {
+      await new StepDeploy({}, runtimeFor(env)).run();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    const after = await cluster.ray.getApplications();
+    expect([
+      message,
+      after.applications[APP]?.source,
+      after.applications[APP]?.last_deployed_time_s,
+    ]).toEqual([
+      `Step 'deploy' failed: Application '${APP}' is running and was started imperatively (serve.run); replacing it could not be rolled back`,
+      'imperative',
+      before.applications[APP]?.last_deployed_time_s,
+    ]);
+  });
+});
+
 describe('plan', () => {
   it('reports an added app, then unchanged, then in-place and code changes, without changing anything', async () => {
     const planOf = async (params: Record<string, unknown>, extraEnv: Record<string, string> = {}) =>

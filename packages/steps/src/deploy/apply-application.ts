@@ -4,7 +4,7 @@ import {
   type RayServeClient,
   type ServeApplicationConfig,
 } from '@synapse-sdk/clients';
-import { CancelledError } from '@synapse-sdk/core';
+import { CancelledError, SynapseError } from '@synapse-sdk/core';
 
 import { withClusterLock } from './cluster-lock.js';
 import {
@@ -60,6 +60,7 @@ export async function applyApplication(
       for (let attempt = 0; attempt < MAX_REBUILDS; attempt++) {
         const details = await client.getApplications(signal);
         const before = details.applications[name];
+        if (app && before?.source === 'imperative') throw imperativeConflict(name);
         const previous = declarativeConfigs(details).get(name) ?? null;
         const unchanged = app === null ? before === undefined : sameConfig(previous, app);
         if (unchanged) return { previous, before, put: false };
@@ -78,5 +79,19 @@ export async function applyApplication(
       );
     },
     { signal, lockDir: options.lockDir },
+  );
+}
+
+/**
+ * An app started with `serve.run` has no config we could put back, so replacing it could not
+ * be undone: refuse instead of risking the loss of a running app.
+ */
+function imperativeConflict(name: string): SynapseError {
+  return new SynapseError(
+    'CONFIG_INVALID',
+    `Application '${name}' is running and was started imperatively (serve.run); replacing it could not be rolled back`,
+    {
+      hint: 'shut it down from the Python code that started it, or deploy under another name (SYNAPSE_PLUGIN_RELEASE_CODE)',
+    },
   );
 }
