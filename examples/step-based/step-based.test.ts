@@ -45,6 +45,22 @@ describe('examples/step-based', () => {
         plugin_release: 4,
       }),
     ]);
+    // The run is mirrored on its Synapse job: final progress and the steps' log events.
+    const backend = dev.server.control.backend();
+    expect(backend.jobs.find((job) => job.id === '8')?.progress_record).toEqual({
+      record: {
+        steps: {
+          initialize: { percent: 100 },
+          deploy: { percent: 100 },
+          register: { percent: 100 },
+        },
+        percent: 100,
+      },
+      current_progress: { overall: 100, step: 'register', percent: 100 },
+    });
+    expect(backend.logs.map((log) => log.entry['event'])).toEqual(
+      expect.arrayContaining(['ray_connected', 'app_running', 'app_registered']),
+    );
 
     const plan = await runSynapse(['serve', 'plan', '--path', 'examples/step-based', '--json'], {
       env,

@@ -23,6 +23,7 @@ export type {
   BackendClientOptions,
   CreateServeApplicationOptions,
 } from './backend/backend-client.js';
+export type { JobReporterOptions } from './backend/job-reporter.js';
 export type {
   BackendServeApplication,
   JobStatus,
@@ -84,6 +85,7 @@ import type { BackendClient } from './backend/backend-client.js';
 
 export { AgentClient } from './agent/agent-client.js';
 export { BACKEND_PAGE_SIZE, BackendClient } from './backend/backend-client.js';
+export { JobReporter } from './backend/job-reporter.js';
 export {
   BackendServeApplicationSchema,
   JOB_STATUSES,

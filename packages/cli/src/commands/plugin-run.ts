@@ -1,3 +1,4 @@
+import { JobReporter } from '@synapse-sdk/clients';
 import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
@@ -65,12 +66,18 @@ export async function pluginRun(
       rolledBack.push(e.step);
     });
     reporter.attach(ctx.events, previewSteps(action, ctx));
+    // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
+    const job =
+      ctx.jobId && ctx.client ? new JobReporter(ctx.client, ctx.jobId, { logger }) : undefined;
+    job?.attach(ctx.events);
     let result: unknown;
     try {
       result = await action.run();
     } catch (error) {
       reporter.finish(cancel.signal.aborted ? 'cancelled' : 'failed');
       throw error;
+    } finally {
+      await job?.flush();
     }
     reporter.finish('done');
     if (json) {
