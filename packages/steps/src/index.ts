@@ -43,7 +43,8 @@ export { BaseDeploymentAction } from './action/base-deployment-action.js';
 export { planDeployment } from './action/deployment-plan.js';
 export { resolveRoutePrefix, resolveServeAppName } from './config/app-identity.js';
 export { buildRuntimeEnv, readRequirements } from './config/runtime-env.js';
-export { applyApplication } from './deploy/apply-application.js';
+export { RAY_KEEPS_IMPERATIVE_APPS, applyApplication } from './deploy/apply-application.js';
+export { compareVersions } from './deploy/compare-versions.js';
 export { parseClassPath, prepareApplication } from './deploy/build-application.js';
 export { withClusterLock } from './deploy/cluster-lock.js';
 export { deployApplication } from './deploy/deploy-application.js';
@@ -62,10 +63,5 @@ export { PackageError } from './packaging/package-error.js';
 export { MAX_PACKAGE_BYTES, packageWorkingDir } from './packaging/package-working-dir.js';
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export { DeployStep } from './steps/deploy-step.js';
-export {
-  InitializeRayStep,
-  MIN_RAY_VERSION,
-  compareVersions,
-  connectToRay,
-} from './steps/initialize-ray-step.js';
+export { InitializeRayStep, MIN_RAY_VERSION, connectToRay } from './steps/initialize-ray-step.js';
 export { RegisterStep, registerApplication } from './steps/register-step.js';

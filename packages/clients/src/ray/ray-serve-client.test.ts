@@ -221,6 +221,14 @@ describe('RayServeClient', () => {
       expect(request?.json).toEqual(CONFIG);
     });
 
+    it('makes exactly one attempt with retry: false, so a stale body is never re-sent', async () => {
+      const client = await ray((_req, res) => sendText(res, 503, 'busy'));
+      const error = (await failure(
+        client.putApplications(CONFIG, undefined, { retry: false }),
+      )) as Error;
+      expect([error.message.includes('503'), server?.requests.length]).toEqual([true, 1]);
+    });
+
     it('refuses an invalid config before any request, naming the field', async () => {
       const client = await ray((_req, res) => sendText(res, 200, ''));
       const bad = {

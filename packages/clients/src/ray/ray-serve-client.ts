@@ -40,6 +40,12 @@ export interface PutApplicationsOptions {
    * schema does not know. @default true
    */
   validate?: boolean;
+  /**
+   * `false` makes exactly one attempt. A read-merge-PUT writer wants this: a body built from an
+   * earlier read must not be re-sent blindly after a failure, but re-read and rebuilt.
+   * @default true
+   */
+  retry?: boolean;
 }
 
 /**
@@ -161,7 +167,13 @@ export class RayServeClient {
       }
       body = parsed.data;
     }
-    await this.http.request({ method: 'PUT', path: APPLICATIONS_PATH, json: body, signal });
+    await this.http.request({
+      method: 'PUT',
+      path: APPLICATIONS_PATH,
+      json: body,
+      signal,
+      ...(options.retry === false ? { retry: false } : {}),
+    });
   }
 
   /** `DELETE /api/serve/applications/`: shuts Serve down, removing every application. */

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CancelledError, systemClock } from '@synapse-sdk/core';
+import { CancelledError, SynapseError, systemClock } from '@synapse-sdk/core';
 import lockfile from 'proper-lockfile';
 
 /** Options of {@link withClusterLock}. */
@@ -45,9 +45,7 @@ async function withFileLock<T>(
   fn: () => Promise<T>,
   options: ClusterLockOptions,
 ): Promise<T> {
-  const dir =
-    options.lockDir ?? process.env['SYNAPSE_LOCK_DIR'] ?? join(tmpdir(), 'synapse-sdk-locks');
-  await mkdir(dir, { recursive: true });
+  const dir = await lockDirectory(options.lockDir);
   const file = join(dir, `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.ray-serve`);
   const deadline = Date.now() + (options.waitMs ?? 120_000);
   let delay = 20;
@@ -58,7 +56,7 @@ async function withFileLock<T>(
     try {
       release = await lockfile.lock(file, { realpath: false, stale: 15_000, update: 5_000 });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(dir, error);
       if (Date.now() > deadline) {
         throw new Error(
           `Another deploy to ${key} has held the cluster lock for over ${Math.round((options.waitMs ?? 120_000) / 1000)} s; wait for it to finish, or remove ${file}.lock if no deploy is running`,
@@ -75,6 +73,33 @@ async function withFileLock<T>(
       await release().catch(() => undefined);
     }
   }
+}
+
+/**
+ * The lock folder, shared by every user of the machine: created like /tmp (everyone may create,
+ * only the owner may remove), since the deploys of two users to one cluster must exclude each
+ * other too.
+ */
+async function lockDirectory(configured: string | undefined): Promise<string> {
+  const dir = configured ?? process.env['SYNAPSE_LOCK_DIR'] ?? join(tmpdir(), 'synapse-sdk-locks');
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o1777 });
+    const info = await stat(dir);
+    // mkdir's mode is narrowed by the umask; widen it when this process owns the folder.
+    if (info.uid === process.getuid?.() && (info.mode & 0o1777) !== 0o1777)
+      await chmod(dir, 0o1777);
+  } catch (error) {
+    throw lockError(dir, error);
+  }
+  return dir;
+}
+
+function lockError(dir: string, error: unknown): SynapseError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'error';
+  return new SynapseError('CONFIG_INVALID', `Cannot use the deploy lock folder ${dir} (${code})`, {
+    cause: error,
+    hint: 'set SYNAPSE_LOCK_DIR to a folder every user who deploys can write to',
+  });
 }
 
 function normalizeAddress(address: string): string {

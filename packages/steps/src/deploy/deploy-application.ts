@@ -6,9 +6,10 @@ import {
   type ServeApplicationConfig,
 } from '@synapse-sdk/clients';
 import type { Logger } from '@synapse-sdk/core';
-import { silentLogger } from '@synapse-sdk/core';
+import { SynapseError, silentLogger } from '@synapse-sdk/core';
 
 import { applyApplication } from './apply-application.js';
+import { configIsLive } from './serve-config.js';
 
 /**
  * What a deploy has changed so far; rollback reads it. It is written as the deploy goes, so
@@ -35,6 +36,8 @@ export interface DeployApplicationOptions {
   maxReapplies?: number;
   onStatus?: (update: ApplicationStatusUpdate) => void;
   logger?: Logger;
+  /** The cluster's Ray version, when known (see {@link ApplyOptions.rayVersion}). */
+  rayVersion?: string | undefined;
 }
 
 /** How a deploy ended. */
@@ -65,6 +68,8 @@ export async function deployApplication(
     const outcome = await applyApplication(client, name, app, {
       signal: options.signal,
       lockDir: options.lockDir,
+      rayVersion: options.rayVersion,
+      reapplyUnlessHealthy: true,
       beforePut: (previous, before) => {
         if (!state.applied) {
           state.previousAppConfig = previous;
@@ -87,6 +92,7 @@ export async function deployApplication(
 
   for (let reapplied = 0; ; reapplied++) {
     const since = outcome.put ? (outcome.before?.last_deployed_time_s ?? null) : undefined;
+    let replacedBy: string;
     try {
       const running = await client.waitForApplication(name, {
         timeoutMs: Math.max(1, deadline - Date.now()),
@@ -96,14 +102,27 @@ export async function deployApplication(
         ...(options.onStatus ? { onStatus: options.onStatus } : {}),
         logger,
       });
-      return { app: running, upToDate: false, reapplied };
+      // RUNNING is only ours if it runs what we sent: a writer on another host may have put
+      // back an older config of this app from a stale read.
+      if (configIsLive(app, running.deployed_app_config)) {
+        return { app: running, upToDate: false, reapplied };
+      }
+      replacedBy = 'replaced by another writer with a different config';
+      if (reapplied >= maxReapplies) {
+        throw new SynapseError(
+          'DEPLOY_FAILED',
+          `Ray Serve application '${name}' was ${replacedBy} ${reapplied + 1} times while this deploy waited for it`,
+          { hint: `another tool keeps deploying '${name}'; stop it, then deploy again` },
+        );
+      }
     } catch (error) {
       const dropped = error instanceof DeployFailedError && error.reason === 'removed';
       if (!dropped || reapplied >= maxReapplies) throw error;
-      logger.warn(`Application '${name}' was removed by another writer; applying it again`, {
-        attempt: reapplied + 1,
-      });
-      outcome = await apply();
+      replacedBy = 'removed by another writer';
     }
+    logger.warn(`Application '${name}' was ${replacedBy}; applying it again`, {
+      attempt: reapplied + 1,
+    });
+    outcome = await apply();
   }
 }

@@ -28,7 +28,9 @@ export async function removeApplication(
       { hint: 'shut it down from the Python code that started it' },
     );
   }
+  const { ray_version: rayVersion } = await client.getVersion(options.signal);
   const outcome = await applyApplication(client, name, null, {
+    rayVersion,
     signal: options.signal,
     lockDir: options.lockDir,
   });

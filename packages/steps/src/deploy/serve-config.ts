@@ -50,6 +50,19 @@ function isKept(app: ApplicationDetails): boolean {
   );
 }
 
+/**
+ * True for an app started with `serve.run`. Before Ray exposed `source` (≈ 2.11), such an app
+ * shows as one with no `deployed_app_config` that is not being deleted.
+ */
+export function isImperative(app: ApplicationDetails): boolean {
+  if (app.source === 'imperative') return true;
+  return (
+    app.source === undefined &&
+    app.status !== 'DELETING' &&
+    (app.deployed_app_config === undefined || app.deployed_app_config === null)
+  );
+}
+
 /** Applications present but not ours to carry: imperative ones, and ones being deleted. */
 export function untouchableApps(details: ServeInstanceDetails): string[] {
   return Object.entries(details.applications)
@@ -91,9 +104,22 @@ function clusterSettings(details: ServeInstanceDetails): Partial<ServeDeployConf
   return settings as Partial<ServeDeployConfig>;
 }
 
-/** A fingerprint of the declarative configs, to notice a PUT by another writer in between. */
+/** A fingerprint of what a PUT carries, to notice a PUT by another writer in between. */
 export function liveFingerprint(details: ServeInstanceDetails): string {
-  return canonicalJson(Object.fromEntries(declarativeConfigs(details)));
+  return canonicalJson({
+    applications: Object.fromEntries(declarativeConfigs(details)),
+    target_capacity: details.target_capacity ?? null,
+  });
+}
+
+/**
+ * True when every key we sent for an app is live with the same value. Ray may add keys of its
+ * own (a global logging_config), so extra live keys do not count as a difference.
+ */
+export function configIsLive(sent: ServeApplicationConfig, live: unknown): boolean {
+  if (typeof live !== 'object' || live === null) return false;
+  const liveRecord = live as Record<string, unknown>;
+  return Object.entries(sent).every(([key, value]) => sameConfig(value, liveRecord[key]));
 }
 
 /** How a new application config relates to the one deployed (Ray's update classes, §4.2). */

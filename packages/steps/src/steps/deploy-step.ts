@@ -62,6 +62,7 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       timeoutMs: this.options.waitTimeoutMs ?? 600_000,
       signal,
       lockDir: this.options.lockDir,
+      rayVersion: context.clusterInfo.rayVersion,
       ...(this.options.pollIntervalMs === undefined
         ? {}
         : { pollIntervalMs: this.options.pollIntervalMs }),
@@ -102,6 +103,7 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       timeoutMs: this.options.rollbackTimeoutMs ?? 300_000,
       lockDir: this.options.lockDir,
       previousStatus: context.previousAppStatus,
+      rayVersion: context.clusterInfo?.rayVersion,
       ...(this.options.pollIntervalMs === undefined
         ? {}
         : { pollIntervalMs: this.options.pollIntervalMs }),

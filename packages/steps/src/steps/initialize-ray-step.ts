@@ -8,6 +8,7 @@ import {
   type StepResult,
 } from '@synapse-sdk/core';
 
+import { compareVersions } from '../deploy/compare-versions.js';
 import type { ClusterInfo, DeploymentContext } from '../deployment-context.js';
 
 /** Oldest Ray whose dashboard port serves the multi-app Serve REST API we use. */
@@ -106,15 +107,4 @@ export async function connectToRay(
     ...(version.session_name ? { sessionName: version.session_name } : {}),
     authMode,
   };
-}
-
-/** Compares dotted numeric versions; suffixes such as `rc1` or `.dev0` are ignored. */
-export function compareVersions(a: string, b: string): number {
-  const parse = (v: string) => v.split('.').map((part) => Number.parseInt(part, 10) || 0);
-  const [x, y] = [parse(a), parse(b)];
-  for (let i = 0; i < Math.max(x.length, y.length); i++) {
-    const diff = (x[i] ?? 0) - (y[i] ?? 0);
-    if (diff !== 0) return diff;
-  }
-  return 0;
 }
