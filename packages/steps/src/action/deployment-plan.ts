@@ -58,9 +58,14 @@ export async function planDeployment(
       `'${other}' is imperative or being deleted: it is not part of the config we write, and Ray keeps it`,
     );
   }
-  if (current?.status === 'DEPLOY_FAILED' && change === 'unchanged') {
+  if (
+    current &&
+    current.status !== 'RUNNING' &&
+    current.status !== 'DEPLOYING' &&
+    change === 'unchanged'
+  ) {
     warnings.push(
-      `'${name}' is DEPLOY_FAILED with this exact config; deploying it again will fail the same way`,
+      `'${name}' is ${current.status} with this exact config; a deploy sends it again so Ray retries, which fails the same way unless the cause (resources, packages, a dependency) was fixed`,
     );
   }
   return {
