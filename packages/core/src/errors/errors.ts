@@ -75,8 +75,15 @@ export class StepTimeoutError extends SynapseError {
 
 /** The run was cancelled through its AbortSignal (for example Ctrl-C). */
 export class CancelledError extends SynapseError {
-  public constructor(message = 'Cancelled', options: SynapseErrorOptions = {}) {
+  /** Messages of rollbacks that failed while undoing the cancelled run. */
+  public readonly rollbackErrors: readonly string[];
+
+  public constructor(
+    message = 'Cancelled',
+    options: SynapseErrorOptions & { rollbackErrors?: readonly string[] } = {},
+  ) {
     super('CANCELLED', message, options);
+    this.rollbackErrors = options.rollbackErrors ?? [];
   }
 }
 

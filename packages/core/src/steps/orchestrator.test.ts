@@ -499,3 +499,51 @@ describe('Orchestrator with a failure result carrying its error', () => {
     );
   });
 });
+
+describe('Orchestrator rollback bookkeeping', () => {
+  class NoRollback extends BaseStep {
+    public readonly progressWeight = 1;
+    public constructor(public readonly name: string) {
+      super();
+    }
+    public execute(): StepResult {
+      return stepSuccess();
+    }
+  }
+
+  it('passes over steps that have nothing to undo: no call, no event', async () => {
+    const journal: string[] = [];
+    const registry = new StepRegistry()
+      .register(new NoRollback('connect'))
+      .register(new ScriptedStep('apply', journal, { attempts: ['throw'] }));
+    const runtime = RuntimeContext.create();
+    const rolledBack: string[] = [];
+    runtime.events.on('step:rollback', (e) => rolledBack.push(e.step));
+    await failureOf(new Orchestrator(registry, new BaseStepContext(runtime)).execute());
+    expect(rolledBack).toEqual(['apply']);
+  });
+
+  it('says which rollback failed when a cancelled run could not be fully undone', async () => {
+    const controller = new AbortController();
+    const registry = new StepRegistry()
+      .register(new ScriptedStep('apply', [], { rollbackThrows: 'restore timed out' }))
+      .register(
+        new ScriptedStep('wait', [], {
+          attempts: [
+            () => {
+              controller.abort();
+              return new Promise(() => undefined);
+            },
+          ],
+        }),
+      );
+    const runtime = RuntimeContext.create({ signal: controller.signal });
+    const error = (await failureOf(
+      new Orchestrator(registry, new BaseStepContext(runtime)).execute(),
+    )) as CancelledError;
+    expect([error.message, error.rollbackErrors]).toEqual([
+      "Cancelled during step 'wait'; rolled back 1 step; Rollback failed for step 'apply': restore timed out",
+      ["Rollback failed for step 'apply': restore timed out"],
+    ]);
+  });
+});

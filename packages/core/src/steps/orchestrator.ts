@@ -1,5 +1,5 @@
 import { CancelledError, StepFailedError } from '../errors/errors.js';
-import type { BaseStep } from './base-step.js';
+import { BaseStep } from './base-step.js';
 import { systemClock, type Clock } from './clock.js';
 import { errorMessage } from './error-message.js';
 import { retryDelayMs, shouldRetry } from './retry-policy.js';
@@ -206,31 +206,40 @@ export class Orchestrator<C extends BaseStepContext> {
     executed: Executed<C>[],
     when: 'before' | 'during',
   ): Promise<Error> {
-    const rollbackErrors = await this.rollback(executed);
+    const { undone, failures: rollbackErrors } = await this.rollback(executed);
     const cancelled =
       this.context.runtimeCtx.signal.aborted || outcome.cause instanceof CancelledError;
     if (cancelled) {
-      const undone = executed.length;
-      return new CancelledError(
-        `Cancelled ${when} step '${stepName}'; rolled back ${undone} step${undone === 1 ? '' : 's'}` +
-          (rollbackErrors.length > 0 ? ` (${rollbackErrors.length} rollback failed)` : ''),
-        { cause: outcome.cause },
-      );
+      const summary =
+        rollbackErrors.length > 0
+          ? `rolled back ${undone} step${undone === 1 ? '' : 's'}; ${rollbackErrors.join('; ')}`
+          : `rolled back ${undone} step${undone === 1 ? '' : 's'}`;
+      return new CancelledError(`Cancelled ${when} step '${stepName}'; ${summary}`, {
+        cause: outcome.cause,
+        rollbackErrors,
+      });
     }
     return new StepFailedError(stepName, outcome.result.error ?? 'unknown error', rollbackErrors, {
       cause: outcome.cause,
     });
   }
 
-  /** Rolls back executed steps newest first; returns the messages of rollbacks that failed. */
-  private async rollback(executed: Executed<C>[]): Promise<string[]> {
+  /**
+   * Rolls back executed steps newest first, best effort. Steps that do not override `rollback`
+   * have nothing to undo and are passed over (no call, no event). Returns how many rollbacks
+   * succeeded and the messages of those that failed.
+   */
+  private async rollback(executed: Executed<C>[]): Promise<{ undone: number; failures: string[] }> {
     const events = this.context.runtimeCtx.events;
     const failures: string[] = [];
+    let undone = 0;
     for (let i = executed.length - 1; i >= 0; i--) {
       const { step, result } = executed[i]!;
+      if (step.rollback === BaseStep.prototype.rollback) continue;
       let error: string | undefined;
       try {
         await step.rollback(this.context, result);
+        undone++;
       } catch (cause) {
         error = `Rollback failed for step '${step.name}': ${errorMessage(cause)}`;
         this.context.errors.push(error);
@@ -246,7 +255,7 @@ export class Orchestrator<C extends BaseStepContext> {
         // Rollback is best effort: a broken listener must not stop the remaining rollbacks.
       }
     }
-    return failures;
+    return { undone, failures };
   }
 
   private reportProgress(completed: number, total: number): void {
