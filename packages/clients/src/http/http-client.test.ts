@@ -303,7 +303,7 @@ describe('HttpClient', () => {
       expect(server.requests).toHaveLength(1);
     });
 
-    it('logs one warning per retry, without headers', async () => {
+    it('logs each retry at debug level (routine), without headers', async () => {
       server = await startTestServer((_req, res) => sendText(res, 503, ''));
       const lines: string[] = [];
       const logger: Logger = {
@@ -318,8 +318,9 @@ describe('HttpClient', () => {
           headers: { authorization: 'Bearer logged-token-5678' },
         }).request({ method: 'GET', path: 'a' }),
       );
-      expect(lines.filter((l) => l.startsWith('warn'))).toHaveLength(2);
-      expect(lines.filter((l) => l.startsWith('debug'))).toHaveLength(3);
+      expect(lines.filter((l) => l.startsWith('warn'))).toHaveLength(0);
+      expect(lines.filter((l) => l.includes('retrying in'))).toHaveLength(2);
+      expect(lines.filter((l) => l.startsWith('debug'))).toHaveLength(5);
       expect(lines.join('\n')).not.toContain('logged-token-5678');
     });
   });

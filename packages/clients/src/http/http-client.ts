@@ -288,7 +288,8 @@ export class HttpClient {
       reason,
       ...(failure.status === undefined ? {} : { status: failure.status }),
     };
-    this.logger.warn(
+    // Debug, not warn: retries are routine, and the final error (if any) says what failed.
+    this.logger.debug(
       `${this.service.name} ${method} ${target.url} failed (${reason}); retrying in ${delayMs} ms (attempt ${attempt + 1} of ${attempts})`,
       { attempt, attempts, delayMs },
     );

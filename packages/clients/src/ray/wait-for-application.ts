@@ -133,6 +133,7 @@ async function poll<T>(
   let last: ApplicationDetails | undefined;
   let read = false;
   let lastError: string | undefined;
+  let warned = false;
 
   const stopped = (): Error => {
     if (options.signal?.aborted) {
@@ -165,9 +166,13 @@ async function poll<T>(
         if (signal.aborted) throw stopped();
         if (!isTransient(error)) throw error;
         lastError = error instanceof Error ? error.message : String(error);
-        logger.warn(`Polling Ray Serve application '${name}' failed; will retry`, {
-          error: lastError,
-        });
+        // One warning says the dashboard is flaky; every further failure is detail.
+        (warned ? logger.debug : logger.warn).call(
+          logger,
+          `Polling Ray Serve application '${name}' failed; will retry`,
+          { error: lastError },
+        );
+        warned = true;
       }
       try {
         await sleep(interval, signal);
