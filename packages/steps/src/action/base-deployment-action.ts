@@ -9,7 +9,6 @@ import {
 } from '@synapse-sdk/clients';
 import {
   BaseAction,
-  ConfigError,
   ContextMissingError,
   Orchestrator,
   StepRegistry,
@@ -25,7 +24,11 @@ import { buildRuntimeEnv } from '../config/runtime-env.js';
 import { DeploymentContext, type ClusterInfo } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { DeployStep } from '../steps/deploy-step.js';
-import { connectToRay, type InitializeRayStepOptions } from '../steps/initialize-ray-step.js';
+import {
+  checkRegistrationServices,
+  connectToRay,
+  type InitializeRayStepOptions,
+} from '../steps/initialize-ray-step.js';
 import type { RegisterStep } from '../steps/register-step.js';
 import { registerApplication } from '../steps/register-step.js';
 import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
@@ -155,8 +158,9 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
   }
 
   /**
-   * Builds the deployment context, checking everything that can be checked before the cluster is
-   * touched: the entrypoint, the app name, and what registration will need.
+   * Builds the deployment context, checking what can be checked without the network: the
+   * entrypoint and the app name. (What registration needs is checked by the initialize step,
+   * so that `plan()` works without it.)
    */
   public override createContext(): DeploymentContext {
     const entrypoint = (this.constructor as DeploymentActionClass).entrypoint;
@@ -167,12 +171,6 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
     }
     const env = this.ctx.env;
     const releaseId = env.getInt('SYNAPSE_PLUGIN_RELEASE_ID');
-    if (this.ctx.jobId && releaseId === undefined) {
-      throw new ConfigError(
-        'environment variable SYNAPSE_PLUGIN_RELEASE_ID',
-        `is required to register the application of job ${this.ctx.jobId}; set it to the plugin release's id in Synapse, or unset SYNAPSE_JOB_ID to deploy without registering`,
-      );
-    }
     const { runtime_env: runtimeEnv, ...actorOptions } = this.getRayActorOptions();
     const params = (this.params ?? {}) as Record<string, unknown>;
     const modelId = params['model_id'];
@@ -199,11 +197,14 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
    */
   public async rayInit(options: InitializeRayStepOptions = {}): Promise<ClusterInfo> {
     const context = this.deploymentContext();
-    context.clusterInfo ??= await connectToRay(
-      context,
-      options.connectTimeoutMs ?? 15_000,
-      this.ctx.signal,
-    );
+    if (!context.clusterInfo) {
+      context.clusterInfo = await connectToRay(
+        context,
+        options.connectTimeoutMs ?? 15_000,
+        this.ctx.signal,
+      );
+      await checkRegistrationServices(context, this.ctx.signal);
+    }
     return context.clusterInfo;
   }
 

@@ -47,6 +47,18 @@ describe('another writer', () => {
 });
 
 describe('an imperative app of the same name', () => {
+  it('makes the plan say that a deploy will be refused', async () => {
+    cluster.dev.control.seedImperativeApp({
+      name: APP,
+      importPath: 'legacy:app',
+      routePrefix: '/legacy',
+    });
+    const plan = await new StepDeploy({}, runtimeFor(env)).plan();
+    expect(plan.warnings).toContain(
+      `a deploy will be refused: '${APP}' is running and was started imperatively (serve.run), so replacing it could not be rolled back`,
+    );
+  });
+
   it('is left running: the deploy refuses before changing anything', async () => {
     cluster.dev.control.seedImperativeApp({
       name: APP,

@@ -1,9 +1,12 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
 
+import { RAY_KEEPS_IMPERATIVE_APPS } from '../deploy/apply-application.js';
 import { prepareApplication } from '../deploy/build-application.js';
+import { compareVersions } from '../deploy/compare-versions.js';
 import {
   classifyChange,
   declarativeConfigs,
+  isImperative,
   untouchableApps,
   type ChangeKind,
 } from '../deploy/serve-config.js';
@@ -39,9 +42,18 @@ export async function planDeployment(
   const { change, changedFields } = classifyChange(previous, app);
   const warnings: string[] = [];
   const current = details.applications[name];
-  if (current && !previous) {
+  const { ray_version: rayVersion } = await client.getVersion(context.signal);
+  if (current && isImperative(current)) {
     warnings.push(
-      `an application named '${name}' exists but was not deployed through the REST API (${current.source ?? 'unknown'} source); deploying replaces it`,
+      `a deploy will be refused: '${name}' is running and was started imperatively (serve.run), so replacing it could not be rolled back`,
+    );
+  }
+  const endangered = Object.entries(details.applications)
+    .filter(([other, otherApp]) => other !== name && isImperative(otherApp))
+    .map(([other]) => other);
+  if (endangered.length > 0 && compareVersions(rayVersion, RAY_KEEPS_IMPERATIVE_APPS) < 0) {
+    warnings.push(
+      `a deploy will be refused: Ray ${rayVersion} would delete ${endangered.join(', ')} (started with serve.run) on any config PUT`,
     );
   }
   for (const [other, otherApp] of Object.entries(details.applications)) {

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { CancelledError, ParamsValidationError, StepFailedError } from '@synapse-sdk/core';
 
@@ -153,10 +156,26 @@ describe('BaseDeploymentAction against the devserver', () => {
   it('rolls the deploy back to the previous version when registration fails', async () => {
     await new StepDeploy({ num_cpus: 1 }, runtimeFor({ ...env, SYNAPSE_JOB_ID: '' })).run();
     const before = stableView(await cluster.ray.getApplications());
-    const badBackend = { ...env, SYNAPSE_HOST: 'http://127.0.0.1:9/' };
-    const error = await failureOf(new StepDeploy({ num_cpus: 3 }, runtimeFor(badBackend)).run());
-    expect(error.message).toMatch(/^Step 'register' failed: .*127\.0\.0\.1:9/);
-    expect(stableView(await cluster.ray.getApplications())).toEqual(before);
+    // A backend that answers reads (so the initialize check passes) but fails every write.
+    const backend = createServer((req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ count: 0, next: null, previous: null, results: [] }));
+      } else {
+        res.writeHead(503, { 'content-type': 'text/plain' });
+        res.end('database is read-only');
+      }
+    });
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    const { port } = backend.address() as AddressInfo;
+    try {
+      const flaky = { ...env, SYNAPSE_HOST: `http://127.0.0.1:${port}/` };
+      const error = await failureOf(new StepDeploy({ num_cpus: 3 }, runtimeFor(flaky)).run());
+      expect(error.message).toMatch(/^Step 'register' failed: .*503.*database is read-only/);
+      expect(stableView(await cluster.ray.getApplications())).toEqual(before);
+    } finally {
+      await new Promise((resolve) => backend.close(resolve));
+    }
   });
 
   it('leaves the same cluster state in simple mode as in step mode', async () => {
@@ -188,6 +207,19 @@ describe('BaseDeploymentAction against the devserver', () => {
     } finally {
       await other.stop();
     }
+  });
+
+  it('stops at initialize, before any change, when the backend of the job is unreachable', async () => {
+    const error = await failureOf(
+      new StepDeploy({}, runtimeFor({ ...env, SYNAPSE_HOST: 'http://127.0.0.1:9/' })).run(),
+    );
+    expect(error.message).toMatch(
+      /^Step 'initialize' failed: Synapse backend GET http:\/\/127\.0\.0\.1:9\/serve_applications\/.*connection refused/,
+    );
+    expect([
+      cluster.dev.control.packageNames(),
+      Object.keys((await cluster.ray.getApplications()).applications),
+    ]).toEqual([[], []]);
   });
 
   it('fails fast, naming the address, when the dashboard is down', async () => {
@@ -246,6 +278,6 @@ describe('cancellation', () => {
       error instanceof CancelledError,
       error.message,
       Object.keys(details.applications),
-    ]).toEqual([true, "Cancelled during step 'deploy'; rolled back 2 steps", []]);
+    ]).toEqual([true, "Cancelled during step 'deploy'; rolled back 1 step", []]);
   });
 });

@@ -26,6 +26,10 @@ export function parseClassPath(entrypoint: string): PythonClassPath {
     throw new ConfigError(
       'entrypoint',
       `'${entrypoint}' is not a Python class path; use 'module:Class', e.g. 'serve_app:MyDeployment'`,
+      [],
+      {
+        hint: "set the action's static entrypoint to the serve class, e.g. 'serve_app:MyDeployment'",
+      },
     );
   }
   return { module, className };
@@ -55,6 +59,10 @@ export async function prepareApplication(context: DeploymentContext): Promise<Pr
     throw new ConfigError(
       'entrypoint',
       `'${context.entrypoint}' names module ${module}, but ${modulePath}.py is not in ${context.pluginDir} (or is excluded by .gitignore / runtime_env.excludes)`,
+      [],
+      {
+        hint: `add ${modulePath}.py to the plugin directory, or fix the action's static entrypoint`,
+      },
     );
   }
   const app: ServeApplicationConfig = {

@@ -4,7 +4,7 @@ import { deployApplication } from '../deploy/deploy-application.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { restoreApplication } from '../deploy/restore-application.js';
 import type { DeploymentContext } from '../deployment-context.js';
-import { connectToRay } from './initialize-ray-step.js';
+import { checkRegistrationServices, connectToRay } from './initialize-ray-step.js';
 
 /** Options of {@link DeployStep}. */
 export interface DeployStepOptions {
@@ -40,7 +40,11 @@ export class DeployStep extends BaseStep<DeploymentContext> {
   public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
     const { signal } = attempt;
     const client = context.rayClient;
-    context.clusterInfo ??= await connectToRay(context, 15_000, signal);
+    if (!context.clusterInfo) {
+      // Run without InitializeRayStep: make the same checks before changing anything.
+      context.clusterInfo = await connectToRay(context, 15_000, signal);
+      await checkRegistrationServices(context, signal);
+    }
 
     const { app, pkg } = await prepareApplication(context);
     context.appConfig = app;

@@ -1,6 +1,8 @@
 import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
 import {
   BaseStep,
+  ConfigError,
+  ContextMissingError,
   SynapseError,
   stepSuccess,
   systemClock,
@@ -42,8 +44,40 @@ export class InitializeRayStep extends BaseStep<DeploymentContext> {
   public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
     context.clusterInfo = await connectToRay(context, this.connectTimeoutMs, attempt.signal);
     context.log('ray_connected', { ...context.clusterInfo });
+    await checkRegistrationServices(context, attempt.signal);
     return stepSuccess({ ...context.clusterInfo });
   }
+}
+
+/**
+ * With a job id the run ends by registering the app, so the backend (and the agent, when one
+ * is configured) is checked here too: a wrong URL, token or release id then stops the run before
+ * the deploy instead of after it, when the deploy would have to be rolled back.
+ */
+export async function checkRegistrationServices(
+  context: DeploymentContext,
+  signal: AbortSignal,
+): Promise<void> {
+  const jobId = context.runtimeCtx.jobId;
+  if (!jobId) return;
+  const backend = context.runtimeCtx.client;
+  if (!backend) {
+    throw new ContextMissingError(
+      `Cannot register the application of job ${jobId}: no Synapse backend is configured`,
+      {
+        hint: 'set SYNAPSE_HOST (--host) and SYNAPSE_ACCESS_TOKEN (--token), or run without a job id',
+      },
+    );
+  }
+  if (context.pluginReleaseId === undefined) {
+    throw new ConfigError(
+      'environment variable SYNAPSE_PLUGIN_RELEASE_ID',
+      `is required to register the application of job ${jobId}; set it to the plugin release's id in Synapse, or run without a job id`,
+    );
+  }
+  await backend.listServeApplicationsPage({ name: context.serveAppName, page_size: 1 }, { signal });
+  await context.runtimeCtx.agentClient?.healthCheck({ signal });
+  context.log('backend_checked', { backend: backend.baseUrl });
 }
 
 /** Probes the dashboard, retrying connection errors for up to `connectTimeoutMs`. */
@@ -66,7 +100,7 @@ export async function connectToRay(
         if (unreachable) {
           throw new SynapseError(
             'HTTP_CONNECTION',
-            `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(connectTimeoutMs / 1000)} s): ${error.message}`,
+            `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(connectTimeoutMs / 1000)} s): ${error.reason}`,
             {
               cause: error,
               hint: 'start the cluster, or point RAY_DASHBOARD_ADDRESS (--ray-address) at its dashboard, e.g. http://head-node:8265',
