@@ -103,8 +103,14 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       return;
     }
     const previous = context.previousAppConfig ?? null;
+    const timeoutMs = this.options.rollbackTimeoutMs ?? 300_000;
+    context.log('deploy_rolling_back', {
+      app: context.serveAppName,
+      action: previous ? 'restore the previous config' : 'remove the new app',
+      waitUpToS: Math.round(timeoutMs / 1000),
+    });
     await restoreApplication(context.rayClient, context.serveAppName, previous, {
-      timeoutMs: this.options.rollbackTimeoutMs ?? 300_000,
+      timeoutMs,
       lockDir: this.options.lockDir,
       previousStatus: context.previousAppStatus,
       rayVersion: context.clusterInfo?.rayVersion,
