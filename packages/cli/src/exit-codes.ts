@@ -7,10 +7,18 @@ export const EXIT_CODES = {
   OK: 0,
   /** A failure after work began; whatever the run changed was rolled back first. */
   FAILURE: 1,
-  /** Bad input (usage, params, config.yaml, plugin code that does not load); nothing was sent. */
+  /**
+   * Bad input (usage, params, config.yaml, plugin code or package content), found before
+   * anything was changed: nothing was sent, or what ran was rolled back.
+   */
   USAGE: 2,
   /** A service could not be reached or refused the credentials before the run changed anything. */
   UNREACHABLE: 3,
+  /**
+   * A rollback failed (after a failure or a cancellation): the cluster may not be as it was
+   * before the run.
+   */
+  ROLLBACK_FAILED: 4,
   /** Cancelled (Ctrl-C / SIGINT / SIGTERM); what ran was rolled back. */
   CANCELLED: 130,
 } as const;

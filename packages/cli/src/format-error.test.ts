@@ -22,15 +22,59 @@ describe('formatError', () => {
       rootCode: undefined,
       message: 'unknown action x. Pick one of: a, b',
       hint: 'pick one of: a, b',
+      rollbackErrors: [],
       text: 'error: unknown action x. Pick one of: a, b\n',
     });
   });
 
-  it('maps params and config errors to 2, and to 1 once work began', () => {
+  it('maps params, config and package errors to 2, even as the root cause once work began', () => {
     const params = new ParamsValidationError([{ path: 'a', message: 'bad' }]);
     const config = new ConfigError('config.yaml', 'invalid');
     expect([formatError(params).exitCode, formatError(config).exitCode]).toEqual([2, 2]);
-    expect(formatError(config, { workBegan: true }).exitCode).toBe(1);
+    const inDeploy = (cause: SynapseError) =>
+      new StepFailedError('deploy', cause.message, [], { cause });
+    const packageInvalid = new SynapseError('PACKAGE_INVALID', 'package is 120 MiB');
+    const formatted = formatError(inDeploy(config), { workBegan: true, rolledBack: ['deploy'] });
+    expect([
+      formatted.exitCode,
+      formatted.rootCode,
+      formatted.message,
+      formatError(inDeploy(params), { workBegan: true }).exitCode,
+      formatError(inDeploy(packageInvalid), { workBegan: true }).exitCode,
+    ]).toEqual([
+      2,
+      'CONFIG_INVALID',
+      "Step 'deploy' failed: config.yaml: invalid (rolled back: deploy)",
+      2,
+      2,
+    ]);
+    const unreachable = new SynapseError('HTTP_CONNECTION', 'refused');
+    expect(formatError(inDeploy(unreachable), { workBegan: true }).exitCode).toBe(1);
+  });
+
+  it('maps a failed rollback to 4, for a failure and for a cancellation, and says so', () => {
+    const rollbackErrors = ["Rollback failed for step 'fragile': restore refused"];
+    const failed = new StepFailedError('boom', 'it broke', rollbackErrors, {
+      cause: new SynapseError('DEPLOY_FAILED', 'it broke', { hint: 'fix the app' }),
+    });
+    const formatted = formatError(failed, { workBegan: true, rolledBack: ['boom'] });
+    expect(formatted).toMatchObject({
+      exitCode: 4,
+      rollbackErrors,
+      hint: 'the cluster may not be as it was: check `synapse serve status`; then fix the app',
+      message:
+        "Step 'boom' failed: it broke (rolled back: boom; rollback failed for step 'fragile': restore refused). The cluster may not be as it was: check `synapse serve status`; then fix the app",
+    });
+    const cancelled = new CancelledError(
+      "Cancelled during step 'wait'; rolled back 0 steps; Rollback failed for step 'fragile': x",
+      { rollbackErrors: ["Rollback failed for step 'fragile': x"] },
+    );
+    expect(formatError(cancelled, { cancelled: true })).toMatchObject({
+      exitCode: 4,
+      message:
+        "Cancelled during step 'wait'; rolled back 0 steps; Rollback failed for step 'fragile': x. The cluster may not be as it was: check `synapse serve status`",
+    });
+    expect(formatError(new CancelledError('Cancelled', { rollbackErrors: [] })).exitCode).toBe(130);
   });
 
   it('maps an unreachable or refusing service to 3 before work began, 1 after', () => {
@@ -61,6 +105,18 @@ describe('formatError', () => {
     expect(formatError(error, { rolledBack: ['deploy'] }).text).toBe(
       'error: app failed … RuntimeError: boom (rolled back: deploy)\n  Traceback:\n    File "x"\n  RuntimeError: boom\n',
     );
+  });
+
+  it('words a hint about the messages "above" for where the details really are', () => {
+    const hint = 'fix the cause shown in the messages above and deploy again';
+    const multiLine = new SynapseError('DEPLOY_FAILED', 'app failed:\nRuntimeError: boom', {
+      hint,
+    });
+    const oneLine = new SynapseError('DEPLOY_FAILED', 'app failed: boom', { hint });
+    expect([formatError(multiLine).text, formatError(oneLine).text]).toEqual([
+      'error: app failed … RuntimeError: boom. Fix the cause shown in the message below and deploy again\n  RuntimeError: boom\n',
+      'error: app failed: boom. Fix the cause shown in this message and deploy again\n',
+    ]);
   });
 
   it('masks registered secrets and treats unknown errors as failures', () => {

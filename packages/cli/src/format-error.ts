@@ -7,11 +7,17 @@ import { UsageError } from './usage-error.js';
 export interface FormatErrorOptions {
   /** Print stacks (and their causes) after the line. */
   verbose?: boolean;
-  /** True once the run reported progress or completed a step: a failure is then exit 1, not 2/3. */
+  /**
+   * True once the run reported progress or completed a step: a failure is then exit 1, not 3
+   * (bad input found by a step is still 2).
+   */
   workBegan?: boolean;
-  /** True when the run's AbortSignal fired (Ctrl-C): the exit code is 130 whatever was thrown. */
+  /**
+   * True when the run's AbortSignal fired (Ctrl-C): the exit code is 130 whatever was thrown,
+   * unless a rollback failed (4).
+   */
   cancelled?: boolean;
-  /** Steps whose rollback ran, in order; named in the message. */
+  /** Steps whose rollback succeeded, in order; named in the message. */
   rolledBack?: readonly string[];
 }
 
@@ -25,6 +31,8 @@ export interface FormattedError {
   /** One line, without the `error: ` prefix; secrets masked. */
   message: string;
   hint: string | undefined;
+  /** Messages of the rollbacks that failed (from the error's `rollbackErrors`); exit code 4. */
+  rollbackErrors: readonly string[];
   /** Everything to write on stderr, ending with a newline. */
   text: string;
 }
@@ -36,7 +44,15 @@ const INPUT_CODES: ReadonlySet<string> = new Set([
   'STEP_REGISTRY',
   'USAGE',
 ]);
+// Steps raise these before they change anything, and whatever ran before was rolled back: the
+// run failed on bad input whether or not work began.
+const BAD_INPUT_ROOT_CODES: ReadonlySet<string> = new Set([
+  'CONFIG_INVALID',
+  'PARAMS_INVALID',
+  'PACKAGE_INVALID',
+]);
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['HTTP_CONNECTION', 'HTTP_AUTH']);
+const ROLLBACK_FAILED_HINT = 'the cluster may not be as it was: check `synapse serve status`';
 
 /**
  * Turns anything thrown by a command into one line (`error: <what>. <how to fix>`), an exit
@@ -47,23 +63,21 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   const code = errorCode(error);
   const root = rootSynapseError(error);
   const rootCode = root && root.code !== code ? root.code : undefined;
-  const hint = firstHint(error);
+  const rollbackErrors = rollbackErrorsOf(error).map((text) => redactSecrets(text));
   const [first = '', ...rest] = redactSecrets(messageOf(error)).split(/\r?\n/);
+  const detailLines = rest.filter((line) => line.trim().length > 0);
+  const hint = hintFor(error, detailLines.length > 0, rollbackErrors.length > 0);
   let message = first.trim() || 'unknown error';
   // A multi-line server message (a Python traceback) ends with the exception: keep it on the line.
-  const last = rest
-    .filter((line) => line.trim().length > 0)
-    .pop()
-    ?.trim();
+  const last = detailLines.at(-1)?.trim();
   if (last !== undefined) message = `${message.replace(/[.:]\s*$/, '')} … ${last}`;
-  if (options.rolledBack && options.rolledBack.length > 0 && !/rolled back/.test(message)) {
-    message += ` (rolled back: ${options.rolledBack.join(', ')})`;
-  }
+  const note = rollbackNote(message, options.rolledBack ?? [], rollbackErrors);
+  if (note) message += ` (${note})`;
   if (hint && !message.includes(hint)) {
     message = `${message.replace(/[.;:]\s*$/, '')}. ${hint.charAt(0).toUpperCase()}${hint.slice(1)}`;
   }
-  const exitCode = exitCodeFor(error, code, root?.code, options);
-  const detail = rest.filter((line) => line.trim().length > 0).map((line) => `  ${line}\n`);
+  const exitCode = exitCodeFor(error, code, root?.code, rollbackErrors, options);
+  const detail = detailLines.map((line) => `  ${line}\n`);
   const stack = options.verbose ? stackText(error) : '';
   return {
     exitCode,
@@ -71,6 +85,7 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
     rootCode,
     message,
     hint,
+    rollbackErrors,
     text: `error: ${message}\n${detail.join('')}${stack}`,
   };
 }
@@ -79,17 +94,64 @@ function exitCodeFor(
   error: unknown,
   code: string,
   rootCode: string | undefined,
+  rollbackErrors: readonly string[],
   options: FormatErrorOptions,
 ): ExitCode {
+  if (rollbackErrors.length > 0) return EXIT_CODES.ROLLBACK_FAILED;
   if (options.cancelled || code === 'CANCELLED' || rootCode === 'CANCELLED') {
     return EXIT_CODES.CANCELLED;
   }
   if (error instanceof UsageError) return EXIT_CODES.USAGE;
-  if (options.workBegan) return EXIT_CODES.FAILURE;
   const effective = rootCode ?? code;
+  if (BAD_INPUT_ROOT_CODES.has(effective)) return EXIT_CODES.USAGE;
+  if (options.workBegan) return EXIT_CODES.FAILURE;
   if (INPUT_CODES.has(code) || INPUT_CODES.has(effective)) return EXIT_CODES.USAGE;
   if (UNREACHABLE_CODES.has(effective)) return EXIT_CODES.UNREACHABLE;
   return EXIT_CODES.FAILURE;
+}
+
+/**
+ * The error's hint, worded for where the details are printed (a server's multi-line message
+ * goes below the line), led by the rollback warning when a rollback failed.
+ */
+function hintFor(
+  error: unknown,
+  detailBelow: boolean,
+  rollbackFailed: boolean,
+): string | undefined {
+  let hint = firstHint(error)?.replace(
+    /\bin the messages? above\b/g,
+    detailBelow ? 'in the message below' : 'in this message',
+  );
+  if (rollbackFailed) hint = hint ? `${ROLLBACK_FAILED_HINT}; then ${hint}` : ROLLBACK_FAILED_HINT;
+  return hint;
+}
+
+/** `rolled back: a, b; rollback failed for step 'c': …`, or '' when the message says it already. */
+function rollbackNote(
+  message: string,
+  rolledBack: readonly string[],
+  rollbackErrors: readonly string[],
+): string {
+  const parts: string[] = [];
+  if (rolledBack.length > 0 && !/rolled back/.test(message)) {
+    parts.push(`rolled back: ${rolledBack.join(', ')}`);
+  }
+  for (const text of rollbackErrors) {
+    if (!message.includes(text)) parts.push(`${text.charAt(0).toLowerCase()}${text.slice(1)}`);
+  }
+  return parts.join('; ');
+}
+
+/** The first non-empty `rollbackErrors` in the cause chain (StepFailedError, CancelledError). */
+function rollbackErrorsOf(error: unknown): string[] {
+  for (const item of causeChain(error)) {
+    const list = (item as { rollbackErrors?: unknown } | null)?.rollbackErrors;
+    if (Array.isArray(list) && list.length > 0) {
+      return list.map((entry) => (typeof entry === 'string' ? entry : messageOf(entry)));
+    }
+  }
+  return [];
 }
 
 function errorCode(error: unknown): string {

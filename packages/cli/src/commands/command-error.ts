@@ -18,6 +18,7 @@ export function reportError(
     const body: Record<string, unknown> = { code: formatted.code, message: formatted.message };
     if (formatted.rootCode !== undefined) body['rootCode'] = formatted.rootCode;
     if (formatted.hint !== undefined) body['hint'] = formatted.hint;
+    if (formatted.rollbackErrors.length > 0) body['rollbackErrors'] = formatted.rollbackErrors;
     io.stdout.write(`${toJson({ ok: false, error: body })}\n`);
   }
   return formatted.exitCode;
