@@ -11,6 +11,7 @@ import type { RunReporter } from '../render/run-reporter.js';
 import { toJson } from '../render/to-json.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import { prepareAction, previewSteps } from '../run/prepare-action.js';
+import { redirectStdout } from '../run/redirect-stdout.js';
 import { reportError } from './command-error.js';
 
 /** Options of `synapse plugin run`, as commander parses them. */
@@ -24,14 +25,16 @@ export interface PluginRunOptions extends Record<string, unknown> {
 /**
  * `synapse plugin run <action>`: loads the plugin, validates params, runs the action with a
  * progress display, prints the result. Ctrl-C aborts the run's signal (the orchestrator rolls
- * back) and exits 130.
+ * back) and exits 130. With `--json`, what the plugin writes to stdout goes to stderr.
  */
 export async function pluginRun(
   actionName: string,
   options: PluginRunOptions,
-  io: CliIo,
+  cliIo: CliIo,
 ): Promise<ExitCode> {
   const json = options.json === true;
+  const redirect = json ? redirectStdout(cliIo) : undefined;
+  const io: CliIo = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
   const live = io.stderr.isTTY === true && io.stdout.isTTY === true && !json;
   const reporter: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
   // Steps' structured events are shown by the reporter; the logger adds warnings (and all
@@ -63,7 +66,7 @@ export async function pluginRun(
       if (e.current > 0) workBegan = true;
     });
     ctx.events.on('step:rollback', (e) => {
-      rolledBack.push(e.step);
+      if (e.success) rolledBack.push(e.step);
     });
     reporter.attach(ctx.events, previewSteps(action, ctx));
     // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
@@ -100,5 +103,6 @@ export async function pluginRun(
     });
   } finally {
     cancel.dispose();
+    redirect?.restore();
   }
 }

@@ -7,6 +7,7 @@ import { configFlagEnv } from '../options/config-flags.js';
 import { toJson } from '../render/to-json.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import { prepareAction } from '../run/prepare-action.js';
+import { redirectStdout } from '../run/redirect-stdout.js';
 import { formatPlan } from '../serve/format-plan.js';
 import { UsageError } from '../usage-error.js';
 import { reportError } from './command-error.js';
@@ -22,10 +23,13 @@ export interface ServePlanOptions extends Record<string, unknown> {
 
 /**
  * `synapse serve plan`: loads the plugin's deployment action as `plugin run` does and prints
- * what a deploy would change. Reads only; exit 0 whatever the plan says.
+ * what a deploy would change. Reads only; exit 0 whatever the plan says. With `--json`, what
+ * the plugin writes to stdout goes to stderr.
  */
-export async function servePlan(options: ServePlanOptions, io: CliIo): Promise<ExitCode> {
+export async function servePlan(options: ServePlanOptions, cliIo: CliIo): Promise<ExitCode> {
   const json = options.json === true;
+  const redirect = json ? redirectStdout(cliIo) : undefined;
+  const io: CliIo = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
   const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
   try {
     const logger = new ConsoleLogger({
@@ -61,5 +65,6 @@ export async function servePlan(options: ServePlanOptions, io: CliIo): Promise<E
     });
   } finally {
     cancel.dispose();
+    redirect?.restore();
   }
 }
