@@ -151,9 +151,9 @@ describe('synapse plugin run', () => {
       error: { code: 'STEP_FAILED', message: expect.stringContaining("Step 'deploy' failed:") },
     });
     expect(result.stderr).toMatch(
-      /^error: Step 'deploy' failed: .* … RuntimeError: weights not found \(rolled back: deploy, initialize\)\. Fix /m,
+      /^error: Step 'deploy' failed: .* … RuntimeError: weights not found \(rolled back: deploy\)\. Fix the cause shown in the message below .*\n {2}Traceback/m,
     );
-    expect(result.stderr).toContain('rolled back');
+    expect(result.stderr).toMatch(/\] deploy failed, rolled back\n/);
     const apps = (await dev.serveDetails())['applications'] as Record<string, { status: string }>;
     expect(Object.keys(apps).filter((name) => apps[name]?.status !== 'DELETING')).toEqual([
       'kept-app',
@@ -192,7 +192,7 @@ describe('synapse plugin run', () => {
         ok: false,
         error: {
           code: 'CANCELLED',
-          message: "Cancelled during step 'deploy'; rolled back 2 steps",
+          message: "Cancelled during step 'deploy'; rolled back 1 step",
         },
       });
       expect(result.stderr).toMatch(/SIGINT: cancelling/);

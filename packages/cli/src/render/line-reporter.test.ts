@@ -32,7 +32,12 @@ describe('LineReporter', () => {
       durationMs: 5,
       attempts: 1,
     });
-    events.emit('step:rollback', { step: 'deploy', success: false, error: 'restore failed' });
+    events.emit('step:rollback', { step: 'register', success: true });
+    events.emit('step:rollback', {
+      step: 'deploy',
+      success: false,
+      error: "Rollback failed for step 'deploy': restore failed",
+    });
     events.emit('step:skip', { step: 'smoke', index: 2 });
     events.emit('step:start', { step: 'deploy', index: 0, attempt: 3 });
     events.emit('log', {
@@ -65,6 +70,7 @@ describe('LineReporter', () => {
       '[12:00:01] deploy started (attempt 2)',
       '[12:00:01] deploy done in 1.2s',
       '[12:00:01] register failed after 5ms: HTTP 401',
+      '[12:00:01] register failed, rolled back',
       '[12:00:01] deploy rollback failed: restore failed',
       '[12:00:01] smoke skipped',
       '[12:00:01] deploy started (attempt 3)',

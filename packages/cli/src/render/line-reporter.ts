@@ -1,9 +1,11 @@
 import { formatDuration, clockTime } from './format-time.js';
+import { rollbackReason } from './live-renderer.js';
 import type { OutputStream, RunEvents, RunOutcome, RunReporter } from './run-reporter.js';
 
 /**
  * The display when stderr is not a terminal: one timestamped line per event,
- * e.g. `[12:00:01] deploy started`. Progress lines are written when a percentage changes.
+ * e.g. `[12:00:01] deploy started`. Progress lines are written when a percentage changes; the
+ * rollback of the step that failed reads `deploy failed, rolled back`.
  */
 export class LineReporter implements RunReporter {
   private readonly stream: OutputStream;
@@ -17,12 +19,14 @@ export class LineReporter implements RunReporter {
 
   public attach(events: RunEvents, _steps: readonly string[]): void {
     let current: string | undefined;
+    const failed = new Set<string>();
     events.on('step:start', (e) => {
       current = e.step;
       this.line(e.attempt > 1 ? `${e.step} started (attempt ${e.attempt})` : `${e.step} started`);
     });
     events.on('step:end', (e) => {
       current = undefined;
+      if (!e.result.success) failed.add(e.step);
       // The full error, traceback included, is printed once at the end of the run.
       const error = firstLine(e.result.error ?? 'failed');
       this.line(
@@ -40,11 +44,13 @@ export class LineReporter implements RunReporter {
         `${e.step} retrying in ${formatDuration(e.delayMs)} (attempt ${e.attempt} failed: ${e.error})`,
       ),
     );
-    events.on('step:rollback', (e) =>
+    events.on('step:rollback', (e) => {
+      // Say it again for the step that failed, so that its rollback does not read as a success.
+      const step = failed.has(e.step) ? `${e.step} failed,` : e.step;
       this.line(
-        e.success ? `${e.step} rolled back` : `${e.step} rollback failed: ${e.error ?? ''}`,
-      ),
-    );
+        e.success ? `${step} rolled back` : `${step} rollback failed: ${rollbackReason(e.error)}`,
+      );
+    });
     events.on('progress', (e) => {
       const key = e.category ?? '';
       if (this.lastPercent.get(key) === e.percent) return;

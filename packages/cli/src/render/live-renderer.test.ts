@@ -50,24 +50,54 @@ describe('LiveRenderer', () => {
     ]);
   });
 
-  it('marks a failed step, the rolled back ones and a skipped one', () => {
+  it('keeps the failed step failed after its rollback; the steps before turn rolled back', () => {
     const { renderer, events } = setup();
-    renderer.attach(events, ['a', 'b', 'c']);
+    renderer.attach(events, ['a', 'b', 'c', 'd']);
     events.emit('step:skip', { step: 'a', index: 0 });
     events.emit('step:start', { step: 'b', index: 1, attempt: 1 });
+    events.emit('step:end', { step: 'b', index: 1, result: ok, durationMs: 0, attempts: 1 });
+    events.emit('step:start', { step: 'c', index: 2, attempt: 1 });
     events.emit('step:end', {
-      step: 'b',
-      index: 1,
+      step: 'c',
+      index: 2,
       result: { ...ok, success: false, error: 'boom' },
       durationMs: 0,
       attempts: 1,
     });
+    events.emit('step:rollback', { step: 'c', success: true });
     events.emit('step:rollback', { step: 'b', success: true });
     renderer.finish('failed');
     expect(renderer.snapshot().map((line) => line.replace(/\s+/g, ' '))).toEqual([
       '↷ a [████████████████████] 100% skipped',
-      '↺ b [░░░░░░░░░░░░░░░░░░░░] 0% 0ms rolled back',
-      '· c [░░░░░░░░░░░░░░░░░░░░] 0% pending',
+      '↺ b [████████████████████] 100% 0ms rolled back',
+      '✖ c [░░░░░░░░░░░░░░░░░░░░] 0% 0ms failed (rolled back)',
+      '· d [░░░░░░░░░░░░░░░░░░░░] 0% pending',
+    ]);
+  });
+
+  it('shows a failed rollback, and the interrupted step of a cancelled run as cancelled', () => {
+    const { renderer, events } = setup();
+    renderer.attach(events, ['a', 'b']);
+    events.emit('step:start', { step: 'a', index: 0, attempt: 1 });
+    events.emit('step:end', { step: 'a', index: 0, result: ok, durationMs: 0, attempts: 1 });
+    events.emit('step:start', { step: 'b', index: 1, attempt: 1 });
+    events.emit('step:end', {
+      step: 'b',
+      index: 1,
+      result: { ...ok, success: false, error: 'Cancelled' },
+      durationMs: 0,
+      attempts: 1,
+    });
+    events.emit('step:rollback', { step: 'b', success: true });
+    events.emit('step:rollback', {
+      step: 'a',
+      success: false,
+      error: "Rollback failed for step 'a': restore refused",
+    });
+    renderer.finish('cancelled');
+    expect(renderer.snapshot().map((line) => line.replace(/\s+/g, ' '))).toEqual([
+      '✖ a [████████████████████] 100% 0ms rollback failed (restore refused)',
+      '✖ b [░░░░░░░░░░░░░░░░░░░░] 0% 0ms cancelled (rolled back)',
     ]);
   });
 

@@ -60,7 +60,9 @@ const TOTAL = 'total';
 /**
  * The display in a terminal: one live line per step (or per progress category in `execute()`
  * mode) with a bar, percentage, elapsed time and state, plus a total line, redrawn in place
- * with ANSI cursor movement. Log lines are printed above the block.
+ * with ANSI cursor movement. The running step's latest event is its detail; {@link log} lines
+ * (warnings, and debug logs with `--verbose`) are printed above the block. A step that failed
+ * and was then rolled back stays `failed` with the detail `rolled back`.
  */
 export class LiveRenderer implements RunReporter {
   private readonly stream: OutputStream;
@@ -124,8 +126,14 @@ export class LiveRenderer implements RunReporter {
     });
     events.on('step:rollback', (e) => {
       const line = this.line(e.step);
-      line.state = e.success ? 'rolled back' : 'rollback failed';
-      line.detail = e.success ? '' : (e.error ?? '');
+      // The step that failed stays visibly failed; only steps that had succeeded turn "rolled back".
+      if (e.success) {
+        if (line.state === 'failed') line.detail = 'rolled back';
+        else line.state = 'rolled back';
+      } else {
+        line.state = 'rollback failed';
+        line.detail = rollbackReason(e.error);
+      }
       line.endedAt ??= this.now();
       this.draw();
     });
@@ -164,6 +172,8 @@ export class LiveRenderer implements RunReporter {
     this.timer = undefined;
     const end = this.now();
     for (const line of this.lines) {
+      // A cancelled run's interrupted step ended as failed: show why.
+      if (outcome === 'cancelled' && line.state === 'failed') line.state = 'cancelled';
       if (line.state !== 'running' && line.state !== 'retrying') continue;
       line.endedAt ??= end;
       if (outcome === 'done') {
@@ -250,6 +260,11 @@ export class LiveRenderer implements RunReporter {
     if (out) this.stream.write(out);
     this.drawn = rows.length;
   }
+}
+
+/** The orchestrator's `Rollback failed for step 'x': why`, without what the line already says. */
+export function rollbackReason(error: string | undefined): string {
+  return (error ?? '').replace(/^Rollback failed for step '[^']*': /, '');
 }
 
 function bar(percent: number): string {
