@@ -1,10 +1,9 @@
-import { createInterface } from 'node:readline/promises';
-
 import { ConsoleLogger } from '@synapse-sdk/core';
 import { removeApplication } from '@synapse-sdk/steps';
 
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { askConfirmation } from '../prompt/ask-confirmation.js';
 import { toJson } from '../render/to-json.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
@@ -22,7 +21,7 @@ export interface ServeDeleteOptions extends Record<string, unknown> {
 /**
  * `synapse serve delete APP`: removes one application and keeps every other one (a
  * read-merge-PUT without it), then waits until it is gone. Asks for confirmation in a terminal
- * unless `--yes`; refuses without `--yes` when not in a terminal.
+ * unless `--yes`; refuses without `--yes` when not in a terminal. Ctrl-C at the prompt exits 130.
  */
 export async function serveDelete(
   name: string,
@@ -40,7 +39,7 @@ export async function serveDelete(
     const details = await ray.getApplications(cancel.signal);
     const names = Object.keys(details.applications);
     if (!names.includes(name)) throw noSuchApplication(name, names);
-    if (options.yes !== true) await confirm(name, ray.address, io);
+    if (options.yes !== true) await confirm(name, ray.address, io, cancel.signal);
     await removeApplication(ray, name, { signal: cancel.signal });
     const kept = names.filter((other) => other !== name).sort();
     if (json) io.stdout.write(`${toJson({ ok: true, result: { removed: name, kept } })}\n`);
@@ -57,18 +56,22 @@ export async function serveDelete(
   }
 }
 
-async function confirm(name: string, address: string, io: CliIo): Promise<void> {
+async function confirm(
+  name: string,
+  address: string,
+  io: CliIo,
+  signal: AbortSignal,
+): Promise<void> {
   if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
     throw new UsageError(`refusing to delete ${name} without confirmation`, {
       hint: 'pass --yes to delete without asking',
     });
   }
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await prompt.question(`delete application ${name} from ${address}? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim()))
-      throw new UsageError(`not deleting ${name}: not confirmed`);
-  } finally {
-    prompt.close();
-  }
+  const confirmed = await askConfirmation(`delete application ${name} from ${address}? [y/N] `, {
+    input: process.stdin,
+    output: process.stderr,
+    terminal: true,
+    signal,
+  });
+  if (!confirmed) throw new UsageError(`not deleting ${name}: not confirmed`);
 }
