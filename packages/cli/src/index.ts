@@ -20,7 +20,7 @@ export type { LineState, LiveRendererOptions } from './render/live-renderer.js';
 export type { OutputStream, RunEvents, RunOutcome, RunReporter } from './render/run-reporter.js';
 
 export { processIo } from './cli-io.js';
-export { devExportLines } from './commands/dev.js';
+export { devExportEnv, devExportLines } from './commands/dev.js';
 export { EXIT_CODES } from './exit-codes.js';
 export { formatError } from './format-error.js';
 export { CONFIG_FLAGS, configFlagEnv } from './options/config-flags.js';
@@ -34,4 +34,5 @@ export { buildRunEnv } from './run/build-run-env.js';
 export { createRunContext } from './run/create-run-context.js';
 export { formatPlan } from './serve/format-plan.js';
 export { formatStatusTable } from './serve/format-status-table.js';
+export { shellCommand, shellQuote } from './shell-quote.js';
 export { UsageError } from './usage-error.js';

@@ -121,12 +121,12 @@ export class DevServerRuntime {
       data = JSON.parse(text) as StateFile;
     } catch {
       throw new Error(
-        `devserver state file ${file} is not valid JSON; delete it or pass another --state-file`,
+        `devserver state file ${file} is not valid JSON; delete it or use another state file`,
       );
     }
     if (data.format !== 'synapse-devserver-state' || data.version !== 1) {
       throw new Error(
-        `devserver state file ${file} has an unknown format; delete it or pass another --state-file`,
+        `devserver state file ${file} has an unknown format; delete it or use another state file`,
       );
     }
     this.serve.system = data.system ?? undefined;
