@@ -3,13 +3,18 @@
  * `pnpm demo`: a tour of the `synapse` command against the embedded devserver — no Ray cluster
  * needed. Deploys two example plugins (live progress in a terminal), shows the Serve status,
  * plans a change, shows a failed deploy of a new app being rolled back, and deletes one app
- * while keeping the other.
+ * while keeping the other. Every command is printed as it can be pasted into a shell that has
+ * the printed variables.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { startDevServer } from '@synapse-sdk/devserver';
+
+import { devExportEnv } from '../commands/dev.js';
+import { shellCommand, shellQuote } from '../shell-quote.js';
 
 const synapseBin = fileURLToPath(new URL('./synapse.js', import.meta.url));
 const examplesDir = fileURLToPath(new URL('../../../../examples/', import.meta.url));
@@ -22,33 +27,34 @@ async function main(): Promise<number> {
     return 2;
   }
   const dev = await startDevServer({ timings: { buildTimeMs: 800, replicaStartTimeMs: 600 } });
-  const env = {
-    ...process.env,
-    RAY_DASHBOARD_ADDRESS: dev.dashboardUrl,
-    SYNAPSE_HOST: dev.backendUrl,
-    SYNAPSE_ACCESS_TOKEN: 'demo-token',
-    SYNAPSE_AGENT_HOST: dev.agentUrl,
-    SYNAPSE_AGENT_TOKEN: 'demo-agent-token',
-    RAY_SERVE_URL: dev.serveUrl,
-    SYNAPSE_PLUGIN_RELEASE_ID: '1',
-  };
+  // What `synapse dev` would print, plus the release the step-mode example registers under.
+  const exported = { ...devExportEnv(dev, undefined), SYNAPSE_PLUGIN_RELEASE_ID: '1' };
   const synapse = async (
     title: string,
     args: string[],
     extraEnv: Record<string, string> = {},
   ): Promise<number> => {
-    process.stdout.write(`\n\x1b[1m$ synapse ${args.join(' ')}\x1b[0m   # ${title}\n`);
+    const line = shellCommand('synapse', args, extraEnv);
+    process.stdout.write(`\n\x1b[1m$ ${line}\x1b[0m   # ${title}\n`);
     const child = spawn(process.execPath, [synapseBin, ...args], {
-      env: { ...env, ...extraEnv },
+      env: { ...process.env, ...exported, ...extraEnv },
       stdio: 'inherit',
     });
     return await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? 1)));
   };
   try {
     process.stdout.write(
-      `devserver: Ray dashboard ${dev.dashboardUrl}, Serve proxy ${dev.serveUrl}\n`,
+      `devserver: Ray dashboard ${dev.dashboardUrl}, Serve proxy ${dev.serveUrl}\n` +
+        `The commands below run with these variables ('synapse' is 'pnpm exec synapse' here):\n` +
+        Object.entries(exported)
+          .map(([key, value]) => `  export ${key}=${shellQuote(value)}\n`)
+          .join(''),
     );
-    const plugin = (name: string): string => `${examplesDir}${name}`;
+    const plugin = (name: string): string => {
+      const dir = `${examplesDir}${name}`;
+      const fromHere = relative(process.cwd(), dir);
+      return fromHere.startsWith('..') || isAbsolute(fromHere) ? dir : fromHere;
+    };
     await synapse('step mode: initialize, deploy, register', [
       'plugin',
       'run',
@@ -82,7 +88,7 @@ async function main(): Promise<number> {
       error: 'RuntimeError: weights not found',
     });
     const failed = await synapse(
-      'a broken new app: it fails and is removed again, the others keep running',
+      "a new app 'canary' whose build fails (the demo's devserver injects that fault): it is removed again, the others keep running",
       ['plugin', 'run', 'deployment', '--path', plugin('step-based')],
       { SYNAPSE_PLUGIN_RELEASE_CODE: 'canary' },
     );
