@@ -7,7 +7,14 @@ describe('synapse --help', () => {
     const result = await runSynapse(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: synapse \[options\] \[command\]/);
-    for (const text of ['plugin', 'serve', 'dev', '130  cancelled', 'RAY_DASHBOARD_ADDRESS']) {
+    for (const text of [
+      'plugin',
+      'serve',
+      'dev',
+      '4    a rollback failed',
+      '130  cancelled',
+      'RAY_DASHBOARD_ADDRESS',
+    ]) {
       expect(result.stdout).toContain(text);
     }
   });
@@ -30,6 +37,18 @@ describe('synapse --help', () => {
     ]) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it('lists only the Ray connection flags for serve status and delete', async () => {
+    for (const command of ['status', 'delete']) {
+      const result = await runSynapse(['serve', command, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('--ray-address <url>');
+      expect(result.stdout).toContain('--ray-token <token>');
+      expect(result.stdout).not.toMatch(/--job-id|--host|--token|--agent-/);
+    }
+    const plan = await runSynapse(['serve', 'plan', '--help']);
+    expect(plan.stdout).toContain('--job-id <id>');
   });
 
   it('lists the serve subcommands and prints the version', async () => {

@@ -4,8 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { closedPort, startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
-import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse } from './test-support/run-synapse.js';
+import {
+  FIXTURE_FILES,
+  createFixturePlugin,
+  type FixturePlugin,
+} from './test-support/fixture-plugin.js';
+import {
+  runSynapse,
+  spawnSynapse,
+  waitForExit,
+  waitForOutput,
+} from './test-support/run-synapse.js';
 
 /** Every line of stderr that is not a progress/log line. */
 function errorLines(stderr: string): string[] {
@@ -53,6 +62,24 @@ describe('synapse plugin run: errors a user can cause', () => {
     ]);
   });
 
+  it('exits 2 on bad JSON in a --params file, without advice about shell quoting', async () => {
+    const file = join(plugin.dir, 'bad-params.json');
+    await writeFile(file, '{"message": hi}\n');
+    const result = await run(['echo', '--path', plugin.dir, '--params', `@${file}`]);
+    expect([result.code, errorLines(result.stderr)]).toEqual([
+      2,
+      [
+        expect.stringMatching(
+          new RegExp(
+            `^error: ${file.replace(/[.]/g, '\\.')} is not valid JSON: .+\\. Fix the JSON in the file, or pass the params inline$`,
+          ),
+        ),
+      ],
+    ]);
+    expect(result.stderr).not.toMatch(/quote/i);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('reads params from a YAML file', async () => {
     const file = join(plugin.dir, 'params.yaml');
     await writeFile(file, 'message: hi\nrepeat: 2\n');
@@ -66,7 +93,7 @@ describe('synapse plugin run: errors a user can cause', () => {
     const result = await run(['nope', '--path', plugin.dir]);
     expect(result.code).toBe(2);
     expect(errorLines(result.stderr)).toEqual([
-      `error: unknown action 'nope' in ${join(plugin.dir, 'config.yaml')}; available: deployment, echo, not-action, missing-export, missing-module`,
+      `error: unknown action 'nope' in ${join(plugin.dir, 'config.yaml')}; available: deployment, echo, not-action, missing-export, missing-module, fragile`,
     ]);
     expect(dev.requests()).toBe(before);
   });
@@ -98,6 +125,25 @@ describe('synapse plugin run: errors a user can cause', () => {
       expect(line).toContain(`error: ${join(bad.dir, 'config.yaml')}: invalid fields:`);
       expect(line).toContain('code: must be letters, digits');
       expect(line).toContain('data_type: is required for neural_net plugins');
+    } finally {
+      await bad.remove();
+    }
+  });
+
+  it("exits 2 on a YAML syntax error in config.yaml, with the parser's reason as the hint", async () => {
+    const bad = await createFixturePlugin({
+      'config.yaml': 'name: Bad\ncode: bad\nactions:\n  deployment:\n    entrypoint: [a\n',
+    });
+    try {
+      const result = await run(['deployment', '--path', bad.dir]);
+      expect([result.code, errorLines(result.stderr)]).toEqual([
+        2,
+        [
+          expect.stringMatching(
+            /^error: .*config\.yaml: is not valid YAML at line \d+, column \d+\. Fix the YAML syntax there \(.+\): check indentation, colons and quotes$/,
+          ),
+        ],
+      ]);
     } finally {
       await bad.remove();
     }
@@ -149,7 +195,33 @@ describe('synapse plugin run: errors a user can cause', () => {
       const result = await run(['echo', '--path', broken.dir]);
       expect(result.code).toBe(2);
       expect(errorLines(result.stderr)).toEqual([
-        expect.stringMatching(/^error: cannot load .*echo\.ts: .*\. Fix the plugin code/),
+        expect.stringMatching(/^error: cannot load .*echo\.ts: .*\. Fix the plugin code$/),
+      ]);
+    } finally {
+      await broken.remove();
+    }
+  });
+
+  it('advises installing a package only when a bare import is not found', async () => {
+    const broken = await createFixturePlugin({
+      'actions/echo.ts': `import 'left-pad';\nimport './helpers.js';\n${FIXTURE_FILES['actions/echo.ts']}`,
+      'actions/helpers.ts': 'export {};\n',
+      'actions/relative.ts': `import './missing.js';\n${FIXTURE_FILES['actions/echo.ts']}`,
+      'config.yaml': `${FIXTURE_FILES['config.yaml']}  relative:\n    entrypoint: actions/relative.ts:EchoAction\n`,
+    });
+    try {
+      const bare = await run(['echo', '--path', broken.dir]);
+      const relative = await run(['relative', '--path', broken.dir]);
+      expect([bare.code, relative.code]).toEqual([2, 2]);
+      expect(errorLines(bare.stderr)).toEqual([
+        expect.stringMatching(
+          /^error: cannot load .*echo\.ts: Cannot find package 'left-pad' .*\. Install left-pad in the plugin's own node_modules \(only @synapse-sdk\/core, .* come from the CLI\)$/,
+        ),
+      ]);
+      expect(errorLines(relative.stderr)).toEqual([
+        expect.stringMatching(
+          /^error: cannot load .*relative\.ts: Cannot find module .*missing\.js.*\. Fix the plugin code$/,
+        ),
       ]);
     } finally {
       await broken.remove();
@@ -168,7 +240,9 @@ describe('synapse plugin run: errors a user can cause', () => {
     expect(result.code).toBe(2);
     const lines = errorLines(result.stderr);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^error: Invalid params: num_cpus: .+; num_gpus: .+; model_id: .+/);
+    expect(lines[0]).toMatch(
+      /^error: Invalid params: num_cpus: .+; num_gpus: .+; model_id: .+\. Fix --params to match the schema of action 'deployment' \(its paramsSchema\)$/,
+    );
     expect(dev.requests()).toBe(before);
   });
 
@@ -188,6 +262,7 @@ describe('synapse plugin run: errors a user can cause', () => {
       error: {
         code: 'PARAMS_INVALID',
         message: expect.stringMatching(/^Invalid params: num_cpus: /),
+        hint: "fix --params to match the schema of action 'deployment' (its paramsSchema)",
       },
     });
   });
@@ -225,7 +300,7 @@ describe('synapse plugin run: errors a user can cause', () => {
     }
   });
 
-  it('exits 1 when the backend refuses the token after the deploy, which is rolled back', async () => {
+  it('exits 3 when the backend refuses the token, checked before anything is deployed', async () => {
     const secured = await startTestDevServer({ backendToken: 'backend-ok' });
     try {
       const result = await run(['deployment', '--path', plugin.dir, '--json', '--job-id', '3'], {
@@ -233,23 +308,74 @@ describe('synapse plugin run: errors a user can cause', () => {
         SYNAPSE_ACCESS_TOKEN: 'backend-wrong-789',
         SYNAPSE_PLUGIN_RELEASE_ID: '1',
       });
-      expect(result.code).toBe(1);
+      expect(result.code).toBe(3);
+      expect(JSON.parse(result.stdout)).toMatchObject({
+        ok: false,
+        error: { code: 'STEP_FAILED', rootCode: 'HTTP_AUTH' },
+      });
+      expect(errorLines(result.stderr)).toHaveLength(1);
+      expect(result.stderr + result.stdout).not.toContain('backend-wrong-789');
+      expect(await secured.serveDetails()).toMatchObject({ applications: {} });
+    } finally {
+      await secured.stop();
+    }
+  });
+
+  it('exits 2 when a step finds bad input after work began (a missing serve module), like serve plan', async () => {
+    const noModule = await createFixturePlugin({ 'serve_app.py': null });
+    try {
+      const args = ['--path', noModule.dir, '--json'];
+      const result = await run(['deployment', ...args]);
+      const plan = await runSynapse(['serve', 'plan', ...args], { env: dev.env });
+      expect([result.code, plan.code]).toEqual([2, 2]);
       expect(JSON.parse(result.stdout)).toMatchObject({
         ok: false,
         error: {
           code: 'STEP_FAILED',
-          rootCode: 'HTTP_AUTH',
-          message: expect.stringContaining('(rolled back: register, deploy, initialize)'),
+          rootCode: 'CONFIG_INVALID',
+          message: expect.stringMatching(
+            /^Step 'deploy' failed: entrypoint: 'serve_app:Model' names module serve_app, but serve_app\.py is not in .* \(rolled back: deploy\)\. Add serve_app\.py/,
+          ),
         },
       });
-      expect(errorLines(result.stderr)).toHaveLength(1);
-      expect(result.stderr + result.stdout).not.toContain('backend-wrong-789');
-      expect(secured.server.control.application('fixture@1.0.0')?.['status'] ?? 'gone').toMatch(
-        /^(gone|DELETING)$/,
-      );
+      expect(JSON.parse(plan.stdout)).toMatchObject({
+        ok: false,
+        error: { code: 'CONFIG_INVALID' },
+      });
     } finally {
-      await secured.stop();
+      await noModule.remove();
     }
+  });
+
+  it('exits 4 when a rollback fails, saying the cluster may not be as it was', async () => {
+    const result = await run(['fragile', '--path', plugin.dir, '--json']);
+    expect(result.code).toBe(4);
+    const rollbackError = "Rollback failed for step 'fragile': restore refused";
+    expect(JSON.parse(result.stdout)).toEqual({
+      ok: false,
+      error: {
+        code: 'STEP_FAILED',
+        message: `Step 'boom' failed: it broke (${rollbackError.replace('R', 'r')}). The cluster may not be as it was: check \`synapse serve status\``,
+        hint: 'the cluster may not be as it was: check `synapse serve status`',
+        rollbackErrors: [rollbackError],
+      },
+    });
+    expect(errorLines(result.stderr)).toHaveLength(1);
+  });
+
+  it('exits 4, not 130, when a rollback fails after Ctrl-C', async () => {
+    const child = spawnSynapse(
+      ['plugin', 'run', 'fragile', '--path', plugin.dir, '--params', '{"wait": true}'],
+      { env: dev.env },
+    );
+    const exit = waitForExit(child);
+    await waitForOutput(child, 'stderr', /waiting for cancellation/);
+    child.kill('SIGINT');
+    const result = await exit;
+    expect(result.code).toBe(4);
+    expect(errorLines(result.stderr)).toEqual([
+      "error: Cancelled during step 'wait'; rolled back 0 steps; Rollback failed for step 'fragile': restore refused. The cluster may not be as it was: check `synapse serve status`",
+    ]);
   });
 
   it('exits 2 on an unknown option or command, with one line pointing at --help', async () => {

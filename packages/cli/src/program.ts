@@ -13,8 +13,11 @@ const ROOT_HELP = `
 Exit codes:
   0    success
   1    failure after work began (what the run changed was rolled back)
-  2    bad input: usage, params, config.yaml, plugin code (nothing was sent)
+  2    bad input: usage, params, config.yaml, plugin code or package, found before anything
+       was changed (nothing was sent, or what ran was rolled back)
   3    a service could not be reached or refused the credentials (nothing was changed)
+  4    a rollback failed: the cluster may not be as it was before the run
+       (check 'synapse serve status')
   130  cancelled (Ctrl-C); what ran was rolled back
 
 Environment:
@@ -98,7 +101,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .argument('[app]', 'only this application')
     .option('--json', 'print the raw details (as the Ray dashboard returns them)')
     .option('--verbose', 'debug logs and stack traces');
-  addConfigFlags(status);
+  addConfigFlags(status, RAY_FLAG_KEYS);
   configure(status, io, 'synapse serve status');
   status.action(async (app: string | undefined, options: Record<string, unknown>) => {
     const { serveStatus } = await import('./commands/serve-status.js');
@@ -127,7 +130,7 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--json', 'print {"ok": true, "result": {"removed", "kept"}}')
     .option('--verbose', 'debug logs and stack traces');
-  addConfigFlags(remove);
+  addConfigFlags(remove, RAY_FLAG_KEYS);
   configure(remove, io, 'synapse serve delete');
   remove.action(async (app: string, options: Record<string, unknown>) => {
     const { serveDelete } = await import('./commands/serve-delete.js');
@@ -155,8 +158,12 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
   return program;
 }
 
-function addConfigFlags(command: Command): void {
+// The serve commands talk to the Ray dashboard only: the Synapse and job flags would do nothing.
+const RAY_FLAG_KEYS: ReadonlySet<string> = new Set(['rayAddress', 'rayToken']);
+
+function addConfigFlags(command: Command, only?: ReadonlySet<string>): void {
   for (const flag of CONFIG_FLAGS) {
+    if (only && !only.has(flag.key)) continue;
     command.addOption(new Option(flag.flags, flag.description).helpGroup('Connection options:'));
   }
 }

@@ -31,11 +31,14 @@ function parseJson(text: string, source: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new UsageError(`${source} is not valid JSON: ${reason}`, {
-      hint: `quote it for the shell, e.g. --params '{"key": "value"}', or pass @params.json`,
-      cause: error,
-    });
+    // V8 quotes the text, newlines included: keep the reason on one line.
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+    // Only an inline value went through the shell; a file's content is the user's to fix.
+    const hint =
+      source === '--params'
+        ? `quote it for the shell, e.g. --params '{"key": "value"}', or pass @params.json`
+        : 'fix the JSON in the file, or pass the params inline';
+    throw new UsageError(`${source} is not valid JSON: ${reason}`, { hint, cause: error });
   }
 }
 

@@ -46,7 +46,9 @@ export async function loadPluginAction(
   dir: string,
   actionName: string,
 ): Promise<LoadedPluginAction> {
-  const loaded = await loadPluginConfig(dir);
+  const loaded = await loadPluginConfig(dir).catch((error: unknown) => {
+    throw withYamlHint(error);
+  });
   const { config, file } = loaded;
   const actionConfig = Object.hasOwn(config.actions, actionName)
     ? config.actions[actionName]
@@ -76,7 +78,7 @@ export async function loadPluginAction(
     namespace = (await import(pathToFileURL(modulePath).href)) as Record<string, unknown>;
   } catch (error) {
     throw new UsageError(`cannot load ${modulePath}: ${loadFailure(error)}`, {
-      hint: `fix the plugin code (packages other than ${SHARED_PACKAGES.join(', ')} must be installed in the plugin's own node_modules)`,
+      hint: loadFailureHint(error),
       cause: error,
     });
   }
@@ -138,6 +140,29 @@ function loadFailure(error: unknown): string {
   const lines = (error instanceof Error ? error.message : String(error)).split('\n');
   const compileError = lines.find((line) => line.includes('ERROR:'));
   return (compileError ?? lines[0] ?? '').trim();
+}
+
+/** Installing a package helps only when a bare import was not found; else the code is at fault. */
+function loadFailureHint(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  const missing = /Cannot find package '([^']+)'/.exec(error instanceof Error ? error.message : '');
+  if (code !== 'ERR_MODULE_NOT_FOUND' || !missing) return 'fix the plugin code';
+  return `install ${missing[1]} in the plugin's own node_modules (only ${SHARED_PACKAGES.join(', ')} come from the CLI)`;
+}
+
+/** A YAML syntax error in config.yaml gets the parser's reason as its hint. */
+function withYamlHint(error: unknown): unknown {
+  if (!(error instanceof ConfigError) || error.hint !== undefined) return error;
+  const cause: unknown = error.cause;
+  if (!(cause instanceof Error) || cause.name !== 'YAMLParseError') return error;
+  const reason = (cause.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const message = error.message.startsWith(`${error.source}: `)
+    ? error.message.slice(error.source.length + 2)
+    : error.message;
+  return new ConfigError(error.source, message, error.issues, {
+    hint: `fix the YAML syntax there${reason ? ` (${reason})` : ''}: check indentation, colons and quotes`,
+    cause,
+  });
 }
 
 function isActionClass(value: unknown): value is ActionClass {

@@ -1,6 +1,12 @@
 import { resolve } from 'node:path';
 
-import { StepRegistry, type BaseAction, type Logger, type RuntimeContext } from '@synapse-sdk/core';
+import {
+  ParamsValidationError,
+  StepRegistry,
+  type BaseAction,
+  type Logger,
+  type RuntimeContext,
+} from '@synapse-sdk/core';
 
 import { parseParamsOption } from '../options/parse-params.js';
 import { loadPluginAction, type LoadedPluginAction } from '../plugin/load-plugin-action.js';
@@ -54,7 +60,16 @@ export async function prepareAction(options: PrepareActionOptions): Promise<Prep
     signal: options.signal,
     containerModules: plugin.containerModules,
   });
-  const action = new plugin.ActionClass(params, ctx);
+  let action: BaseAction;
+  try {
+    action = new plugin.ActionClass(params, ctx);
+  } catch (error) {
+    if (!(error instanceof ParamsValidationError) || error.hint !== undefined) throw error;
+    throw new ParamsValidationError(error.issues, {
+      hint: `fix --params to match the schema of action '${options.action}' (its paramsSchema)`,
+      cause: error,
+    });
+  }
   return { plugin, ctx, action, env };
 }
 
