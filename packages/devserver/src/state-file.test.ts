@@ -61,7 +61,7 @@ describe('state file', () => {
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{nope');
     await expect(startTestServer({ stateFile: corrupt })).rejects.toThrow(
-      `devserver state file ${corrupt} is not valid JSON; delete it or pass another --state-file`,
+      `devserver state file ${corrupt} is not valid JSON; delete it or use another state file`,
     );
   });
 });
