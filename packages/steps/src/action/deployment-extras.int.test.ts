@@ -1,43 +1,27 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { removeApplication } from '../deploy/remove-application.js';
 import {
   runtimeFor,
   startCluster,
+  useDeployFixture,
   StepDeploy,
   type Cluster,
 } from '../test-support/deploy-harness.js';
-import { createPluginDir } from '../test-support/plugin-fixture.js';
 
-let plugin: { dir: string; remove: () => Promise<void> };
-let cluster: Cluster;
-let env: Record<string, string>;
+const fixture = useDeployFixture({ agentToken: 'agent-token-5678' });
 const APP = 'test-model@1.0.0';
-
-beforeAll(async () => {
-  plugin = await createPluginDir();
-});
-afterAll(async () => {
-  await plugin.remove();
-});
-beforeEach(async () => {
-  cluster = await startCluster({ agentToken: 'agent-token-5678' });
-  env = { ...cluster.env, SYNAPSE_PLUGIN_DIR: plugin.dir };
-});
-afterEach(async () => {
-  await cluster.stop();
-});
 
 describe('another writer', () => {
   it('puts our app back when another writer drops it before it is RUNNING', async () => {
-    cluster.dev.control.dropAppAfterNextPut(APP, 5);
-    const runtime = runtimeFor(env);
+    fixture.cluster.dev.control.dropAppAfterNextPut(APP, 5);
+    const runtime = runtimeFor(fixture.env);
     const deployData: Array<Record<string, unknown>> = [];
     runtime.events.on('step:end', (e) => {
       if (e.step === 'deploy') deployData.push(e.result.data);
     });
     const result = await new StepDeploy({}, runtime).run();
-    const app = await cluster.ray.getApplication(APP);
+    const app = await fixture.cluster.ray.getApplication(APP);
     expect([result, app?.status, deployData[0]?.['reapplied']]).toEqual([
       { success: true, stepsExecuted: 2, stepsTotal: 3, deployed: true },
       'RUNNING',
@@ -48,31 +32,31 @@ describe('another writer', () => {
 
 describe('an imperative app of the same name', () => {
   it('makes the plan say that a deploy will be refused', async () => {
-    cluster.dev.control.seedImperativeApp({
+    fixture.cluster.dev.control.seedImperativeApp({
       name: APP,
       importPath: 'legacy:app',
       routePrefix: '/legacy',
     });
-    const plan = await new StepDeploy({}, runtimeFor(env)).plan();
+    const plan = await new StepDeploy({}, runtimeFor(fixture.env)).plan();
     expect(plan.warnings).toContain(
       `a deploy will be refused: '${APP}' is running and was started imperatively (serve.run), so replacing it could not be rolled back`,
     );
   });
 
   it('is left running: the deploy refuses before changing anything', async () => {
-    cluster.dev.control.seedImperativeApp({
+    fixture.cluster.dev.control.seedImperativeApp({
       name: APP,
       importPath: 'legacy:app',
       routePrefix: '/legacy',
     });
-    const before = await cluster.ray.getApplications();
+    const before = await fixture.cluster.ray.getApplications();
     let message = '';
     try {
-      await new StepDeploy({}, runtimeFor(env)).run();
+      await new StepDeploy({}, runtimeFor(fixture.env)).run();
     } catch (error) {
       message = (error as Error).message;
     }
-    const after = await cluster.ray.getApplications();
+    const after = await fixture.cluster.ray.getApplications();
     expect([
       message,
       after.applications[APP]?.source,
@@ -88,15 +72,15 @@ describe('an imperative app of the same name', () => {
 describe('plan', () => {
   it('reports an added app, then unchanged, then in-place and code changes, without changing anything', async () => {
     const planOf = async (params: Record<string, unknown>, extraEnv: Record<string, string> = {}) =>
-      await new StepDeploy(params, runtimeFor({ ...env, ...extraEnv })).plan();
+      await new StepDeploy(params, runtimeFor({ ...fixture.env, ...extraEnv })).plan();
     const first = await planOf({ num_cpus: 1 });
     expect([
       first.change,
       first.uploadNeeded,
       first.previous,
-      Object.keys((await cluster.ray.getApplications()).applications),
+      Object.keys((await fixture.cluster.ray.getApplications()).applications),
     ]).toEqual(['added', true, null, []]);
-    await new StepDeploy({ num_cpus: 1 }, runtimeFor(env)).run();
+    await new StepDeploy({ num_cpus: 1 }, runtimeFor(fixture.env)).run();
     const same = await planOf({ num_cpus: 1 });
     const inPlace = await planOf({ num_cpus: 2 });
     const code = await planOf({ num_cpus: 1 }, { SYNAPSE_HOST: 'http://elsewhere.example' });
@@ -112,12 +96,12 @@ describe('plan', () => {
   });
 
   it('warns about a route prefix already used by another app', async () => {
-    cluster.dev.control.foreignPut({
+    fixture.cluster.dev.control.foreignPut({
       applications: [{ name: 'squatter', route_prefix: '/taken', import_path: 'x.y:z' }],
     });
     const plan = await new StepDeploy(
       {},
-      runtimeFor({ ...env, SYNAPSE_PLUGIN_RELEASE_CHECKSUM: 'taken' }),
+      runtimeFor({ ...fixture.env, SYNAPSE_PLUGIN_RELEASE_CHECKSUM: 'taken' }),
     ).plan();
     expect([plan.otherApps, plan.warnings]).toEqual([
       ['squatter'],
@@ -128,13 +112,13 @@ describe('plan', () => {
 
 describe('removeApplication', () => {
   it('removes one app and keeps the others', async () => {
-    cluster.dev.control.foreignPut({
+    fixture.cluster.dev.control.foreignPut({
       applications: [{ name: 'keep-me', route_prefix: '/keep', import_path: 'x.y:z' }],
     });
-    await new StepDeploy({}, runtimeFor(env)).run();
-    const kept = (await cluster.ray.getApplication('keep-me'))?.deployed_app_config;
-    const outcome = await removeApplication(cluster.ray, APP, { timeoutMs: 5_000 });
-    const details = await cluster.ray.getApplications();
+    await new StepDeploy({}, runtimeFor(fixture.env)).run();
+    const kept = (await fixture.cluster.ray.getApplication('keep-me'))?.deployed_app_config;
+    const outcome = await removeApplication(fixture.cluster.ray, APP, { timeoutMs: 5_000 });
+    const details = await fixture.cluster.ray.getApplications();
     expect([
       outcome,
       Object.keys(details.applications),
@@ -143,7 +127,9 @@ describe('removeApplication', () => {
   });
 
   it('reports an absent app as not removed', async () => {
-    await expect(removeApplication(cluster.ray, 'nope', { timeoutMs: 1_000 })).resolves.toEqual({
+    await expect(
+      removeApplication(fixture.cluster.ray, 'nope', { timeoutMs: 1_000 }),
+    ).resolves.toEqual({
       removed: false,
     });
   });
@@ -152,8 +138,8 @@ describe('removeApplication', () => {
 describe('registration', () => {
   it('reads the status through the agent when one is configured', async () => {
     const agentEnv = {
-      ...env,
-      SYNAPSE_AGENT_HOST: cluster.dev.agentUrl,
+      ...fixture.env,
+      SYNAPSE_AGENT_HOST: fixture.cluster.dev.agentUrl,
       SYNAPSE_AGENT_TOKEN: 'agent-token-5678',
       SYNAPSE_JOB_ID: '9',
       SYNAPSE_PLUGIN_RELEASE_ID: '12',
@@ -162,7 +148,7 @@ describe('registration', () => {
       { num_replicas: 2 },
       runtimeFor(agentEnv, { agent: true }),
     ).run();
-    const records = cluster.dev.control.backend().serveApplications;
+    const records = fixture.cluster.dev.control.backend().serveApplications;
     expect([result, records.map((r) => [r.name, r.plugin_release, r.num_replicas])]).toEqual([
       {
         success: true,
@@ -188,7 +174,7 @@ describe('a dashboard with token auth', () => {
   it('deploys with the right token', async () => {
     const result = await new StepDeploy(
       {},
-      runtimeFor({ ...secured.env, SYNAPSE_PLUGIN_DIR: plugin.dir }),
+      runtimeFor({ ...secured.env, SYNAPSE_PLUGIN_DIR: fixture.plugin.dir }),
     ).run();
     expect(result).toEqual({ success: true, stepsExecuted: 2, stepsTotal: 3, deployed: true });
   });
@@ -197,7 +183,7 @@ describe('a dashboard with token auth', () => {
     const wrong = {
       ...secured.env,
       RAY_AUTH_TOKEN: 'not-the-token',
-      SYNAPSE_PLUGIN_DIR: plugin.dir,
+      SYNAPSE_PLUGIN_DIR: fixture.plugin.dir,
     };
     let message = '';
     try {

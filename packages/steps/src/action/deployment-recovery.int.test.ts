@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { StepFailedError } from '@synapse-sdk/core';
 
 import {
@@ -6,42 +6,26 @@ import {
   runtimeFor,
   stableView,
   startCluster,
+  useDeployFixture,
   StepDeploy,
   type Cluster,
 } from '../test-support/deploy-harness.js';
 import { prepareApplication } from '../deploy/build-application.js';
-import { createPluginDir } from '../test-support/plugin-fixture.js';
 
-let plugin: { dir: string; remove: () => Promise<void> };
-let cluster: Cluster;
-let env: Record<string, string>;
+const fixture = useDeployFixture();
 const APP = 'test-model@1.0.0';
-
-beforeAll(async () => {
-  plugin = await createPluginDir();
-});
-afterAll(async () => {
-  await plugin.remove();
-});
-beforeEach(async () => {
-  cluster = await startCluster();
-  env = { ...cluster.env, SYNAPSE_PLUGIN_DIR: plugin.dir };
-});
-afterEach(async () => {
-  await cluster.stop();
-});
 
 /** The config a deploy of `params` would apply, with its package already uploaded. */
 async function uploadedConfig(params: Record<string, unknown>) {
-  const action = new StepDeploy(params, runtimeFor(env));
+  const action = new StepDeploy(params, runtimeFor(fixture.env));
   const { app, pkg } = await prepareApplication(action.createContext());
-  await cluster.ray.uploadPackage(pkg.uri, pkg.bytes);
+  await fixture.cluster.ray.uploadPackage(pkg.uri, pkg.bytes);
   return app;
 }
 
 /** Puts `config` in place as another tool would. */
 function foreignDeploy(config: unknown): void {
-  cluster.dev.control.foreignPut({ applications: [config] });
+  fixture.cluster.dev.control.foreignPut({ applications: [config] });
 }
 
 /** Polls `read` until it returns `expected` (deep equality) or 5 s pass; returns the last value. */
@@ -58,20 +42,20 @@ async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
 describe('redeploying the identical config of an app that is not healthy', () => {
   it('sends it again, so Ray retries, and ends RUNNING', async () => {
     const config = await uploadedConfig({ num_cpus: 1 });
-    const fault = cluster.dev.control.injectFault({
+    const fault = fixture.cluster.dev.control.injectFault({
       kind: 'build-error',
       app: APP,
       error: 'OSError: index down',
     });
     foreignDeploy(config);
     const failed = await eventually(
-      async () => (await cluster.ray.getApplication(APP))?.status,
+      async () => (await fixture.cluster.ray.getApplication(APP))?.status,
       'DEPLOY_FAILED',
-    ).then(() => cluster.ray.getApplication(APP));
-    cluster.dev.control.removeFault(fault.id);
+    ).then(() => fixture.cluster.ray.getApplication(APP));
+    fixture.cluster.dev.control.removeFault(fault.id);
 
-    const result = await new StepDeploy({ num_cpus: 1 }, runtimeFor(env)).run();
-    const app = await cluster.ray.getApplication(APP);
+    const result = await new StepDeploy({ num_cpus: 1 }, runtimeFor(fixture.env)).run();
+    const app = await fixture.cluster.ray.getApplication(APP);
     expect([
       failed?.status,
       result,
@@ -89,28 +73,28 @@ describe('redeploying the identical config of an app that is not healthy', () =>
 describe('rolling back to an app that was still deploying', () => {
   it('restores its config without waiting for a RUNNING that may never come', async () => {
     const config = await uploadedConfig({ num_cpus: 1 });
-    cluster.dev.control.injectFault({
+    fixture.cluster.dev.control.injectFault({
       kind: 'insufficient-resources',
       app: APP,
       deployment: 'Model',
     });
-    cluster.dev.control.injectFault({
+    fixture.cluster.dev.control.injectFault({
       kind: 'replica-startup-failure',
       app: APP,
       deployment: 'BrokenModel',
     });
     foreignDeploy(config);
-    const view = async () => stableView(await cluster.ray.getApplications());
+    const view = async () => stableView(await fixture.cluster.ray.getApplications());
     // Stuck for want of resources: deployment Model UPDATING, app DEPLOYING, forever.
     const stuck = await eventually(async () => {
-      const app = await cluster.ray.getApplication(APP);
+      const app = await fixture.cluster.ray.getApplication(APP);
       return [app?.status, app?.deployments?.['Model']?.status];
     }, ['DEPLOYING', 'UPDATING']);
     const before = await view();
 
     let error: unknown;
     try {
-      await new BrokenStepDeploy({ num_cpus: 1 }, runtimeFor(env)).run();
+      await new BrokenStepDeploy({ num_cpus: 1 }, runtimeFor(fixture.env)).run();
     } catch (e) {
       error = e;
     }
@@ -125,14 +109,14 @@ describe('rolling back to an app that was still deploying', () => {
 
 describe('another writer putting back an older config of our app', () => {
   it('is noticed when the app turns RUNNING, and our config is applied again', async () => {
-    await new StepDeploy({ num_cpus: 1 }, runtimeFor(env)).run();
-    const v1 = (await cluster.ray.getApplication(APP))?.deployed_app_config;
-    const runtime = runtimeFor(env);
+    await new StepDeploy({ num_cpus: 1 }, runtimeFor(fixture.env)).run();
+    const v1 = (await fixture.cluster.ray.getApplication(APP))?.deployed_app_config;
+    const runtime = runtimeFor(fixture.env);
     let reverted = false;
     runtime.events.on('log', (event) => {
       if (!reverted && event.event === 'app_status' && event.data['status'] === 'DEPLOYING') {
         reverted = true;
-        cluster.dev.control.foreignPut({ applications: [v1] });
+        fixture.cluster.dev.control.foreignPut({ applications: [v1] });
       }
     });
     const deployData: Array<Record<string, unknown>> = [];
@@ -140,7 +124,7 @@ describe('another writer putting back an older config of our app', () => {
       if (e.step === 'deploy') deployData.push(e.result.data);
     });
     await new StepDeploy({ num_cpus: 2 }, runtime).run();
-    const live = await cluster.ray.getApplication(APP);
+    const live = await fixture.cluster.ray.getApplication(APP);
     expect([
       reverted,
       deployData[0]?.['reapplied'],
@@ -168,7 +152,10 @@ describe('a Ray too old to keep serve.run apps through a PUT', () => {
     const before = await old.ray.getApplications();
     let message = '';
     try {
-      await new StepDeploy({}, runtimeFor({ ...old.env, SYNAPSE_PLUGIN_DIR: plugin.dir })).run();
+      await new StepDeploy(
+        {},
+        runtimeFor({ ...old.env, SYNAPSE_PLUGIN_DIR: fixture.plugin.dir }),
+      ).run();
     } catch (error) {
       message = (error as Error).message;
     }

@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import {
   AgentClient,
   BackendClient,
@@ -11,6 +12,7 @@ import { z } from 'zod';
 import { BaseDeploymentAction } from '../action/base-deployment-action.js';
 import type { DeploymentContext } from '../deployment-context.js';
 import { DeployStep } from '../steps/deploy-step.js';
+import { createPluginDir } from './plugin-fixture.js';
 import { InitializeRayStep } from '../steps/initialize-ray-step.js';
 import { RegisterStep } from '../steps/register-step.js';
 
@@ -125,4 +127,55 @@ export function stableView(details: ServeInstanceDetails): Record<string, unknow
         },
       ]),
   );
+}
+
+/** What {@link useDeployFixture} provides to each test. */
+export interface DeployFixture {
+  /** A plugin directory shared by the tests of the file. */
+  readonly plugin: { dir: string; remove: () => Promise<void> };
+  /** A fresh devserver per test. */
+  readonly cluster: Cluster;
+  /** The cluster's environment plus SYNAPSE_PLUGIN_DIR (and `extraEnv`). */
+  readonly env: Record<string, string>;
+}
+
+/**
+ * Registers the hooks most integration tests need: one plugin directory for the file, one
+ * devserver per test, and the environment that points an action at both.
+ */
+export function useDeployFixture(
+  options: DevServerOptions = {},
+  extraEnv: Record<string, string> = {},
+): DeployFixture {
+  let plugin: DeployFixture['plugin'] | undefined;
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    plugin = await createPluginDir();
+  });
+  afterAll(async () => {
+    await plugin?.remove();
+  });
+  beforeEach(async () => {
+    cluster = await startCluster(options);
+  });
+  afterEach(async () => {
+    await cluster?.stop();
+  });
+  return {
+    get plugin() {
+      return defined(plugin, 'plugin');
+    },
+    get cluster() {
+      return defined(cluster, 'cluster');
+    },
+    get env() {
+      const c = defined(cluster, 'cluster');
+      return { ...c.env, SYNAPSE_PLUGIN_DIR: defined(plugin, 'plugin').dir, ...extraEnv };
+    },
+  };
+}
+
+function defined<T>(value: T | undefined, name: string): T {
+  if (value === undefined) throw new Error(`the ${name} fixture is only available inside a test`);
+  return value;
 }
