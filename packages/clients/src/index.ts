@@ -107,6 +107,7 @@ export {
   UnexpectedStatusError,
 } from './http/errors.js';
 export { HttpClient } from './http/http-client.js';
+export { isTransientError } from './http/is-transient-error.js';
 export { DEFAULT_RETRY, RETRYABLE_STATUSES } from './http/retry.js';
 export { AGENT_SERVICE, BACKEND_SERVICE, RAY_DASHBOARD_SERVICE } from './http/service.js';
 export { AGENT_TIMEOUTS, BACKEND_TIMEOUTS, RAY_DASHBOARD_TIMEOUTS } from './http/timeouts.js';

@@ -1,7 +1,7 @@
 import { CancelledError, silentLogger } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 
-import { ClientConnectionError, ClientTimeoutError, ServerError } from '../http/errors.js';
+import { isTransientError } from '../http/is-transient-error.js';
 import { sleep } from '../http/retry.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
 import type { FailedDeployment } from './deploy-errors.js';
@@ -164,7 +164,7 @@ async function poll<T>(
         if (result !== undefined) return result;
       } catch (error) {
         if (signal.aborted) throw stopped();
-        if (!isTransient(error)) throw error;
+        if (!isTransientError(error)) throw error;
         lastError = error instanceof Error ? error.message : String(error);
         // One warning says the dashboard is flaky; every further failure is detail.
         (warned ? logger.debug : logger.warn).call(
@@ -184,11 +184,6 @@ async function poll<T>(
   } finally {
     clearTimeout(timer);
   }
-}
-
-function isTransient(error: unknown): boolean {
-  if (error instanceof ClientConnectionError || error instanceof ClientTimeoutError) return true;
-  return error instanceof ServerError && [502, 503, 504].includes(error.status ?? 0);
 }
 
 function failure(

@@ -1,7 +1,5 @@
 import {
-  ClientConnectionError,
-  ClientTimeoutError,
-  ServerError,
+  isTransientError,
   parseServeDeployConfig,
   type ApplicationDetails,
   type RayServeClient,
@@ -101,7 +99,7 @@ export async function applyApplication(
         try {
           await client.putApplications(body, undefined, { validate: false, retry: false });
         } catch (error) {
-          if (!isTransient(error)) throw error;
+          if (!isTransientError(error)) throw error;
           lastError = error;
           await systemClock.sleep(200 * (round + 1));
           continue;
@@ -127,11 +125,6 @@ function isUnchanged(
   if (!sameConfig(previous, app)) return false;
   if (!reapplyUnlessHealthy) return true;
   return before?.status === 'RUNNING' || before?.status === 'DEPLOYING';
-}
-
-function isTransient(error: unknown): boolean {
-  if (error instanceof ClientConnectionError || error instanceof ClientTimeoutError) return true;
-  return error instanceof ServerError && [502, 503, 504].includes(error.status ?? 0);
 }
 
 /**
