@@ -37,7 +37,7 @@ export type { PackageOptions, WorkingDirPackage } from './packaging/package-work
 export type { Requirements } from './config/runtime-env.js';
 export type { DeployStepOptions } from './steps/deploy-step.js';
 export type { InitializeRayStepOptions } from './steps/initialize-ray-step.js';
-export type { Registration } from './steps/register-step.js';
+export type { Registration, RegistrationTarget } from './steps/register-step.js';
 
 export { BaseDeploymentAction } from './action/base-deployment-action.js';
 export { planDeployment } from './action/deployment-plan.js';
@@ -64,4 +64,4 @@ export { MAX_PACKAGE_BYTES, packageWorkingDir } from './packaging/package-workin
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export { DeployStep } from './steps/deploy-step.js';
 export { InitializeRayStep, MIN_RAY_VERSION, connectToRay } from './steps/initialize-ray-step.js';
-export { RegisterStep, registerApplication } from './steps/register-step.js';
+export { RegisterStep, registerApplication, registrationTarget } from './steps/register-step.js';

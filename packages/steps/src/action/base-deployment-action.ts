@@ -24,11 +24,7 @@ import { buildRuntimeEnv } from '../config/runtime-env.js';
 import { DeploymentContext, type ClusterInfo } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { DeployStep } from '../steps/deploy-step.js';
-import {
-  checkRegistrationServices,
-  connectToRay,
-  type InitializeRayStepOptions,
-} from '../steps/initialize-ray-step.js';
+import { initializeCluster, type InitializeRayStepOptions } from '../steps/initialize-ray-step.js';
 import type { RegisterStep } from '../steps/register-step.js';
 import { registerApplication } from '../steps/register-step.js';
 import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
@@ -196,16 +192,11 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
    * an unreachable dashboard is retried for `connectTimeoutMs` (15 s by default).
    */
   public async rayInit(options: InitializeRayStepOptions = {}): Promise<ClusterInfo> {
-    const context = this.deploymentContext();
-    if (!context.clusterInfo) {
-      context.clusterInfo = await connectToRay(
-        context,
-        options.connectTimeoutMs ?? 15_000,
-        this.ctx.signal,
-      );
-      await checkRegistrationServices(context, this.ctx.signal);
-    }
-    return context.clusterInfo;
+    return await initializeCluster(
+      this.deploymentContext(),
+      options.connectTimeoutMs ?? 15_000,
+      this.ctx.signal,
+    );
   }
 
   /**

@@ -4,7 +4,7 @@ import { deployApplication } from '../deploy/deploy-application.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { restoreApplication } from '../deploy/restore-application.js';
 import type { DeploymentContext } from '../deployment-context.js';
-import { checkRegistrationServices, connectToRay } from './initialize-ray-step.js';
+import { initializeCluster } from './initialize-ray-step.js';
 
 /** Options of {@link DeployStep}. */
 export interface DeployStepOptions {
@@ -40,11 +40,8 @@ export class DeployStep extends BaseStep<DeploymentContext> {
   public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
     const { signal } = attempt;
     const client = context.rayClient;
-    if (!context.clusterInfo) {
-      // Run without InitializeRayStep: make the same checks before changing anything.
-      context.clusterInfo = await connectToRay(context, 15_000, signal);
-      await checkRegistrationServices(context, signal);
-    }
+    // Without InitializeRayStep in the pipeline, make the same checks before changing anything.
+    const clusterInfo = await initializeCluster(context, 15_000, signal);
 
     const { app, pkg } = await prepareApplication(context);
     context.appConfig = app;
@@ -66,7 +63,7 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       timeoutMs: this.options.waitTimeoutMs ?? 600_000,
       signal,
       lockDir: this.options.lockDir,
-      rayVersion: context.clusterInfo.rayVersion,
+      rayVersion: clusterInfo.rayVersion,
       ...(this.options.pollIntervalMs === undefined
         ? {}
         : { pollIntervalMs: this.options.pollIntervalMs }),

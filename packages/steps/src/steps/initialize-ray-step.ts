@@ -1,8 +1,6 @@
 import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
 import {
   BaseStep,
-  ConfigError,
-  ContextMissingError,
   SynapseError,
   stepSuccess,
   systemClock,
@@ -12,6 +10,7 @@ import {
 
 import { compareVersions } from '../deploy/compare-versions.js';
 import type { ClusterInfo, DeploymentContext } from '../deployment-context.js';
+import { registrationTarget } from './register-step.js';
 
 /** Oldest Ray whose dashboard port serves the multi-app Serve REST API we use. */
 export const MIN_RAY_VERSION = '2.8.0';
@@ -42,42 +41,37 @@ export class InitializeRayStep extends BaseStep<DeploymentContext> {
   }
 
   public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
-    context.clusterInfo = await connectToRay(context, this.connectTimeoutMs, attempt.signal);
-    context.log('ray_connected', { ...context.clusterInfo });
-    await checkRegistrationServices(context, attempt.signal);
-    return stepSuccess({ ...context.clusterInfo });
+    const info = await initializeCluster(context, this.connectTimeoutMs, attempt.signal);
+    return stepSuccess({ ...info });
   }
 }
 
 /**
- * With a job id the run ends by registering the app, so the backend (and the agent, when one
- * is configured) is checked here too: a wrong URL, token or release id then stops the run before
- * the deploy instead of after it, when the deploy would have to be rolled back.
+ * Connects to the dashboard and, when the run has a job id, checks what registration will use —
+ * the backend (and the agent, when one is configured) and the release id — so that a wrong URL,
+ * token or id stops the run before the deploy rather than after it. Records the cluster info on
+ * the context; does nothing when it is already there.
  */
-export async function checkRegistrationServices(
+export async function initializeCluster(
   context: DeploymentContext,
+  connectTimeoutMs: number,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<ClusterInfo> {
+  if (context.clusterInfo) return context.clusterInfo;
+  const info = await connectToRay(context, connectTimeoutMs, signal);
+  context.log('ray_connected', { ...info });
   const jobId = context.runtimeCtx.jobId;
-  if (!jobId) return;
-  const backend = context.runtimeCtx.client;
-  if (!backend) {
-    throw new ContextMissingError(
-      `Cannot register the application of job ${jobId}: no Synapse backend is configured`,
-      {
-        hint: 'set SYNAPSE_HOST (--host) and SYNAPSE_ACCESS_TOKEN (--token), or run without a job id',
-      },
+  if (jobId) {
+    const { backend } = registrationTarget(context, jobId);
+    await backend.listServeApplicationsPage(
+      { name: context.serveAppName, page_size: 1 },
+      { signal },
     );
+    await context.runtimeCtx.agentClient?.healthCheck({ signal });
+    context.log('backend_checked', { backend: backend.baseUrl });
   }
-  if (context.pluginReleaseId === undefined) {
-    throw new ConfigError(
-      'environment variable SYNAPSE_PLUGIN_RELEASE_ID',
-      `is required to register the application of job ${jobId}; set it to the plugin release's id in Synapse, or run without a job id`,
-    );
-  }
-  await backend.listServeApplicationsPage({ name: context.serveAppName, page_size: 1 }, { signal });
-  await context.runtimeCtx.agentClient?.healthCheck({ signal });
-  context.log('backend_checked', { backend: backend.baseUrl });
+  context.clusterInfo = info;
+  return info;
 }
 
 /** Probes the dashboard, retrying connection errors for up to `connectTimeoutMs`. */

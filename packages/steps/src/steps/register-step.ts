@@ -1,5 +1,7 @@
+import type { BackendClient } from '@synapse-sdk/clients';
 import {
   BaseStep,
+  ConfigError,
   ContextMissingError,
   SynapseError,
   stepSuccess,
@@ -47,29 +49,45 @@ export interface Registration {
   status: string;
 }
 
+/** Where a registration goes: the job, the backend, the plugin release. */
+export interface RegistrationTarget {
+  jobId: string;
+  backend: BackendClient;
+  release: number;
+}
+
+/**
+ * What registering for `jobId` needs from the context, or an error saying what to set. Used
+ * before the deploy (by the initialize checks) and at registration time.
+ */
+export function registrationTarget(context: DeploymentContext, jobId: string): RegistrationTarget {
+  const backend = context.runtimeCtx.client;
+  if (!backend) {
+    throw new ContextMissingError(
+      `Cannot register the application of job ${jobId}: no Synapse backend is configured`,
+      {
+        hint: 'set SYNAPSE_HOST (--host) and SYNAPSE_ACCESS_TOKEN (--token), or run without a job id',
+      },
+    );
+  }
+  const release = context.pluginReleaseId;
+  if (release === undefined) {
+    throw new ConfigError(
+      'environment variable SYNAPSE_PLUGIN_RELEASE_ID',
+      `is required to register the application of job ${jobId}; set it to the plugin release's id in Synapse, or run without a job id`,
+    );
+  }
+  return { jobId, backend, release };
+}
+
 /** Reads the app's status and creates (or finds) its backend record. */
 export async function registerApplication(
   context: DeploymentContext,
   signal: AbortSignal,
 ): Promise<Registration> {
-  const backend = context.runtimeCtx.client;
   const agent = context.runtimeCtx.agentClient;
-  const jobId = context.runtimeCtx.jobId;
   const name = context.serveAppName;
-  if (!backend) {
-    throw new ContextMissingError('Cannot register the application: no Synapse backend client', {
-      hint: 'set SYNAPSE_HOST (or SYNAPSE_PLUGIN_RUN_HOST) and SYNAPSE_ACCESS_TOKEN',
-    });
-  }
-  const release = context.pluginReleaseId;
-  if (release === undefined) {
-    throw new ContextMissingError(
-      'Cannot register the application: the plugin release id is unknown',
-      {
-        hint: 'set SYNAPSE_PLUGIN_RELEASE_ID to the id of the plugin release in Synapse',
-      },
-    );
-  }
+  const { jobId, backend, release } = registrationTarget(context, context.runtimeCtx.jobId ?? '');
 
   const status = agent
     ? String((await agent.getServeApplication(name, { signal }))['status'] ?? 'UNKNOWN')
@@ -96,7 +114,7 @@ export async function registerApplication(
         params: context.params,
         ...(typeof numReplicas === 'number' ? { num_replicas: numReplicas } : {}),
       },
-      { signal, idempotencyKey: `synapse-serve:${jobId ?? ''}:${name}:${release}` },
+      { signal, idempotencyKey: `synapse-serve:${jobId}:${name}:${release}` },
     );
     id = record.id;
   }
