@@ -35,6 +35,7 @@ export type {
 export type { ClientCommonOptions, Env } from './http/client-options.js';
 export type { ClientErrorCode, ClientErrorInit } from './http/errors.js';
 export type {
+  FileBody,
   HttpClientOptions,
   HttpMethod,
   HttpRequest,

@@ -1,6 +1,7 @@
 import { CancelledError, registerSecret, silentLogger } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 import got from 'got';
+import { createReadStream } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
@@ -65,6 +66,13 @@ export interface HttpClientOptions {
   onRetry?: RetryListener;
 }
 
+/** A request body read from a file as it is sent, so a large upload is never held in memory. */
+export interface FileBody {
+  path: string;
+  /** Sent as `Content-Length`. */
+  byteLength: number;
+}
+
 /** One request. */
 export interface HttpRequest {
   method: HttpMethod;
@@ -73,8 +81,8 @@ export interface HttpRequest {
   searchParams?: SearchParams;
   /** JSON body; sent with `Content-Type: application/json`. */
   json?: unknown;
-  /** Raw body; sent with `contentType`. */
-  body?: Uint8Array;
+  /** Raw body, in memory or in a file; sent with `contentType`. */
+  body?: Uint8Array | FileBody;
   contentType?: string;
   headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
@@ -144,12 +152,15 @@ export class HttpClient {
         ? 1
         : this.retryOptions.attempts;
     const headers = this.buildHeaders(request);
+    const fileBody =
+      request.body && !(request.body instanceof Uint8Array) ? request.body : undefined;
     const body =
       request.json !== undefined
         ? JSON.stringify(request.json)
-        : request.body === undefined
-          ? undefined
-          : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+        : request.body instanceof Uint8Array
+          ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength)
+          : undefined;
+    if (fileBody) headers['content-length'] = String(fileBody.byteLength);
 
     for (let attempt = 1; ; attempt++) {
       this.throwIfAborted(request.signal, target);
@@ -160,7 +171,8 @@ export class HttpClient {
         const response = await got(url, {
           method: request.method,
           headers,
-          body,
+          // A stream is consumed by one attempt: each attempt reads the file anew.
+          body: fileBody ? createReadStream(fileBody.path) : body,
           throwHttpErrors: false,
           retry: { limit: 0 },
           followRedirect: false,

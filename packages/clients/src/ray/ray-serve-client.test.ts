@@ -1,3 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@synapse-sdk/core';
 
@@ -324,6 +329,22 @@ describe('RayServeClient', () => {
       ]);
       expect([...(request?.body ?? [])]).toEqual([...zip]);
       expect(request?.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    });
+
+    it('streams a zip file from disk, again on each retry, with its Content-Length', async () => {
+      let calls = 0;
+      const client = await ray((_req, res) => sendText(res, ++calls === 1 ? 503 : 200, ''));
+      const dir = await mkdtemp(join(tmpdir(), 'upload-'));
+      const zip = randomBytes(300_000);
+      await writeFile(join(dir, 'p.zip'), zip);
+      await client.uploadPackage(PKG, { path: join(dir, 'p.zip'), byteLength: zip.byteLength });
+      await rm(dir, { recursive: true });
+      expect(
+        server?.requests.map((r) => [r.headers['content-length'], Buffer.from(r.body).equals(zip)]),
+      ).toEqual([
+        ['300000', true],
+        ['300000', true],
+      ]);
     });
 
     it('refuses a zip over the dashboard cap before sending', async () => {

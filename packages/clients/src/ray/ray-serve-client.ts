@@ -4,6 +4,7 @@ import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { RequestValidationError } from '../http/errors.js';
 import { HttpClient } from '../http/http-client.js';
+import type { FileBody } from '../http/http-client.js';
 import { RAY_DASHBOARD_SERVICE } from '../http/service.js';
 import type { ServiceName } from '../http/service.js';
 import { RAY_DASHBOARD_TIMEOUTS } from '../http/timeouts.js';
@@ -196,27 +197,28 @@ export class RayServeClient {
   }
 
   /**
-   * `PUT /api/packages/gcs/<name>`: stores the zip bytes of a working_dir under `uri`.
+   * `PUT /api/packages/gcs/<name>`: stores the zip of a working_dir under `uri`, from memory or
+   * streamed from a file.
    * @throws RequestValidationError before sending when the zip exceeds the dashboard's 100 MiB cap.
    */
   public async uploadPackage(
     uri: string,
-    zipBytes: Uint8Array,
+    zip: Uint8Array | FileBody,
     signal?: AbortSignal,
   ): Promise<void> {
     const path = packageUriToPath(uri);
-    if (zipBytes.byteLength > MAX_PACKAGE_BYTES) {
+    if (zip.byteLength > MAX_PACKAGE_BYTES) {
       throw RequestValidationError.beforeSend(this.target('PUT', path), 'package', [
         {
           path: uri,
-          message: `the zip is ${(zipBytes.byteLength / 1024 / 1024).toFixed(1)} MiB; the dashboard accepts at most 100 MiB (exclude large files, .git and virtualenvs)`,
+          message: `the zip is ${(zip.byteLength / 1024 / 1024).toFixed(1)} MiB; the dashboard accepts at most 100 MiB (exclude large files, .git and virtualenvs)`,
         },
       ]);
     }
     await this.http.request({
       method: 'PUT',
       path,
-      body: zipBytes,
+      body: zip,
       contentType: 'application/zip',
       signal,
     });
