@@ -33,7 +33,12 @@ export type { RestoreOptions } from './deploy/restore-application.js';
 export type { ChangeKind } from './deploy/serve-config.js';
 export type { ClusterInfo, DeploymentContextInit } from './deployment-context.js';
 export type { DeploymentProgressCategory } from './deployment-progress.js';
-export type { PackageOptions, WorkingDirPackage } from './packaging/package-working-dir.js';
+export type { PackageCompression } from './packaging/compression.js';
+export type {
+  PackageFile,
+  PackageOptions,
+  WorkingDirPackage,
+} from './packaging/package-working-dir.js';
 export type { Requirements } from './config/runtime-env.js';
 export type { DeployStepOptions } from './steps/deploy-step.js';
 export type { InitializeRayStepOptions } from './steps/initialize-ray-step.js';

@@ -36,6 +36,7 @@ export async function planDeployment(
   client: RayServeClient,
 ): Promise<DeploymentPlan> {
   const { app, pkg } = await prepareApplication(context);
+  await pkg.remove(); // the plan needs the package's name only
   const details = await client.getApplications(context.signal);
   const name = context.serveAppName;
   const previous = declarativeConfigs(details).get(name) ?? null;

@@ -19,7 +19,8 @@ const APP = 'test-model@1.0.0';
 async function uploadedConfig(params: Record<string, unknown>) {
   const action = new StepDeploy(params, runtimeFor(fixture.env));
   const { app, pkg } = await prepareApplication(action.createContext());
-  await fixture.cluster.ray.uploadPackage(pkg.uri, pkg.bytes);
+  await fixture.cluster.ray.uploadPackage(pkg.uri, pkg.zip);
+  await pkg.remove();
   return app;
 }
 

@@ -2,6 +2,7 @@ import type { ServeApplicationConfig } from '@synapse-sdk/clients';
 import { ConfigError } from '@synapse-sdk/core';
 
 import type { DeploymentContext } from '../deployment-context.js';
+import type { PackageCompression } from '../packaging/compression.js';
 import { packageWorkingDir, type WorkingDirPackage } from '../packaging/package-working-dir.js';
 import { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from '../packaging/serve-builder.js';
 
@@ -47,15 +48,20 @@ export interface PreparedApplication {
  * the runtime env with the uploaded `working_dir`, and the actor options as an override of the
  * one deployment the builder creates (named after the class).
  */
-export async function prepareApplication(context: DeploymentContext): Promise<PreparedApplication> {
+export async function prepareApplication(
+  context: DeploymentContext,
+  compression?: PackageCompression,
+): Promise<PreparedApplication> {
   const { module, className } = parseClassPath(context.entrypoint);
   const excludes = context.runtimeEnv['excludes'];
   const pkg = await packageWorkingDir(context.pluginDir, {
     excludes: Array.isArray(excludes) ? excludes.map(String) : [],
     extraFiles: { [`${BUILDER_MODULE}.py`]: BUILDER_SOURCE },
+    ...(compression ? { compression } : {}),
   });
   const modulePath = module.split('.').join('/');
   if (!pkg.files.includes(`${modulePath}.py`) && !pkg.files.includes(`${modulePath}/__init__.py`)) {
+    await pkg.remove();
     throw new ConfigError(
       'entrypoint',
       `'${context.entrypoint}' names module ${module}, but ${modulePath}.py is not in ${context.pluginDir} (or is excluded by .gitignore / runtime_env.excludes)`,

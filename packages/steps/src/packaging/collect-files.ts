@@ -1,9 +1,10 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { sep } from 'node:path';
 
 import ignore, { type Ignore } from 'ignore';
 
 import { PackageError } from './package-error.js';
+import { TimeSlicer } from './time-slicer.js';
 
 /** Directory names never packaged: version control, caches, virtualenvs and Node modules. */
 const ALWAYS_EXCLUDED_DIRS = new Set([
@@ -18,14 +19,15 @@ const ALWAYS_EXCLUDED_DIRS = new Set([
   '.pytest_cache',
 ]);
 
-/** One file to package, with its path relative to the root in POSIX form. */
-export interface CollectedFile {
-  path: string;
-  content: Uint8Array;
+/** The files to package: their paths relative to the root, POSIX form, sorted. */
+export interface CollectedFiles {
+  /** The root, symlinks resolved: each file is at `${root}/${path}`. */
+  root: string;
+  paths: string[];
 }
 
 interface Scope {
-  /** Directory of the .gitignore, relative to the root, POSIX form, '' for the root. */
+  /** Directory of the .gitignore relative to the root, POSIX form, '' for the root. */
   base: string;
   rules: Ignore;
 }
@@ -33,84 +35,105 @@ interface Scope {
 /**
  * Lists the files of `root` to package, sorted by path: nested `.gitignore` files and the
  * user's `excludes` (gitignore syntax, relative to the root) are honoured, version control,
- * caches and virtualenvs are left out, and a symlink that points outside `root` is refused.
+ * caches and virtualenvs are left out,
+ * and a symlink that points outside `root` is refused.
  */
 export async function collectFiles(
   root: string,
   excludes: readonly string[] = [],
-): Promise<CollectedFile[]> {
-  const realRoot = await realpath(root);
-  const files: CollectedFile[] = [];
-  const userRules: Scope = { base: '', rules: ignore().add([...excludes]) };
-  await walk(realRoot, '', [userRules], files, realRoot);
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return files;
+): Promise<CollectedFiles> {
+  const realRoot = realpathSync(root);
+  const walker: Walker = {
+    realRoot,
+    paths: [],
+    excludes: excludes.length > 0 ? ignore().add([...excludes]) : undefined,
+    slicer: new TimeSlicer(),
+  };
+  await walk(walker, realRoot, '', []);
+  return { root: realRoot, paths: walker.paths.sort() };
+}
+
+interface Walker {
+  realRoot: string;
+  paths: string[];
+  /** The user's excludes: they always exclude, whatever a .gitignore says. */
+  excludes: Ignore | undefined;
+  slicer: TimeSlicer;
 }
 
 async function walk(
+  walker: Walker,
   absDir: string,
   relDir: string,
   scopes: readonly Scope[],
-  files: CollectedFile[],
-  realRoot: string,
 ): Promise<void> {
-  const entries = await readdir(absDir, { withFileTypes: true });
-  if (entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile()) && relDir !== '') return;
+  await walker.slicer.pause();
+  const entries = readdirSync(absDir, { withFileTypes: true });
+  if (relDir !== '' && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) return;
   const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile());
   const localScopes = gitignore
     ? [
         ...scopes,
-        { base: relDir, rules: ignore().add(await readFile(join(absDir, '.gitignore'), 'utf8')) },
+        { base: relDir, rules: ignore().add(readFileSync(`${absDir}/.gitignore`, 'utf8')) },
       ]
     : scopes;
 
-  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+  for (const entry of entries) {
     const relPath = relDir ? `${relDir}/${entry.name}` : entry.name;
-    const absPath = join(absDir, entry.name);
-    const info = await lstat(absPath);
-    let isDir = info.isDirectory();
-    let isFile = info.isFile();
-    if (info.isSymbolicLink()) {
-      const target = await realpath(absPath).catch(() => undefined);
-      if (target === undefined) continue; // a dangling link has nothing to package
-      if (target !== realRoot && !target.startsWith(realRoot + sep)) {
-        throw new PackageError(
-          `${absPath} is a symlink to ${target}, outside the plugin directory; copy the file into the plugin or exclude the link`,
-        );
-      }
-      const targetInfo = await stat(target);
-      // A linked directory inside the root is packaged at its real location already.
-      if (targetInfo.isDirectory()) continue;
-      isDir = false;
-      isFile = targetInfo.isFile();
-    }
+    const absPath = `${absDir}/${entry.name}`;
+    const kind = entry.isSymbolicLink() ? linkKind(walker.realRoot, absPath) : direntKind(entry);
+    if (kind === undefined) continue;
+    const isDir = kind === 'dir';
     if (isDir && ALWAYS_EXCLUDED_DIRS.has(entry.name)) continue;
-    if (isIgnored(localScopes, relPath, isDir)) continue;
-    if (isDir) {
-      await walk(absPath, relPath, localScopes, files, realRoot);
-    } else if (isFile) {
-      files.push({ path: relPath, content: await readFile(absPath) });
-    }
+    if (walker.excludes?.ignores(isDir ? `${relPath}/` : relPath)) continue;
+    if (isIgnored(localScopes, relPath, isDir, false)) continue;
+    if (isDir) await walk(walker, absPath, relPath, localScopes);
+    else walker.paths.push(relPath);
   }
+}
+
+type EntryKind = 'file' | 'dir' | undefined;
+
+function direntKind(entry: Dirent): EntryKind {
+  return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
+}
+
+/**
+ * A link to a file inside the root is packaged as that file; a linked directory inside the
+ * root is packaged at its real location already; a dangling link has nothing to package.
+ */
+function linkKind(realRoot: string, absPath: string): EntryKind {
+  let target: string;
+  try {
+    target = realpathSync(absPath);
+  } catch {
+    return undefined;
+  }
+  if (target !== realRoot && !target.startsWith(realRoot + sep)) {
+    throw new PackageError(
+      `${absPath} is a symlink to ${target}, outside the plugin directory; copy the file into the plugin or exclude the link`,
+    );
+  }
+  return statSync(target).isFile() ? 'file' : undefined;
 }
 
 /**
  * Git semantics: the deepest .gitignore with a rule about the path decides, so a nested `!x`
- * re-includes what a parent ignored. The user's excludes (the first scope) always exclude.
+ * re-includes what a parent ignored or what is left out by default. Every scope is an
+ * ancestor of the path, so its local path is a plain suffix.
  */
-function isIgnored(scopes: readonly Scope[], relPath: string, isDir: boolean): boolean {
-  let ignored = false;
-  scopes.forEach((scope, index) => {
-    const local = scope.base ? relative(scope.base, relPath).split(sep).join('/') : relPath;
-    if (local.startsWith('..')) return;
+function isIgnored(
+  scopes: readonly Scope[],
+  relPath: string,
+  isDir: boolean,
+  ignoredByDefault: boolean,
+): boolean {
+  let ignored = ignoredByDefault;
+  for (const scope of scopes) {
+    const local = scope.base ? relPath.slice(scope.base.length + 1) : relPath;
     const verdict = scope.rules.test(isDir ? `${local}/` : local);
-    if (index === 0) {
-      if (verdict.ignored) ignored = true;
-    } else if (verdict.ignored) {
-      ignored = true;
-    } else if (verdict.unignored && !scopes[0]!.rules.ignores(isDir ? `${relPath}/` : relPath)) {
-      ignored = false;
-    }
-  });
+    if (verdict.ignored) ignored = true;
+    else if (verdict.unignored) ignored = false;
+  }
   return ignored;
 }

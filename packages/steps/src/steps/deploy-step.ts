@@ -4,6 +4,7 @@ import { deployApplication } from '../deploy/deploy-application.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { restoreApplication } from '../deploy/restore-application.js';
 import type { DeploymentContext } from '../deployment-context.js';
+import type { PackageCompression } from '../packaging/compression.js';
 import { initializeCluster } from './initialize-ray-step.js';
 
 /** Options of {@link DeployStep}. */
@@ -16,6 +17,8 @@ export interface DeployStepOptions {
   pollIntervalMs?: number;
   /** Folder of the cluster lock files. @default env SYNAPSE_LOCK_DIR, else the OS temp folder */
   lockDir?: string;
+  /** How the package's files are compressed. @default 'store' (see {@link PackageCompression}) */
+  compression?: PackageCompression;
 }
 
 /**
@@ -43,18 +46,22 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     // Without InitializeRayStep in the pipeline, make the same checks before changing anything.
     const clusterInfo = await initializeCluster(context, 15_000, signal);
 
-    const { app, pkg } = await prepareApplication(context);
+    const { app, pkg } = await prepareApplication(context, this.options.compression);
     context.appConfig = app;
     context.setProgress(1, 4);
-    if (await client.hasPackage(pkg.uri, signal)) {
-      context.log('package_present', { uri: pkg.uri });
-    } else {
-      await client.uploadPackage(pkg.uri, pkg.bytes, signal);
-      context.log('package_uploaded', {
-        uri: pkg.uri,
-        bytes: pkg.bytes.byteLength,
-        files: pkg.files.length,
-      });
+    try {
+      if (await client.hasPackage(pkg.uri, signal)) {
+        context.log('package_present', { uri: pkg.uri });
+      } else {
+        await client.uploadPackage(pkg.uri, pkg.zip, signal);
+        context.log('package_uploaded', {
+          uri: pkg.uri,
+          bytes: pkg.zip.byteLength,
+          files: pkg.files.length,
+        });
+      }
+    } finally {
+      await pkg.remove();
     }
     context.setProgress(2, 4);
 
