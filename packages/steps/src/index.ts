@@ -64,6 +64,7 @@ export {
 } from './deploy/serve-config.js';
 export { DeploymentContext } from './deployment-context.js';
 export { DeploymentProgressCategories } from './deployment-progress.js';
+export { DEFAULT_IGNORES } from './packaging/collect-files.js';
 export { PackageError } from './packaging/package-error.js';
 export { MAX_PACKAGE_BYTES, packageWorkingDir } from './packaging/package-working-dir.js';
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';

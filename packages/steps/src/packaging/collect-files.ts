@@ -19,6 +19,13 @@ const ALWAYS_EXCLUDED_DIRS = new Set([
   '.pytest_cache',
 ]);
 
+/**
+ * Left out by default, as if the root `.gitignore` began with these lines: the plugin's own
+ * TypeScript (actions, steps) runs in the CLI and never on Ray, so editing it must not make the
+ * next deploy a code change. A `!path` rule in a `.gitignore` puts a file back.
+ */
+export const DEFAULT_IGNORES: readonly string[] = ['*.ts', '*.tsx', '*.mts', '*.cts'];
+
 /** The files to package: their paths relative to the root, POSIX form, sorted. */
 export interface CollectedFiles {
   /** The root, symlinks resolved: each file is at `${root}/${path}`. */
@@ -34,8 +41,8 @@ interface Scope {
 
 /**
  * Lists the files of `root` to package, sorted by path: nested `.gitignore` files and the
- * user's `excludes` (gitignore syntax, relative to the root) are honoured, version control,
- * caches and virtualenvs are left out,
+ * user's `excludes` (gitignore syntax, relative to the root) are honoured, the plugin's
+ * TypeScript ({@link DEFAULT_IGNORES}), version control, caches and virtualenvs are left out,
  * and a symlink that points outside `root` is refused.
  */
 export async function collectFiles(
@@ -86,11 +93,17 @@ async function walk(
     const isDir = kind === 'dir';
     if (isDir && ALWAYS_EXCLUDED_DIRS.has(entry.name)) continue;
     if (walker.excludes?.ignores(isDir ? `${relPath}/` : relPath)) continue;
-    if (isIgnored(localScopes, relPath, isDir, false)) continue;
+    if (isIgnored(localScopes, relPath, isDir, !isDir && isTypeScript(entry.name))) continue;
     if (isDir) await walk(walker, absPath, relPath, localScopes);
     else walker.paths.push(relPath);
   }
 }
+
+function isTypeScript(name: string): boolean {
+  return DEFAULT_IGNORE_EXTENSIONS.some((ext) => name.endsWith(ext));
+}
+
+const DEFAULT_IGNORE_EXTENSIONS = DEFAULT_IGNORES.map((pattern) => pattern.slice(1));
 
 type EntryKind = 'file' | 'dir' | undefined;
 

@@ -36,6 +36,7 @@ const savedTmp = process.env['TMPDIR'];
 beforeEach(async () => {
   cluster = await startCluster();
   plugin = await createPluginDir({
+    'actions/deploy.ts': 'export class DeployAction {}\n',
     'model/labels.txt': 'cat\ndog\n'.repeat(1000),
   });
   // The packager's temporary archives go to the OS temp folder: point it at an empty one.
@@ -59,7 +60,7 @@ async function uploadedPackage(): Promise<Record<string, Uint8Array>> {
 }
 
 describe('the deploy step and the packager', () => {
-  it('uploads the package it wrote, then removes the temporary archive', async () => {
+  it('uploads the plugin without its TypeScript, then removes the temporary archive', async () => {
     const env = { ...cluster.env, SYNAPSE_PLUGIN_DIR: plugin.dir };
     await new StepDeploy({}, runtimeFor(env)).run();
     const leftovers = (await readdir(tempDir)).filter((name) =>

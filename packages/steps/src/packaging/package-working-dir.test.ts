@@ -161,6 +161,33 @@ describe('packageWorkingDir', () => {
     ]);
   });
 
+  it('leaves the plugin TypeScript out unless a .gitignore puts a file back', async () => {
+    const dir = await plugin({
+      'actions/deploy.ts': 'export class DeployAction {}\n',
+      'steps/smoke.mts': 'export {}\n',
+      'ui/view.tsx': 'export {}\n',
+      'types/api.d.ts': 'export {}\n',
+      'web/.gitignore': '!bundle.ts\n',
+      'web/bundle.ts': 'export {}\n',
+      'web/main.js': 'console.log(1)\n',
+    });
+    const pkg = await pack(dir);
+    expect(pkg.files).toEqual([
+      'config.yaml',
+      'requirements.txt',
+      'serve_app.py',
+      'web/.gitignore',
+      'web/bundle.ts',
+      'web/main.js',
+    ]);
+  });
+
+  it('keeps the package name when only the plugin TypeScript changes', async () => {
+    const a = await pack(await plugin({ 'actions/deploy.ts': 'export const a = 1;\n' }));
+    const b = await pack(await plugin({ 'actions/deploy.ts': 'export const a = 2;\n' }));
+    expect(a.uri).toBe(b.uri);
+  });
+
   it('honours nested .gitignore files and excludes, and leaves out .git and virtualenvs', async () => {
     const dir = await plugin({
       '.gitignore': '*.ckpt\n/data/\n',
