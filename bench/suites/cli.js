@@ -6,7 +6,7 @@ import { fmt, row } from '../lib/rows.js';
 export async function cliSuite({ quick, log }) {
   const runs = quick ? 5 : 11;
   const group = 'CLI';
-  const part = 'CLI start-up (issue 14, part 2)';
+  const part = 'CLI start-up, part 2';
   const cluster = await startCluster({ buildTimeMs: 50, replicaStartTimeMs: 50 });
   try {
     await deploy(cluster); // one app for `serve status` to list

@@ -36,7 +36,7 @@ export async function engineSuite({ quick, log }) {
   const py = medians(pyRuns);
   const ts = medians(tsRuns);
   const group = 'Engine';
-  const part = 'engine (issue 14, part 2)';
+  const part = 'engine, part 2';
   return [
     row({
       group,

@@ -41,7 +41,7 @@ export async function readinessSuite({ quick, log }) {
   const rate = mean(rates);
   log(`readiness: RUNNING noticed after ${fmt.ms(latency)} on average, ${rate.toFixed(2)} polls/s`);
   const group = 'Readiness';
-  const part = 'readiness (issue 14, part 2)';
+  const part = 'readiness, part 2';
   return [
     row({
       group,
