@@ -4,8 +4,8 @@ import { extname } from 'node:path';
  * How package entries are compressed. `'store'` (the default) writes every file as is, like
  * Ray's own packager: packaging then costs little more than reading the files once. Deflate
  * shrinks source 3-4× but barely touches the large files of a plugin (weights: a few percent),
- * so on a typical plugin (the benchmark's 100 MB one) it spends about 0.4 s of CPU for a sixth
- * off the upload: worth it only over links to the dashboard slower than about 300 Mbit/s.
+ * so on a typical plugin (the benchmark's 100 MB one) it spends 0.4-0.9 s of CPU for a sixth
+ * off the upload: worth it only over links to the dashboard slower than roughly 200 Mbit/s.
  * `'deflate'` suits those (a VPN, `kubectl port-forward`) and packages made mostly of source:
  * files that shrink by 10% or more are deflated (zlib level 6), the rest stored.
  */
