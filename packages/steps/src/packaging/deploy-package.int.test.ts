@@ -53,7 +53,9 @@ afterEach(async () => {
 /** The package the cluster holds for the deployed app, unzipped. */
 async function uploadedPackage(): Promise<Record<string, Uint8Array>> {
   const app = await cluster.ray.getApplication(APP);
-  const uri = String(app?.deployed_app_config?.runtime_env?.['working_dir']);
+  const uri = String(
+    (app?.deployed_app_config?.runtime_env as Record<string, unknown> | undefined)?.['working_dir'],
+  );
   const bytes = cluster.dev.control.packageBytes(uri.replace('gcs://', ''));
   if (!bytes) throw new Error(`the cluster has no package ${uri}`);
   return unzipSync(bytes);
@@ -82,7 +84,11 @@ describe('the deploy step and the packager', () => {
     const env = { ...cluster.env, SYNAPSE_PLUGIN_DIR: plugin.dir };
     await new DeflatedDeploy({}, runtimeFor(env)).run();
     const app = await cluster.ray.getApplication(APP);
-    const uri = String(app?.deployed_app_config?.runtime_env?.['working_dir']);
+    const uri = String(
+      (app?.deployed_app_config?.runtime_env as Record<string, unknown> | undefined)?.[
+        'working_dir'
+      ],
+    );
     const zip = cluster.dev.control.packageBytes(uri.replace('gcs://', ''));
     // labels.txt alone is 8,000 bytes stored; deflated, the whole package is under half of that.
     expect([app?.status, (zip?.byteLength ?? Infinity) < 4_000]).toEqual(['RUNNING', true]);
