@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
@@ -74,7 +76,10 @@ describe('HttpClient', () => {
       await client(server.url).request({ method: 'PUT', path: 'x/', json: { a: 1 } });
       const [request] = server.requests;
       expect(request?.headers['user-agent']).toBe(USER_AGENT);
-      expect(USER_AGENT).toMatch(/^synapse-sdk-ts\/0\.1\.0 \(node\/\d+/);
+      const { version } = JSON.parse(
+        readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+      ) as { version: string };
+      expect(USER_AGENT).toBe(`synapse-sdk-ts/${version} (node/${process.versions.node})`);
       expect(request?.headers['content-type']).toBe('application/json');
       expect(request?.json).toEqual({ a: 1 });
       const names = request?.rawHeaderNames.map((n) => n.toLowerCase()) ?? [];
