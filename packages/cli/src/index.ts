@@ -16,6 +16,7 @@ export type { FormatErrorOptions, FormattedError } from './format-error.js';
 export type { ConfigFlag } from './options/config-flags.js';
 export type { LoadedPluginAction } from './plugin/load-plugin-action.js';
 export type { BuildRunEnvOptions } from './run/build-run-env.js';
+export type { CreateRunContextOptions } from './run/create-run-context.js';
 export type { LineState, LiveRendererOptions } from './render/live-renderer.js';
 export type { OutputStream, RunEvents, RunOutcome, RunReporter } from './render/run-reporter.js';
 

@@ -28,7 +28,7 @@ export interface PollOptions {
   maxPollIntervalMs?: number;
 }
 
-/** Options of {@link waitForApplication}. */
+/** Options of {@link RayServeClient.waitForApplication}. */
 export interface WaitForApplicationOptions extends PollOptions {
   /**
    * The application's `last_deployed_time_s` read before the PUT (null when it had none). The

@@ -18,7 +18,7 @@ export interface ServeSystem {
   targetCapacity: number | null;
 }
 
-/** A deployment of an imperatively created app (`serve.run`), for {@link ServeState.seedImperativeApp}. */
+/** A deployment of an imperatively created app (`serve.run`), for {@link DevServerControl.seedImperativeApp}. */
 export interface ImperativeAppSpec {
   name: string;
   importPath?: string;
