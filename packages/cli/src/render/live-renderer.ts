@@ -1,5 +1,6 @@
 import { formatDuration } from './format-time.js';
 import type { OutputStream, RunEvents, RunOutcome, RunReporter } from './run-reporter.js';
+import { stylerFor, type StyleFormat, type Styler } from './style.js';
 
 /** State of one line of the live display. */
 export type LineState =
@@ -26,7 +27,10 @@ interface Line {
 export interface LiveRendererOptions {
   /** Milliseconds clock. @default Date.now */
   now?: () => number;
-  /** Colors on (ANSI SGR). @default true unless NO_COLOR is set */
+  /**
+   * Colours on or off. @default decided by `util.styleText` for the stream: on in a terminal,
+   * off with NO_COLOR, on with FORCE_COLOR
+   */
   color?: boolean;
   /** Redraw interval for elapsed times, ms; 0 disables the timer. @default 100 */
   refreshMs?: number;
@@ -44,17 +48,21 @@ const ICONS: Record<LineState, string> = {
   'rollback failed': '✖',
   cancelled: '✖',
 };
-const COLORS: Record<LineState, string> = {
-  pending: '2',
-  running: '36',
-  retrying: '33',
-  done: '32',
-  skipped: '2',
-  failed: '31',
-  'rolled back': '33',
-  'rollback failed': '31',
-  cancelled: '31',
+const COLORS: Record<LineState, StyleFormat> = {
+  pending: 'dim',
+  running: 'cyan',
+  retrying: 'yellow',
+  done: 'green',
+  skipped: 'dim',
+  failed: 'red',
+  'rolled back': 'yellow',
+  'rollback failed': 'red',
+  cancelled: 'red',
 };
+// Cursor movement (not colour): redraw the block in place.
+const up = (lines: number): string => `\x1b[${lines}A`;
+const CLEAR_LINE = '\r\x1b[2K';
+const CLEAR_BELOW = '\r\x1b[0J';
 const TOTAL = 'total';
 
 /**
@@ -67,7 +75,7 @@ const TOTAL = 'total';
 export class LiveRenderer implements RunReporter {
   private readonly stream: OutputStream;
   private readonly now: () => number;
-  private readonly color: boolean;
+  private readonly style: Styler;
   private readonly refreshMs: number;
   private readonly lines: Line[] = [];
   private total: number | undefined;
@@ -78,7 +86,7 @@ export class LiveRenderer implements RunReporter {
   public constructor(stream: OutputStream, options: LiveRendererOptions = {}) {
     this.stream = stream;
     this.now = options.now ?? Date.now;
-    this.color = options.color ?? process.env['NO_COLOR'] === undefined;
+    this.style = stylerFor(stream, options.color);
     this.refreshMs = options.refreshMs ?? 100;
   }
 
@@ -191,7 +199,7 @@ export class LiveRenderer implements RunReporter {
 
   /** The current lines, without ANSI codes (for tests and for the final state). */
   public snapshot(): string[] {
-    return this.render(false);
+    return this.render(stylerFor(undefined, false));
   }
 
   private line(name: string): Line {
@@ -222,7 +230,7 @@ export class LiveRenderer implements RunReporter {
     return this.line(name);
   }
 
-  private render(color: boolean): string[] {
+  private render(style: Styler): string[] {
     const width = Math.max(
       ...this.lines.map((l) => l.name.length),
       this.total === undefined ? 0 : TOTAL.length,
@@ -233,8 +241,7 @@ export class LiveRenderer implements RunReporter {
       const elapsed =
         line.startedAt === undefined ? '' : formatDuration((line.endedAt ?? now) - line.startedAt);
       const text = `${ICONS[line.state]} ${line.name.padEnd(width)} ${bar(line.percent)} ${String(line.percent).padStart(3)}% ${elapsed.padStart(6)}  ${line.state}${line.detail ? ` (${line.detail})` : ''}`;
-      const clipped = clip(text, columns);
-      return color ? `\x1b[${COLORS[line.state]}m${clipped}\x1b[0m` : clipped;
+      return style(COLORS[line.state], clip(text, columns));
     });
     if (this.total !== undefined) {
       rows.push(
@@ -248,15 +255,15 @@ export class LiveRenderer implements RunReporter {
   }
 
   private clear(): void {
-    if (this.drawn > 0) this.stream.write(`\x1b[${this.drawn}A\r\x1b[0J`);
+    if (this.drawn > 0) this.stream.write(`${up(this.drawn)}${CLEAR_BELOW}`);
     this.drawn = 0;
   }
 
   private draw(force = false): void {
     if (this.finished && !force) return;
-    const rows = this.render(this.color);
-    let out = this.drawn > 0 ? `\x1b[${this.drawn}A` : '';
-    for (const row of rows) out += `\r\x1b[2K${row}\n`;
+    const rows = this.render(this.style);
+    let out = this.drawn > 0 ? up(this.drawn) : '';
+    for (const row of rows) out += `${CLEAR_LINE}${row}\n`;
     if (out) this.stream.write(out);
     this.drawn = rows.length;
   }
