@@ -5,6 +5,7 @@ import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { CONFIG_FLAGS } from './options/config-flags.js';
+import { jsonOption, machineFormatInArgv, outputOption } from './options/output-format.js';
 
 // Only commander is imported up front: `synapse --help` must start fast, so every command
 // imports its (heavy) modules when it runs.
@@ -41,7 +42,7 @@ export function cliVersion(): string {
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: ExitCode = EXIT_CODES.OK;
-  const json = argv.includes('--json');
+  const machineFormat = machineFormatInArgv(argv);
   const program = buildProgram(io, (code) => {
     exitCode = code;
   });
@@ -52,12 +53,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
       return EXIT_CODES.OK;
     }
-    if (json) {
+    if (machineFormat !== undefined) {
       const message = error.message
         .replace(/^error:\s*/, '')
         .replace(/\s+/g, ' ')
         .trim();
-      io.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'USAGE', message } })}\n`);
+      const { writeEnvelope } = await import('./render/write-document.js');
+      writeEnvelope(io.stdout, machineFormat, { ok: false, error: { code: 'USAGE', message } });
     }
     return EXIT_CODES.USAGE;
   }
@@ -81,10 +83,13 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .argument('<action>', 'action name under actions: in config.yaml, e.g. deployment')
     .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
     .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
-    .option(
-      '--json',
-      'print one JSON object on stdout: {"ok": true, "result": …} or {"ok": false, "error": …}',
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml', 'ndjson'],
+        'json: one object {"ok": true, "result": …} or {"ok": false, "error": …}; yaml: the same; ndjson: one JSON event per line as the run goes, the result last',
+      ),
     )
+    .addOption(jsonOption())
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);
   configure(run, io, 'synapse plugin run');
@@ -99,7 +104,13 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .command('status')
     .description('show applications, their deployments and replicas')
     .argument('[app]', 'only this application')
-    .option('--json', 'print the raw details (as the Ray dashboard returns them)')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: the details as the Ray dashboard returns them',
+      ),
+    )
+    .addOption(jsonOption())
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(status, RAY_FLAG_KEYS);
   configure(status, io, 'synapse serve status');
@@ -114,7 +125,8 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
     .option('--action <name>', 'the deployment action in config.yaml', 'deployment')
     .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
-    .option('--json', 'print {"ok": true, "result": <plan>}')
+    .addOption(outputOption(['text', 'json', 'yaml'], 'json, yaml: {"ok": true, "result": <plan>}'))
+    .addOption(jsonOption())
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(plan);
   configure(plan, io, 'synapse serve plan');
@@ -128,7 +140,13 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     .description('remove one application; every other application is kept')
     .argument('<app>', 'application name')
     .option('-y, --yes', 'do not ask for confirmation')
-    .option('--json', 'print {"ok": true, "result": {"removed", "kept"}}')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"removed", "kept"}}',
+      ),
+    )
+    .addOption(jsonOption())
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(remove, RAY_FLAG_KEYS);
   configure(remove, io, 'synapse serve delete');

@@ -4,11 +4,15 @@ import { ConsoleLogger } from '@synapse-sdk/core';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { configFlagEnv } from '../options/config-flags.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
 import { formatDuration } from '../render/format-time.js';
 import { LineReporter } from '../render/line-reporter.js';
 import { LiveRenderer } from '../render/live-renderer.js';
 import type { RunReporter } from '../render/run-reporter.js';
+import { allReporters, NdjsonReporter } from '../render/ndjson-reporter.js';
 import { toJson } from '../render/to-json.js';
+import { stylerFor } from '../render/style.js';
+import { writeDocument, writeEnvelope } from '../render/write-document.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import { prepareAction, previewSteps } from '../run/prepare-action.js';
 import { redirectStdout } from '../run/redirect-stdout.js';
@@ -18,6 +22,7 @@ import { reportError } from './command-error.js';
 export interface PluginRunOptions extends Record<string, unknown> {
   path?: string;
   params?: string;
+  output?: string;
   json?: boolean;
   verbose?: boolean;
 }
@@ -25,18 +30,26 @@ export interface PluginRunOptions extends Record<string, unknown> {
 /**
  * `synapse plugin run <action>`: loads the plugin, validates params, runs the action with a
  * progress display, prints the result. Ctrl-C aborts the run's signal (the orchestrator rolls
- * back) and exits 130. With `--json`, what the plugin writes to stdout goes to stderr.
+ * back) and exits 130. With `-o json|yaml|ndjson`, stdout holds only that format (with ndjson
+ * the run's events, then the result) and what the plugin writes to stdout goes to stderr.
  */
 export async function pluginRun(
   actionName: string,
   options: PluginRunOptions,
   cliIo: CliIo,
 ): Promise<ExitCode> {
-  const json = options.json === true;
-  const redirect = json ? redirectStdout(cliIo) : undefined;
+  let output: OutputFormat;
+  try {
+    output = outputFormatOf(options);
+  } catch (error) {
+    return reportError(cliIo, error, { verbose: options.verbose === true });
+  }
+  const redirect = output === 'text' ? undefined : redirectStdout(cliIo);
   const io: CliIo = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
-  const live = io.stderr.isTTY === true && io.stdout.isTTY === true && !json;
-  const reporter: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
+  const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
+  const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
+  const reporter =
+    output === 'ndjson' ? allReporters(new NdjsonReporter(io.stdout), display) : display;
   // Steps' structured events are shown by the reporter; the logger adds warnings (and all
   // HTTP traffic with --verbose).
   const logger = new ConsoleLogger({
@@ -83,19 +96,19 @@ export async function pluginRun(
       await job?.flush();
     }
     reporter.finish('done');
-    if (json) {
-      io.stdout.write(`${toJson({ ok: true, result })}\n`);
+    if (output !== 'text') {
+      writeEnvelope(io.stdout, output, { ok: true, result });
     } else if (live) {
-      io.stderr.write(`✔ ${actionName} finished in ${formatDuration(Date.now() - started)}\n`);
-      const { stringify } = await import('yaml');
-      io.stdout.write(stringify(JSON.parse(toJson(result ?? null)) as unknown));
+      const done = `✔ ${actionName} finished in ${formatDuration(Date.now() - started)}`;
+      io.stderr.write(`${stylerFor(io.stderr)('green', done)}\n`);
+      writeDocument(io.stdout, 'yaml', result ?? null);
     } else {
       io.stdout.write(`${toJson(result ?? null, 2)}\n`);
     }
     return EXIT_CODES.OK;
   } catch (error) {
     return reportError(io, error, {
-      json,
+      output,
       verbose: options.verbose === true,
       workBegan,
       cancelled: cancel.signal.aborted,

@@ -4,7 +4,8 @@ import { removeApplication } from '@synapse-sdk/steps';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { askConfirmation } from '../prompt/ask-confirmation.js';
-import { toJson } from '../render/to-json.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { writeEnvelope } from '../render/write-document.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -14,6 +15,7 @@ import { noSuchApplication } from './serve-status.js';
 /** Options of `synapse serve delete`. */
 export interface ServeDeleteOptions extends Record<string, unknown> {
   yes?: boolean;
+  output?: string;
   json?: boolean;
   verbose?: boolean;
 }
@@ -28,9 +30,10 @@ export async function serveDelete(
   options: ServeDeleteOptions,
   io: CliIo,
 ): Promise<ExitCode> {
-  const json = options.json === true;
+  let output: OutputFormat = 'text';
   const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
   try {
+    output = outputFormatOf(options);
     const logger = new ConsoleLogger({
       level: options.verbose ? 'debug' : 'warn',
       stream: io.stderr,
@@ -42,12 +45,15 @@ export async function serveDelete(
     if (options.yes !== true) await confirm(name, ray.address, io, cancel.signal);
     await removeApplication(ray, name, { signal: cancel.signal });
     const kept = names.filter((other) => other !== name).sort();
-    if (json) io.stdout.write(`${toJson({ ok: true, result: { removed: name, kept } })}\n`);
-    else io.stdout.write(`deleted ${name}; kept: ${kept.length > 0 ? kept.join(', ') : 'none'}\n`);
+    if (output === 'json' || output === 'yaml') {
+      writeEnvelope(io.stdout, output, { ok: true, result: { removed: name, kept } });
+    } else {
+      io.stdout.write(`deleted ${name}; kept: ${kept.length > 0 ? kept.join(', ') : 'none'}\n`);
+    }
     return EXIT_CODES.OK;
   } catch (error) {
     return reportError(io, error, {
-      json,
+      output,
       verbose: options.verbose === true,
       cancelled: cancel.signal.aborted,
     });

@@ -4,10 +4,11 @@ import { BaseDeploymentAction } from '@synapse-sdk/steps';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { configFlagEnv } from '../options/config-flags.js';
-import { toJson } from '../render/to-json.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { writeEnvelope } from '../render/write-document.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import { prepareAction } from '../run/prepare-action.js';
-import { redirectStdout } from '../run/redirect-stdout.js';
+import { redirectStdout, type StdoutRedirect } from '../run/redirect-stdout.js';
 import { formatPlan } from '../serve/format-plan.js';
 import { UsageError } from '../usage-error.js';
 import { reportError } from './command-error.js';
@@ -17,21 +18,25 @@ export interface ServePlanOptions extends Record<string, unknown> {
   path?: string;
   action?: string;
   params?: string;
+  output?: string;
   json?: boolean;
   verbose?: boolean;
 }
 
 /**
  * `synapse serve plan`: loads the plugin's deployment action as `plugin run` does and prints
- * what a deploy would change. Reads only; exit 0 whatever the plan says. With `--json`, what
- * the plugin writes to stdout goes to stderr.
+ * what a deploy would change. Reads only; exit 0 whatever the plan says. With `-o json|yaml`,
+ * what the plugin writes to stdout goes to stderr.
  */
 export async function servePlan(options: ServePlanOptions, cliIo: CliIo): Promise<ExitCode> {
-  const json = options.json === true;
-  const redirect = json ? redirectStdout(cliIo) : undefined;
-  const io: CliIo = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
+  let output: OutputFormat = 'text';
+  let redirect: StdoutRedirect | undefined;
+  let io = cliIo;
   const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
   try {
+    output = outputFormatOf(options);
+    redirect = output === 'text' ? undefined : redirectStdout(cliIo);
+    io = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
     const logger = new ConsoleLogger({
       level: options.verbose ? 'debug' : 'warn',
       stream: io.stderr,
@@ -54,12 +59,15 @@ export async function servePlan(options: ServePlanOptions, cliIo: CliIo): Promis
       );
     }
     const plan = await action.plan();
-    if (json) io.stdout.write(`${toJson({ ok: true, result: plan })}\n`);
-    else io.stdout.write(formatPlan(plan, action.rayClient.address));
+    if (output === 'json' || output === 'yaml') {
+      writeEnvelope(io.stdout, output, { ok: true, result: plan });
+    } else {
+      io.stdout.write(formatPlan(plan, action.rayClient.address));
+    }
     return EXIT_CODES.OK;
   } catch (error) {
     return reportError(io, error, {
-      json,
+      output,
       verbose: options.verbose === true,
       cancelled: cancel.signal.aborted,
     });

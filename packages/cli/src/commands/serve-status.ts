@@ -2,7 +2,8 @@ import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { toJson } from '../render/to-json.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { writeDocument } from '../render/write-document.js';
 import { formatStatusTable, selectApplications } from '../serve/format-status-table.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { UsageError } from '../usage-error.js';
@@ -10,18 +11,23 @@ import { reportError } from './command-error.js';
 
 /** Options of `synapse serve status`. */
 export interface ServeStatusOptions extends Record<string, unknown> {
+  output?: string;
   json?: boolean;
   verbose?: boolean;
 }
 
-/** `synapse serve status [APP]`: a table of Serve applications, or the raw details with `--json`. */
+/**
+ * `synapse serve status [APP]`: a table of Serve applications, or with `-o json|yaml` the
+ * details as the dashboard returns them.
+ */
 export async function serveStatus(
   app: string | undefined,
   options: ServeStatusOptions,
   io: CliIo,
 ): Promise<ExitCode> {
-  const json = options.json === true;
+  let output: OutputFormat = 'text';
   try {
+    output = outputFormatOf(options);
     const logger = new ConsoleLogger({
       level: options.verbose ? 'debug' : 'warn',
       stream: io.stderr,
@@ -30,8 +36,8 @@ export async function serveStatus(
     const details = await ray.getApplications();
     const selected = selectApplications(details, app);
     if (!selected) throw noSuchApplication(app ?? '', Object.keys(details.applications));
-    if (json) {
-      io.stdout.write(`${toJson(app === undefined ? details : selected[app], 2)}\n`);
+    if (output === 'json' || output === 'yaml') {
+      writeDocument(io.stdout, output, app === undefined ? details : selected[app], 2);
     } else if (Object.keys(selected).length === 0) {
       io.stdout.write(`no Serve applications on ${ray.address}\n`);
     } else {
@@ -39,7 +45,7 @@ export async function serveStatus(
     }
     return EXIT_CODES.OK;
   } catch (error) {
-    return reportError(io, error, { json, verbose: options.verbose === true });
+    return reportError(io, error, { output, verbose: options.verbose === true });
   }
 }
 
