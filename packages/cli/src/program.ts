@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 import { Command, CommanderError, Option } from 'commander';
 
 import type { CliIo } from './cli-io.js';
@@ -30,17 +28,12 @@ Start here:
   synapse plugin run deployment --path my-plugin
 `;
 
-/** The CLI's version, from its package.json. */
-export function cliVersion(): string {
-  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
-  return (JSON.parse(text) as { version: string }).version;
-}
-
 /**
  * Runs the `synapse` command with `argv` (the arguments after the program name) and resolves
  * with its exit code. Never throws for a user error: it is printed on `io.stderr`.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  argv = versionFlagAsCommand(argv);
   let exitCode: ExitCode = EXIT_CODES.OK;
   const machineFormat = machineFormatInArgv(argv);
   const program = buildProgram(io, (code) => {
@@ -50,7 +43,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (!(error instanceof CommanderError)) throw error;
-    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') {
+    if (error.code === 'commander.helpDisplayed') {
       return EXIT_CODES.OK;
     }
     if (machineFormat !== undefined) {
@@ -70,8 +63,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
   const program = new Command('synapse')
     .description('Run Synapse plugin actions and deploy inference endpoints to Ray Serve.')
-    .version(cliVersion(), '-V, --version')
+    .option(
+      '-V, --version',
+      "the SDK's version, and the cluster's Ray version when one is configured",
+    )
     .addHelpText('after', ROOT_HELP)
+    // Root options before the command only: `--version` after a command is that command's.
+    .enablePositionalOptions()
     .showSuggestionAfterError(true);
   configure(program, io, 'synapse');
 
@@ -155,6 +153,20 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
     setExit(await serveDelete(app, options, io));
   });
 
+  const versionCommand = program
+    .command('version')
+    .description(
+      "print the SDK's version and, when a cluster is configured (--ray-address or RAY_DASHBOARD_ADDRESS), its Ray version",
+    )
+    .addOption(outputOption(['text', 'json', 'yaml'], 'json, yaml: {"sdk", "node", "ray"}'))
+    .addOption(jsonOption());
+  addConfigFlags(versionCommand, RAY_FLAG_KEYS);
+  configure(versionCommand, io, 'synapse version');
+  versionCommand.action(async (options: Record<string, unknown>) => {
+    const { version } = await import('./commands/version.js');
+    setExit(await version(options, io));
+  });
+
   const devCommand = program
     .command('dev')
     .description(
@@ -175,6 +187,29 @@ export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Comm
 
   return program;
 }
+
+/**
+ * `synapse [--ray-address URL] --version [-o json]` as `synapse version …`: commander's own
+ * version flag prints a constant and exits, while the Ray version needs the connection flags
+ * and a request. Only a flag given to `synapse` itself, before any command, is rewritten.
+ */
+function versionFlagAsCommand(argv: readonly string[]): readonly string[] {
+  const at = argv.findIndex((arg) => arg === '-V' || arg === '--version');
+  if (at === -1) return argv;
+  for (let i = 0; i < at; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) return argv; // a command comes first: the flag is its own
+    if (VALUE_FLAGS.has(arg)) i++;
+  }
+  return ['version', ...argv.slice(0, at), ...argv.slice(at + 1)];
+}
+
+const VALUE_FLAGS: ReadonlySet<string> = new Set([
+  '--ray-address',
+  '--ray-token',
+  '-o',
+  '--output',
+]);
 
 // The serve commands talk to the Ray dashboard only: the Synapse and job flags would do nothing.
 const RAY_FLAG_KEYS: ReadonlySet<string> = new Set(['rayAddress', 'rayToken']);
