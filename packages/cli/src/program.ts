@@ -1,4 +1,6 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
+
+import type { CompletionShell } from './commands/completion.js';
 
 import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
@@ -61,6 +63,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
 /** The commander program of `synapse`; `setExit` receives each command's exit code. */
 export function buildProgram(io: CliIo, setExit: (code: ExitCode) => void): Command {
+  const program = buildCommands(io, setExit);
+  addCompletionCommands(program, io, () => buildCommands(io, () => undefined), setExit);
+  return program;
+}
+
+/** Every command of `synapse` but the completion ones, which read this tree. */
+function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
   const program = new Command('synapse')
     .description('Run Synapse plugin actions and deploy inference endpoints to Ray Serve.')
     .option(
@@ -210,6 +219,45 @@ const VALUE_FLAGS: ReadonlySet<string> = new Set([
   '-o',
   '--output',
 ]);
+
+/**
+ * `synapse completion <shell>` (the script to source) and the hidden `synapse complete --
+ * <words>` that the script calls at each Tab; both read the command tree that `tree()` builds.
+ */
+function addCompletionCommands(
+  program: Command,
+  io: CliIo,
+  tree: () => Command,
+  setExit: (code: ExitCode) => void,
+): void {
+  const script = program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(['bash', 'zsh', 'fish']))
+    .addHelpText(
+      'after',
+      `
+Load it in the current shell, or add the line to your shell's startup file:
+  bash  source <(synapse completion bash)         # needs the bash-completion package
+  zsh   source <(synapse completion zsh)
+  fish  synapse completion fish | source`,
+    )
+    .action(async (shell: CompletionShell) => {
+      const { completion } = await import('./commands/completion.js');
+      setExit(await completion(tree(), { shell }));
+    });
+  configure(script, io, 'synapse completion');
+  program
+    .command('complete', { hidden: true })
+    .description('print the completions of a partly typed command line (for the shell scripts)')
+    .argument('[words...]')
+    .allowUnknownOption()
+    .helpOption(false)
+    .action(async (words: string[]) => {
+      const { completion } = await import('./commands/completion.js');
+      setExit(await completion(tree(), { words }));
+    });
+}
 
 // The serve commands talk to the Ray dashboard only: the Synapse and job flags would do nothing.
 const RAY_FLAG_KEYS: ReadonlySet<string> = new Set(['rayAddress', 'rayToken']);
