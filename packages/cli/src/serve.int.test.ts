@@ -48,6 +48,14 @@ describe('synapse serve', () => {
       ]);
     });
 
+    it('fits the table in 80 columns (COLUMNS, as a terminal would be)', async () => {
+      const result = await runSynapse(['serve', 'status'], { env: { ...dev.env, COLUMNS: '80' } });
+      const lines = result.stdout.trimEnd().split('\n');
+      expect(result.code).toBe(0);
+      expect(lines.filter((line) => line.length > 80)).toEqual([]);
+      expect(lines.map((line) => line.split(/\s{2,}/)[0])).toEqual(['APP', 'alpha', 'beta']);
+    });
+
     it('prints the raw details with --json, for all apps or one', async () => {
       const all = await runSynapse(['serve', 'status', '--json'], { env: dev.env });
       const one = await runSynapse(['serve', 'status', 'beta', '--json'], { env: dev.env });

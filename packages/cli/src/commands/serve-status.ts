@@ -41,12 +41,22 @@ export async function serveStatus(
     } else if (Object.keys(selected).length === 0) {
       io.stdout.write(`no Serve applications on ${ray.address}\n`);
     } else {
-      io.stdout.write(`${formatStatusTable(selected)}\n`);
+      io.stdout.write(`${formatStatusTable(selected, terminalWidth(io))}\n`);
     }
     return EXIT_CODES.OK;
   } catch (error) {
     return reportError(io, error, { output, verbose: options.verbose === true });
   }
+}
+
+/**
+ * The width the table must fit: the terminal's, or `COLUMNS` when set (for a pipe or a file);
+ * otherwise none, so that a pipe gets every character.
+ */
+function terminalWidth(io: CliIo): number | undefined {
+  if (io.stdout.isTTY === true && io.stdout.columns) return io.stdout.columns;
+  const columns = Number(io.env['COLUMNS']);
+  return Number.isInteger(columns) && columns > 0 ? columns : undefined;
 }
 
 /** The error for an application that is not deployed, listing the ones that are. */

@@ -25,11 +25,16 @@ export interface RunSynapseOptions {
   timeoutMs?: number;
 }
 
-/** The environment of a child: the parent's minus SDK variables and NODE_OPTIONS, plus `extra`. */
+/**
+ * The environment of a child: the parent's minus SDK variables, NODE_OPTIONS, FORCE_COLOR and
+ * COLUMNS, with NO_COLOR, plus `extra`.
+ */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(RAY_|SYNAPSE_)/.test(key) || key === 'NODE_OPTIONS' || key === 'FORCE_COLOR') continue;
+    if (/^(RAY_|SYNAPSE_)/.test(key) || ['NODE_OPTIONS', 'FORCE_COLOR', 'COLUMNS'].includes(key)) {
+      continue;
+    }
     env[key] = value;
   }
   env['NO_COLOR'] = '1';
