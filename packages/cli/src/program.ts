@@ -12,7 +12,7 @@ import { jsonOption, machineFormatInArgv, outputOption } from './options/output-
 
 const ROOT_HELP = `
 Exit codes:
-  0    success
+  0    success (also "no" at a confirmation prompt: nothing was changed)
   1    failure after work began (what the run changed was rolled back)
   2    bad input: usage, params, config.yaml, plugin code or package, found before anything
        was changed (nothing was sent, or what ran was rolled back)

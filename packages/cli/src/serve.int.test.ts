@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { closedPort, startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
 import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse } from './test-support/run-synapse.js';
+import { runSynapse, runSynapseInTerminal } from './test-support/run-synapse.js';
 
 describe('synapse serve', () => {
   let dev: TestDevServer;
@@ -166,6 +166,16 @@ describe('synapse serve', () => {
         'alpha',
         'beta',
       ]);
+    });
+
+    it('keeps the app and exits 0 when the answer at the prompt is no, without error:', async () => {
+      const before = await dev.serveDetails();
+      const no = await runSynapseInTerminal(['serve', 'delete', 'alpha'], 'n\r', /\[y\/N\] /, {
+        env: dev.env,
+      });
+      expect([no.code, no.screen.includes('error:')]).toEqual([0, false]);
+      expect(no.screen).toContain('not deleted: alpha is kept (the answer was not yes)\n');
+      expect(await dev.serveDetails()).toEqual(before);
     });
 
     it('removes one app and keeps the others', async () => {

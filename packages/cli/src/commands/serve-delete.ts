@@ -23,7 +23,8 @@ export interface ServeDeleteOptions extends Record<string, unknown> {
 /**
  * `synapse serve delete APP`: removes one application and keeps every other one (a
  * read-merge-PUT without it), then waits until it is gone. Asks for confirmation in a terminal
- * unless `--yes`; refuses without `--yes` when not in a terminal. Ctrl-C at the prompt exits 130.
+ * unless `--yes`; refuses without `--yes` when not in a terminal. Any answer but yes keeps the
+ * app and exits 0 (a declined prompt is not an error); Ctrl-C at the prompt exits 130.
  */
 export async function serveDelete(
   name: string,
@@ -42,7 +43,18 @@ export async function serveDelete(
     const details = await ray.getApplications(cancel.signal);
     const names = Object.keys(details.applications);
     if (!names.includes(name)) throw noSuchApplication(name, names);
-    if (options.yes !== true) await confirm(name, ray.address, io, cancel.signal);
+    if (options.yes !== true && !(await confirm(name, ray.address, io, cancel.signal))) {
+      // Declining is an answer, not a failure: nothing was asked to change, nothing did.
+      if (output === 'json' || output === 'yaml') {
+        writeEnvelope(io.stdout, output, {
+          ok: true,
+          result: { removed: null, kept: [...names].sort(), declined: true },
+        });
+      } else {
+        io.stdout.write(`not deleted: ${name} is kept (the answer was not yes)\n`);
+      }
+      return EXIT_CODES.OK;
+    }
     await removeApplication(ray, name, { signal: cancel.signal });
     const kept = names.filter((other) => other !== name).sort();
     if (output === 'json' || output === 'yaml') {
@@ -62,22 +74,22 @@ export async function serveDelete(
   }
 }
 
+/** True when the user answered yes; refuses to ask outside a terminal. */
 async function confirm(
   name: string,
   address: string,
   io: CliIo,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
     throw new UsageError(`refusing to delete ${name} without confirmation`, {
       hint: 'pass --yes to delete without asking',
     });
   }
-  const confirmed = await askConfirmation(`delete application ${name} from ${address}? [y/N] `, {
+  return askConfirmation(`delete application ${name} from ${address}? [y/N] `, {
     input: process.stdin,
     output: process.stderr,
     terminal: true,
     signal,
   });
-  if (!confirmed) throw new UsageError(`not deleting ${name}: not confirmed`);
 }

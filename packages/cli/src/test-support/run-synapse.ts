@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { shellQuote } from '../shell-quote.js';
+
 /** The repository root. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
@@ -115,4 +117,29 @@ export function waitForOutput(
     };
     source?.on('data', onData);
   });
+}
+
+/**
+ * Runs the built `synapse` in a pseudo-terminal (util-linux `script`, in every Debian), types
+ * `keys` once `prompt` shows, and returns what the terminal showed, without carriage returns
+ * and cursor codes. For prompts, which only a terminal gets.
+ */
+export async function runSynapseInTerminal(
+  args: readonly string[],
+  keys: string,
+  prompt: RegExp,
+  options: RunSynapseOptions = {},
+): Promise<{ code: number | null; screen: string }> {
+  const command = [process.execPath, SYNAPSE_BIN, ...args].map(shellQuote).join(' ');
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    cwd: options.cwd ?? REPO_ROOT,
+    env: childEnv(options.env),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const exit = waitForExit(child, options.timeoutMs);
+  await waitForOutput(child, 'stdout', prompt);
+  child.stdin?.write(keys);
+  const { code, stdout } = await exit;
+  // eslint-disable-next-line no-control-regex
+  return { code, screen: stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').replace(/\r/g, '') };
 }
