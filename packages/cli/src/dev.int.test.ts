@@ -1,15 +1,49 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from '@jest/globals';
 
-import { spawnSynapse, waitForExit, waitForOutput } from './test-support/run-synapse.js';
+import {
+  REPO_ROOT,
+  runSynapse,
+  spawnSynapse,
+  waitForExit,
+  waitForOutput,
+} from './test-support/run-synapse.js';
 
 const ANY_PORTS = ['--dashboard-port', '0', '--serve-port', '0', '--backend-port', '0'];
 
+/** The `--flag <value>` spellings of a help text's option lines. */
+function flagsOf(help: string): string[] {
+  return [...help.matchAll(/^ {2}(?:-\w, )?(--[a-z-]+(?: <\w+>)?)/gm)].map((m) => m[1]!).sort();
+}
+
 describe('synapse dev', () => {
+  it('spells its flags as synapse-devserver does', async () => {
+    const dev = await runSynapse(['dev', '--help']);
+    const devserver = await waitForExit(
+      spawn(process.execPath, [
+        join(REPO_ROOT, 'packages/devserver/dist/bin/synapse-devserver.js'),
+        '--help',
+      ]),
+    );
+    const shared = flagsOf(devserver.stdout);
+    expect(flagsOf(dev.stdout)).toEqual([
+      '--agent-port <n>',
+      '--backend-port <n>',
+      '--dashboard-port <n>',
+      '--help',
+      '--serve-port <n>',
+      '--state <file>',
+      '--token <t>',
+      '--verbose',
+    ]);
+    expect(flagsOf(dev.stdout).filter((flag) => !shared.includes(flag))).toEqual([]);
+  });
+
   it('prints the export lines, serves the dashboard, and stops cleanly on SIGINT', async () => {
     const child = spawnSynapse(['dev', ...ANY_PORTS, '--agent-port', '0', '--token', 'dev-secret']);
     const exit = waitForExit(child);

@@ -15,17 +15,19 @@ Options:
   --backend-port <n>          Synapse backend port (default ${DEFAULT_BIN_PORTS.backend})
   --agent-port <n>            Synapse agent port (default ${DEFAULT_BIN_PORTS.agent})
   --ray-version <v>           ray_version to report (default 2.46.0)
-  --auth-token <t>            enable Ray token auth (clients send "Authorization: Bearer <t>")
+  --token <t>                 require this token on the dashboard, backend and agent
+  --ray-token <t>             enable Ray token auth (clients send "Authorization: Bearer <t>")
   --backend-token <t>         require "Synapse-Access-Token: Token <t>" on the backend
   --agent-token <t>           require "Authorization: <t>" on the agent
-  --state-file <path>         keep apps, packages and backend records across restarts
+  --state <file>              keep apps, packages and backend records across restarts
   --strict-extras             reject unknown keys in Serve configs (Ray <= 2.6 behaviour)
   --build-time-ms <n>         simulated build time (default 300)
   --replica-start-time-ms <n> simulated replica start time (default 300)
   --verbose                   log every request to stderr
   -h, --help                  show this help
 
-Tokens can also come from DEVSERVER_AUTH_TOKEN, DEVSERVER_BACKEND_TOKEN, DEVSERVER_AGENT_TOKEN.`;
+The flags are spelled as in 'synapse dev'. A service's own token flag wins over --token; tokens
+can also come from DEVSERVER_AUTH_TOKEN, DEVSERVER_BACKEND_TOKEN, DEVSERVER_AGENT_TOKEN.`;
 
 /** Parsed command line: options for startDevServer, or a request for help. */
 export type CliParse =
@@ -64,9 +66,13 @@ export function parseCliArgs(
       'backend-port': { type: 'string' },
       'agent-port': { type: 'string' },
       'ray-version': { type: 'string' },
-      'auth-token': { type: 'string' },
+      token: { type: 'string' },
+      'ray-token': { type: 'string' },
       'backend-token': { type: 'string' },
       'agent-token': { type: 'string' },
+      state: { type: 'string' },
+      // Earlier spellings, still accepted, no longer listed: --ray-token and --state.
+      'auth-token': { type: 'string' },
       'state-file': { type: 'string' },
       'strict-extras': { type: 'boolean' },
       'build-time-ms': { type: 'string' },
@@ -93,13 +99,15 @@ export function parseCliArgs(
     timings,
   };
   if (values['ray-version'] !== undefined) options.rayVersion = values['ray-version'];
-  const auth = values['auth-token'] ?? env['DEVSERVER_AUTH_TOKEN'];
+  const auth =
+    values['ray-token'] ?? values['auth-token'] ?? values.token ?? env['DEVSERVER_AUTH_TOKEN'];
   if (auth) options.authToken = auth;
-  const backend = values['backend-token'] ?? env['DEVSERVER_BACKEND_TOKEN'];
+  const backend = values['backend-token'] ?? values.token ?? env['DEVSERVER_BACKEND_TOKEN'];
   if (backend) options.backendToken = backend;
-  const agent = values['agent-token'] ?? env['DEVSERVER_AGENT_TOKEN'];
+  const agent = values['agent-token'] ?? values.token ?? env['DEVSERVER_AGENT_TOKEN'];
   if (agent) options.agentToken = agent;
-  if (values['state-file'] !== undefined) options.stateFile = values['state-file'];
+  const state = values.state ?? values['state-file'];
+  if (state !== undefined) options.stateFile = state;
   return { help: false, options, verbose: values.verbose ?? false };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { DevServer } from '../dev-server.js';
 import { http } from '../test-support/http.js';
-import { exportLines, parseCliArgs } from './cli-args.js';
+import { USAGE, exportLines, parseCliArgs } from './cli-args.js';
 import { runCli } from './run-cli.js';
 
 function sink(): { write(chunk: string): boolean; text(): string } {
@@ -49,6 +49,23 @@ describe('parseCliArgs', () => {
       strictExtras: true,
       timings: { buildTimeMs: 50 },
     });
+  });
+
+  it("spells the flags as 'synapse dev' does: --token for every service, --state", () => {
+    const parsed = parseCliArgs(
+      ['--token', 'all', '--agent-token', 'own', '--state', 's.json'],
+      {},
+    );
+    const renamed = parseCliArgs(['--ray-token', 'r'], {});
+    expect(parsed.help === false && parsed.options).toMatchObject({
+      authToken: 'all',
+      backendToken: 'all',
+      agentToken: 'own',
+      stateFile: 's.json',
+    });
+    expect(renamed.help === false && renamed.options.authToken).toBe('r');
+    // The earlier spellings still work but are no longer listed.
+    expect(USAGE).not.toMatch(/--auth-token|--state-file/);
   });
 
   it('rejects bad values and unknown flags', () => {
