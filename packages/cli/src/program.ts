@@ -82,7 +82,7 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     .showSuggestionAfterError(true);
   configure(program, io, 'synapse');
 
-  const plugin = program.command('plugin').description('run plugin actions');
+  const plugin = program.command('plugin').description('create, check and run plugins');
   configure(plugin, io, 'synapse plugin');
   const run = plugin
     .command('run')
@@ -103,6 +103,44 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
   run.action(async (action: string, options: Record<string, unknown>) => {
     const { pluginRun } = await import('./commands/plugin-run.js');
     setExit(await pluginRun(action, options, io));
+  });
+
+  const init = plugin
+    .command('init')
+    .description(
+      'write a new plugin (config.yaml, a step-mode deployment action, a Python serve class, tsconfig.json, .gitignore) that deploys as it is',
+    )
+    .argument('[dir]', 'where to write it; its name becomes the plugin code', '.')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"dir", "code", "files"}}',
+      ),
+    )
+    .addOption(jsonOption());
+  configure(init, io, 'synapse plugin init');
+  init.action(async (dir: string, options: Record<string, unknown>) => {
+    const { pluginInit } = await import('./commands/plugin-init.js');
+    setExit(await pluginInit(dir, options, io));
+  });
+
+  const check = plugin
+    .command('check')
+    .description(
+      "validate config.yaml and type-check the plugin's TypeScript against the SDK's types",
+    )
+    .option('--path <dir>', 'plugin directory (holds config.yaml)', '.')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"dir", "actions", "files"}} or {"ok": false, "error": {"problems": [{"file", "line", "column", "message"}]}}',
+      ),
+    )
+    .addOption(jsonOption());
+  configure(check, io, 'synapse plugin check');
+  check.action(async (options: Record<string, unknown>) => {
+    const { pluginCheck } = await import('./commands/plugin-check.js');
+    setExit(await pluginCheck(options, io));
   });
 
   const serve = program.command('serve').description('inspect and change Ray Serve applications');

@@ -120,7 +120,11 @@ export async function loadPluginAction(
   };
 }
 
-function findModule(dir: string, relative: string): string | undefined {
+/**
+ * The file an entrypoint's module path names in `dir`: as written, with `.ts`, a directory's
+ * `index.ts`, or the `.ts` file of a `.js` path; undefined when there is none.
+ */
+export function findModule(dir: string, relative: string): string | undefined {
   const base = resolve(dir, relative);
   const candidates = [base, `${base}.ts`, join(base, 'index.ts')];
   if (base.endsWith('.js')) candidates.push(`${base.slice(0, -3)}.ts`);

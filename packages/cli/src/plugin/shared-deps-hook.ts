@@ -48,7 +48,7 @@ function isPluginUrl(url: string): boolean {
 }
 
 /** `@scope/name` or `name` of a bare specifier; undefined for relative, absolute and URL ones. */
-function packageName(specifier: string): string | undefined {
+export function packageName(specifier: string): string | undefined {
   if (/^[./]/.test(specifier) || /^[a-zA-Z][a-zA-Z\d+.-]*:/.test(specifier)) return undefined;
   const parts = specifier.split('/');
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
