@@ -4,9 +4,16 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import type { ChildProcess } from 'node:child_process';
+
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse } from './test-support/run-synapse.js';
+import {
+  runSynapse,
+  spawnSynapse,
+  waitForExit,
+  waitForOutput,
+  type SynapseRun,
+} from './test-support/run-synapse.js';
 
 /** The `error:` lines of a run, with the plugin directory written as DIR. */
 function errors(stderr: string, dir: string): string[] {
@@ -17,20 +24,29 @@ function errors(stderr: string, dir: string): string[] {
 }
 
 describe('synapse plugin init', () => {
-  let dev: TestDevServer;
+  let dev: ChildProcess;
+  let devExit: Promise<SynapseRun>;
+  /** What `synapse dev` printed to export. */
+  const devEnv: Record<string, string> = {};
   let root: string;
 
   beforeAll(async () => {
-    dev = await startTestDevServer();
     root = await mkdtemp(join(tmpdir(), 'synapse-init-'));
+    // `synapse dev` as a plugin author starts it, on free ports.
+    const ports = ['dashboard', 'serve', 'backend', 'agent'].flatMap((p) => [`--${p}-port`, '0']);
+    dev = spawnSynapse(['dev', ...ports]);
+    devExit = waitForExit(dev);
+    const exports = await waitForOutput(dev, 'stdout', /SYNAPSE_AGENT_TOKEN=.*\n/);
+    for (const [, key, value] of exports.matchAll(/^export (\w+)=(\S+)$/gm)) devEnv[key!] = value!;
   });
 
   afterAll(async () => {
-    await dev.stop();
+    dev.kill('SIGINT');
+    await devExit;
     await rm(root, { recursive: true, force: true });
   });
 
-  it('writes a plugin that checks and deploys unchanged, and answers on its route', async () => {
+  it('writes a plugin that checks and deploys to synapse dev unchanged, and answers on its route', async () => {
     const init = await runSynapse(['plugin', 'init', 'My Model'], { cwd: root });
     const dir = join(root, 'My Model');
     expect([init.code, init.stderr]).toEqual([0, '']);
@@ -57,7 +73,7 @@ describe('synapse plugin init', () => {
     ]);
 
     const run = await runSynapse(['plugin', 'run', 'deployment', '--path', dir, '-o', 'json'], {
-      env: dev.env,
+      env: devEnv,
     });
     expect([run.code, JSON.parse(run.stdout)]).toEqual([
       0,
@@ -65,7 +81,7 @@ describe('synapse plugin init', () => {
     ]);
     // The route the init printed is the one the app answers on.
     const route = /"\$RAY_SERVE_URL(\/[0-9a-f]{32})"/.exec(init.stdout)?.[1];
-    const answer = await fetch(`${dev.env['RAY_SERVE_URL']}${route}`, {
+    const answer = await fetch(`${devEnv['RAY_SERVE_URL']}${route}`, {
       method: 'POST',
       body: 'hi',
     });
