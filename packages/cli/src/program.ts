@@ -26,6 +26,8 @@ Environment:
   SYNAPSE_AGENT_HOST, SYNAPSE_AGENT_TOKEN, SYNAPSE_JOB_ID (flags override them)
 
 Start here:
+  synapse plugin init my-plugin                 # a plugin that deploys as it is
+  synapse plugin check --path my-plugin         # config.yaml and TypeScript, against the SDK
   synapse dev                                   # local Ray dashboard + Synapse simulator
   synapse plugin run deployment --path my-plugin
 `;
