@@ -14,6 +14,9 @@ const base = {
 const packages = ['core', 'clients', 'devserver', 'steps', 'cli'];
 
 export default {
+  // Integration and CLI tests spawn processes; on a shared, busy 2-core machine one spawn can
+  // take seconds, and jest's 5 s default then fails a test that would pass.
+  testTimeout: 30_000,
   projects: [
     ...packages.map((name) => ({
       ...base,

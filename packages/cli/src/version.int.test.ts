@@ -30,7 +30,7 @@ describe('synapse --version', () => {
     const json = await runSynapse(['version', '-o', 'json']);
     expect([flag.code, flag.stdout, short.stdout]).toEqual([0, `${SDK_LINE}\n`, `${SDK_LINE}\n`]);
     expect(JSON.parse(json.stdout)).toEqual({ sdk: SDK_VERSION, node: process.version, ray: null });
-  }, 15_000);
+  });
 
   it("adds the cluster's Ray version, from the environment or --ray-address", async () => {
     const address = dev.env['RAY_DASHBOARD_ADDRESS']!;
@@ -40,7 +40,7 @@ describe('synapse --version', () => {
     expect(fromFlag.stdout).toBe(
       `sdk: ${SDK_VERSION}\nnode: ${process.version}\nray:\n  address: ${address}/\n  version: 2.58.0\n`,
     );
-  }, 15_000);
+  });
 
   it('says an unreachable cluster is unreachable, and still exits 0', async () => {
     const port = await closedPort();
@@ -83,7 +83,7 @@ describe('synapse --version', () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
-  }, 15_000);
+  });
 
   it('belongs to synapse itself: after a command it is an unknown option', async () => {
     const result = await runSynapse(['serve', 'status', '--version']);
