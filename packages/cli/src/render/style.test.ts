@@ -28,7 +28,15 @@ function styledInChild(env: Record<string, string | undefined>): { tty: string; 
     }));`;
   const output = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     cwd: REPO_ROOT,
-    env: childEnv({ NO_COLOR: undefined, FORCE_COLOR: undefined, TERM: 'xterm-256color', ...env }),
+    // CI unset: Node gives a terminal under an unnamed CI two colours, so styleText drops red.
+    env: childEnv({
+      NO_COLOR: undefined,
+      FORCE_COLOR: undefined,
+      NODE_DISABLE_COLORS: undefined,
+      CI: undefined,
+      TERM: 'xterm-256color',
+      ...env,
+    }),
     encoding: 'utf8',
   });
   return JSON.parse(output) as { tty: string; pipe: string };
