@@ -292,10 +292,10 @@ const INVALID: [string, unknown, string, string][] = [
     'is a local path',
   ],
   [
-    'http:// working_dir (Appendix B3)',
-    withApps(app({ runtime_env: { working_dir: 'http://example.com/a.zip' } })),
+    'ftp:// working_dir',
+    withApps(app({ runtime_env: { working_dir: 'ftp://example.com/a.zip' } })),
     'applications.0.runtime_env.working_dir',
-    'unsupported URI scheme "http"',
+    'unsupported URI scheme "ftp"',
   ],
   [
     'local py_modules entry',
@@ -525,18 +525,15 @@ describe('ServeDeploySchema', () => {
 });
 
 describe('remoteUriProblem', () => {
-  it.each(['gcs', 'conda', 'pip', 'uv', 'https', 's3', 'gs', 'azure', 'abfss', 'file'])(
+  it.each(['gcs', 'conda', 'pip', 'uv', 'http', 'https', 's3', 'gs', 'azure', 'abfss', 'file'])(
     'accepts %s://',
     (scheme) => {
       expect(remoteUriProblem(`${scheme}://x/y.zip`)).toBeUndefined();
     },
   );
-  it.each(['http://x/y.zip', 'ftp://x/y.zip', 'relative/dir', 'C:\\plugin'])(
-    'rejects %s',
-    (uri) => {
-      expect(remoteUriProblem(uri)).toMatch(/local path|unsupported URI scheme/);
-    },
-  );
+  it.each(['ftp://x/y.zip', 'relative/dir', 'C:\\plugin'])('rejects %s', (uri) => {
+    expect(remoteUriProblem(uri)).toMatch(/local path|unsupported URI scheme/);
+  });
 });
 
 describe('importPathProblem', () => {

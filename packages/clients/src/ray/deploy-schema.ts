@@ -11,12 +11,16 @@ import { zodFieldIssues } from '../http/field-issues.js';
  * added by the client would turn "not set" into an override.
  */
 
-/** runtime_env URI schemes Ray accepts in a Serve config (`http` is not one of them). */
+/**
+ * runtime_env URI schemes Ray accepts in a Serve config. `http` is accepted from Ray 2.58 on
+ * (checked on a real 2.58 head); older Ray answers 400 for it, which is shown as it is.
+ */
 export const REMOTE_URI_SCHEMES: readonly string[] = [
   'gcs',
   'conda',
   'pip',
   'uv',
+  'http',
   'https',
   's3',
   'gs',
