@@ -36,7 +36,7 @@ describe('examples/simple-execute', () => {
     expect(outcome).toEqual({
       app: 'simple-execute@1.0.0',
       routePrefix: expect.stringMatching(/^\/[0-9a-f]{32}$/),
-      rayVersion: '2.46.0',
+      rayVersion: '2.58.0',
       serveApplication: expect.any(Number),
     });
     const app = dev.server.control.application('simple-execute@1.0.0');

@@ -64,7 +64,7 @@ describe('synapse dev', () => {
       headers: { authorization: 'Bearer dev-secret' },
     });
     expect([refused.status, version.status]).toEqual([401, 200]);
-    expect(await version.json()).toMatchObject({ ray_version: '2.46.0' });
+    expect(await version.json()).toMatchObject({ ray_version: '2.58.0' });
     const proxy = await fetch(`${lines[1]!.split('=')[1]!}/-/healthz`);
     expect(await proxy.text()).toMatch(/^Serve is not running/);
     child.kill('SIGINT');

@@ -137,7 +137,10 @@ export class DevServerControl {
 
   /** Applies a PUT body as another writer would (same validation and semantics as the endpoint). */
   public foreignPut(body: unknown): ForeignPutResult {
-    const validation = validateServeDeploy(body, { strictExtras: this.rt.settings.strictExtras });
+    const validation = validateServeDeploy(body, {
+      strictExtras: this.rt.settings.strictExtras,
+      behaviour: this.rt.settings.behaviour,
+    });
     if (!validation.ok) return { status: 400, text: validation.text };
     this.rt.serve.apply(validation.config);
     this.rt.persist();

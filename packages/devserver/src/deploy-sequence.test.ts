@@ -107,6 +107,7 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
   });
 
   let v2Config: Record<string, unknown>;
+  let v2Replicas: string[] | undefined;
 
   it('2. updates user_config in place: DEPLOYING/UPDATING briefly, same replicas, then RUNNING', async () => {
     const replicas = (await ours()).deployments['Model']?.replicas.map((r) => r.replica_id);
@@ -122,21 +123,19 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     const running = await ours();
     expect(running.status).toBe('RUNNING');
     expect(running.deployments['Model']?.replicas.map((r) => r.replica_id)).toEqual(replicas);
+    v2Replicas = replicas;
     expect(running.deployments['Model']?.deployment_config['user_config']).toEqual({
       threshold: 0.7,
     });
   });
 
-  it('3. a broken release fails: DEPLOYING with the old deployment still listed → DEPLOY_FAILED with the traceback', async () => {
+  it('3. a broken release fails: DEPLOYING while the old version serves → DEPLOY_FAILED with the traceback', async () => {
     await upload(v2Pkg, { 'synapse_builder.py': '', 'plugin/__init__.py': '' });
     const lastDeployed = (await ours()).last_deployed_time_s;
     await putMerged(ourApp(v2Pkg, { threshold: 0.7 }));
     const building = await ours();
     expect(building.last_deployed_time_s).not.toBe(lastDeployed);
-    expect([building.status, building.deployments['Model']?.status]).toEqual([
-      'DEPLOYING',
-      'HEALTHY',
-    ]);
+    expect([building.status, building.deployments]).toEqual(['DEPLOYING', {}]);
     await t.dev.control.advance(300);
     const failed = await ours();
     expect(failed.status).toBe('DEPLOY_FAILED');
@@ -151,10 +150,15 @@ describe('deploy → update → failure → rollback over raw HTTP', () => {
     expect((await ours()).status).toBe('DEPLOY_FAILED');
   });
 
-  it('4. rolling back to the previous config returns to RUNNING without a rebuild', async () => {
+  it('4. putting the previous config back builds it again and runs on the replicas that served', async () => {
+    const served = (await http(`${t.dev.serveUrl}/3f2a/predict`, { method: 'POST' })).status;
+    expect(served).toBe(200);
     await putMerged(v2Config);
+    expect((await ours()).status).toBe('DEPLOYING');
+    await t.dev.control.advance(300);
     const app = await ours();
     expect([app.status, app.message]).toEqual(['RUNNING', '']);
+    expect(app.deployments['Model']?.replicas.map((r) => r.replica_id)).toEqual(v2Replicas);
     expect(app.deployed_app_config).toEqual(v2Config);
     expect(app.deployments['Model']?.deployment_config['user_config']).toEqual({ threshold: 0.7 });
     const routes = await http(`${t.dev.serveUrl}/-/routes`);

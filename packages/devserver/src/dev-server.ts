@@ -10,6 +10,7 @@ import { ListeningServer } from './http/listening-server.js';
 import type { DevServerOptions } from './options.js';
 import { DEFAULT_TIMINGS } from './options.js';
 import { DashboardHandler } from './ray/dashboard-handler.js';
+import { DEFAULT_RAY_VERSION, rayBehaviour } from './ray/ray-behaviour.js';
 import type { DelayTarget } from './runtime.js';
 import { DevServerRuntime } from './runtime.js';
 import { DataPlaneHandler } from './serve/data-plane-handler.js';
@@ -61,7 +62,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const rt = new DevServerRuntime(
     {
       host,
-      rayVersion: options.rayVersion ?? '2.46.0',
+      behaviour: rayBehaviour(options.rayVersion ?? DEFAULT_RAY_VERSION),
       authToken: options.authToken,
       backendToken: options.backendToken,
       agentToken: options.agentToken,

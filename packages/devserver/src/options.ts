@@ -45,7 +45,11 @@ export interface DevServerOptions {
   host?: string;
   /** Ports to listen on. @default all 0 (random free ports) */
   ports?: DevServerPorts;
-  /** `ray_version` reported by `/api/version`. @default '2.46.0' */
+  /**
+   * The Ray release to emulate: `ray_version` of `/api/version`, and from 2.58.0 on Ray 2.58's
+   * behaviour (pydantic v2 400 texts, `http://` URIs, DELETE refused to browsers, 2.58's GET
+   * fields); below, the older behaviour. @default '2.58.0'
+   */
   rayVersion?: string;
   /** When set, the dashboard runs in token auth mode and requires `Bearer <authToken>`. */
   authToken?: string;

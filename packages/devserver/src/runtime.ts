@@ -9,6 +9,7 @@ import { sha256Hex } from './ray/canonical-json.js';
 import type { HeadNode } from './ray/details.js';
 import { DetailsRenderer } from './ray/details.js';
 import { PackageStore } from './ray/package-store.js';
+import type { RayBehaviour } from './ray/ray-behaviour.js';
 import type { ServeSystem } from './ray/serve-state.js';
 import { ServeState } from './ray/serve-state.js';
 
@@ -18,7 +19,8 @@ export type DelayTarget = 'dashboard' | 'serve' | 'backend' | 'agent';
 /** Resolved settings shared by every listener. */
 export interface RuntimeSettings {
   host: string;
-  rayVersion: string;
+  /** The Ray release emulated (from `rayVersion`). */
+  behaviour: RayBehaviour;
   authToken: string | undefined;
   backendToken: string | undefined;
   agentToken: string | undefined;
@@ -62,8 +64,8 @@ export class DevServerRuntime {
     public readonly clock: Clock,
     public readonly logger: Logger,
   ) {
-    this.serve = new ServeState(clock, settings.timings, this.packages);
-    this.renderer = new DetailsRenderer(settings.timings, () => this.head);
+    this.serve = new ServeState(clock, settings.timings, this.packages, settings.behaviour);
+    this.renderer = new DetailsRenderer(settings.timings, settings.behaviour, () => this.head);
     this.head = this.makeHead();
   }
 

@@ -10,7 +10,10 @@ export interface TestDevServer {
   env: Record<string, string>;
   /** Requests received so far, on every listener. */
   requests(): number;
-  /** `GET /api/serve/applications/` as the dashboard answers it. */
+  /**
+   * `GET /api/serve/applications/` as the dashboard answers it, without
+   * `controller_health_metrics` (which Ray 2.58 recomputes on every read).
+   */
   serveDetails(): Promise<Record<string, unknown>>;
   stop(): Promise<void>;
 }
@@ -54,10 +57,16 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
       const response = await fetch(`${server.dashboardUrl}/api/serve/applications/`, {
         headers: options.authToken ? { authorization: `Bearer ${options.authToken}` } : {},
       });
-      return (await response.json()) as Record<string, unknown>;
+      return withoutHealthMetrics((await response.json()) as Record<string, unknown>);
     },
     stop: () => server.stop(),
   };
+}
+
+/** A details body without `controller_health_metrics`, so that two reads compare equal. */
+export function withoutHealthMetrics(details: Record<string, unknown>): Record<string, unknown> {
+  const { controller_health_metrics: _metrics, ...rest } = details;
+  return rest;
 }
 
 /** A local port nothing listens on (bound, then closed). */

@@ -160,7 +160,7 @@ export class AdminHandler {
     return {
       sessionName: this.control.sessionName,
       now: this.rt.clock.now(),
-      rayVersion: this.rt.settings.rayVersion,
+      rayVersion: this.rt.settings.behaviour.version,
       authMode: this.rt.settings.authToken === undefined ? 'disabled' : 'token',
       controllerAvailable: this.rt.controllerAvailable,
       gcsHealthy: this.rt.isGcsHealthy(),

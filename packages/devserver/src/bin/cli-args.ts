@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_BIN_PORTS } from '../dev-server.js';
 import type { DevServerOptions } from '../options.js';
+import { parseRayVersion } from '../ray/ray-behaviour.js';
 
 /** Usage text of `synapse-devserver`. */
 export const USAGE = `Usage: synapse-devserver [options]
@@ -14,7 +15,7 @@ Options:
   --serve-port <n>            Serve proxy port (default ${DEFAULT_BIN_PORTS.serve})
   --backend-port <n>          Synapse backend port (default ${DEFAULT_BIN_PORTS.backend})
   --agent-port <n>            Synapse agent port (default ${DEFAULT_BIN_PORTS.agent})
-  --ray-version <v>           ray_version to report (default 2.46.0)
+  --ray-version <v>           Ray release to emulate (default 2.58.0; below 2.58 the older behaviour)
   --token <t>                 require this token on the dashboard, backend and agent
   --ray-token <t>             enable Ray token auth (clients send "Authorization: Bearer <t>")
   --backend-token <t>         require "Synapse-Access-Token: Token <t>" on the backend
@@ -98,7 +99,12 @@ export function parseCliArgs(
     strictExtras: values['strict-extras'] ?? false,
     timings,
   };
-  if (values['ray-version'] !== undefined) options.rayVersion = values['ray-version'];
+  const rayVersion = values['ray-version'];
+  if (rayVersion !== undefined) {
+    if (parseRayVersion(rayVersion) === undefined)
+      throw new Error(`--ray-version must be a Ray version such as 2.58.0, got "${rayVersion}"`);
+    options.rayVersion = rayVersion;
+  }
   const auth =
     values['ray-token'] ?? values['auth-token'] ?? values.token ?? env['DEVSERVER_AUTH_TOKEN'];
   if (auth) options.authToken = auth;

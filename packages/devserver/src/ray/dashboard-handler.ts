@@ -110,14 +110,21 @@ export class DashboardHandler {
         pattern: /^\/api\/gcs_healthz$/,
         route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) },
       },
-      {
-        pattern: /^\/api\/healthz$/,
-        route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) },
-      },
-      {
-        pattern: /^\/api\/local_raylet_healthz$/,
-        route: { GET: (_q, res, _p, head) => sendText(res, 200, 'success', {}, head) },
-      },
+      // Ray 2.58's head leaves these to the dashboard agent (404), although auth lets them through.
+      ...(rt.settings.behaviour.headRoutesNodeHealth
+        ? [
+            {
+              pattern: /^\/api\/healthz$/,
+              route: { GET: (_q, res, _p, head) => this.gcsHealthz(res, head) } as Route,
+            },
+            {
+              pattern: /^\/api\/local_raylet_healthz$/,
+              route: {
+                GET: (_q, res, _p, head) => sendText(res, 200, 'success', {}, head),
+              } as Route,
+            },
+          ]
+        : []),
       {
         pattern: /^\/api\/authentication_mode$/,
         route: {
@@ -176,12 +183,9 @@ export class DashboardHandler {
       if (!sameSecret(credential, `Bearer ${token}`))
         return sendText(res, 403, 'Forbidden: Invalid authentication token');
     }
-    if (
-      (method === 'POST' || method === 'PUT') &&
-      path !== '/api/authenticate' &&
-      isBrowserRequest(req)
-    ) {
-      return sendText(res, 405, 'Method Not Allowed for browser traffic.');
+    const behaviour = this.rt.settings.behaviour;
+    if (!behaviour.browserMayUse(method) && path !== '/api/authenticate' && isBrowserRequest(req)) {
+      return sendText(res, 405, behaviour.browserRefusal(method));
     }
 
     for (const { pattern, route } of this.routes) {
@@ -202,14 +206,15 @@ export class DashboardHandler {
   private version(): Record<string, string> {
     return {
       version: '4',
-      ray_version: this.rt.settings.rayVersion,
+      ray_version: this.rt.settings.behaviour.version,
       ray_commit: SIMULATED_RAY_COMMIT,
       session_name: this.rt.node.sessionName,
     };
   }
 
   private gcsHealthz(res: ServerResponse, head: boolean): void {
-    if (this.rt.isGcsHealthy()) send(res, 200, 'success', 'application/text', {}, head);
+    if (this.rt.isGcsHealthy())
+      send(res, 200, 'success', 'application/text; charset=utf-8', {}, head);
     else
       sendText(
         res,
@@ -292,6 +297,7 @@ export class DashboardHandler {
     if (!parsed.ok) return sendText(res, 500, jsonDecodeTraceback(text, parsed.error));
     const validation = validateServeDeploy(parsed.value, {
       strictExtras: this.rt.settings.strictExtras,
+      behaviour: this.rt.settings.behaviour,
     });
     if (!validation.ok) return sendText(res, 400, validation.text);
     this.rt.serve.apply(validation.config);

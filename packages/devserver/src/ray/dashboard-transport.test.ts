@@ -55,9 +55,14 @@ describe('dashboard transport (checklist 1)', () => {
     ['Sec-Fetch-Mode', { 'Sec-Fetch-Mode': 'cors' }],
     ['Sec-Fetch-Site', { 'Sec-Fetch-Site': 'same-origin' }],
     ['Access-Control-Request-Method', { 'Access-Control-Request-Method': 'PUT' }],
-  ])('refuses a PUT with %s as browser traffic', async (_what, headers) => {
+  ])('refuses a PUT and a DELETE with %s as browser traffic', async (_what, headers) => {
     const res = await t.put({ applications: [] }, headers);
-    expect([res.status, res.text]).toEqual([405, 'Method Not Allowed for browser traffic.']);
+    expect([res.status, res.text]).toEqual([405, "'PUT' method not allowed for browser traffic."]);
+    const del = await http(`${base}/api/serve/applications/`, { method: 'DELETE', headers });
+    expect([del.status, del.text]).toEqual([
+      405,
+      "'DELETE' method not allowed for browser traffic.",
+    ]);
   });
 
   it("refuses Node's built-in fetch on PUT, which sends Sec-Fetch-Mode (Appendix B9)", async () => {
@@ -68,7 +73,7 @@ describe('dashboard transport (checklist 1)', () => {
     });
     expect([res.status, await res.text()]).toEqual([
       405,
-      'Method Not Allowed for browser traffic.',
+      "'PUT' method not allowed for browser traffic.",
     ]);
   });
 
@@ -107,11 +112,16 @@ describe('dashboard transport (checklist 1)', () => {
     ]);
   });
 
-  it('answers a schema violation with 400 text/plain ValidationError(...)', async () => {
+  it("answers a schema violation with 400 text/plain in pydantic v2's words", async () => {
     const res = await t.put({ applications: [{ name: 'x' }] });
     expect([res.status, res.headers['content-type']]).toEqual([400, 'text/plain; charset=utf-8']);
-    expect(res.text).toMatch(
-      /^ValidationError\(model='ServeDeploySchema', errors=\[\{'loc': \('applications', 0, 'import_path'\)/,
+    expect(res.text).toBe(
+      [
+        '1 validation error for ServeDeploySchema',
+        'applications.0.import_path',
+        "  Field required [type=missing, input_value={'name': 'x'}, input_type=dict]",
+        '    For further information visit https://errors.pydantic.dev/2.14/v/missing',
+      ].join('\n'),
     );
   });
 
@@ -159,7 +169,7 @@ describe('version and health (checklists 2, 3)', () => {
     expect([ok.status, ok.text, ok.headers['content-type']]).toEqual([
       200,
       'success',
-      'application/text',
+      'application/text; charset=utf-8',
     ]);
     t.dev.control.setGcsHealthy(false);
     const down = await http(`${t.dev.dashboardUrl}/api/gcs_healthz`);
@@ -237,9 +247,11 @@ describe('token auth (checklist 13)', () => {
   });
 
   it('lets the whitelist through without a token', async () => {
-    for (const path of ['/api/gcs_healthz', '/api/healthz', '/api/authentication_mode', '/']) {
+    for (const path of ['/api/gcs_healthz', '/api/authentication_mode', '/']) {
       expect([path, (await http(`${t.dev.dashboardUrl}${path}`)).status]).toEqual([path, 200]);
     }
+    // Whitelisted, but 2.58's head does not route it: 404 rather than 401.
+    expect((await http(`${t.dev.dashboardUrl}/api/healthz`)).status).toBe(404);
     expect((await http(`${t.dev.dashboardUrl}/api/version`)).status).toBe(401);
   });
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { validateServeDeploy } from './deploy-schema.js';
+import { rayBehaviour } from './ray-behaviour.js';
 
-const lenient = { strictExtras: false };
-const strict = { strictExtras: true };
+// These are the texts and rules of Ray before 2.58 (`rayVersion` below 2.58); 2.58's are in
+// deploy-schema-v2.test.ts.
+const legacy = rayBehaviour('2.46.0');
+const lenient = { strictExtras: false, behaviour: legacy };
+const strict = { strictExtras: true, behaviour: legacy };
 const app = (extra: Record<string, unknown> = {}) => ({
   name: 'a',
   import_path: 'mod:app',

@@ -1,5 +1,7 @@
-import { pyRepr } from '../python/py-repr.js';
+import { pyRepr, pyStrOf } from '../python/py-repr.js';
 import type { Coerced, FieldSpec, Loc, PydanticError } from './pydantic.js';
+import type { RayBehaviour } from './ray-behaviour.js';
+import { rayBehaviour } from './ray-behaviour.js';
 import {
   ErrorSink,
   FAIL,
@@ -14,6 +16,7 @@ import {
   coerceStrList,
   coerceStrictInt,
   formatValidationError,
+  formatValidationErrorV2,
   isDict,
   modelField,
   parseModel,
@@ -55,9 +58,6 @@ const PROXY_LOCATIONS: readonly ProxyLocation[] = ['Disabled', 'HeadOnly', 'Ever
 export type DeployValidation =
   | { ok: true; config: ServeDeployConfig }
   | { ok: false; errors: PydanticError[]; text: string };
-
-/** URI schemes that `parse_uri` accepts (reference Appendix B3: not `http`). */
-const URI_SCHEMES = ['gcs', 'conda', 'pip', 'uv', 'https', 's3', 'gs', 'azure', 'abfss', 'file'];
 
 const LOG_LEVEL_NAMES = [
   'CRITICAL',
@@ -122,29 +122,33 @@ function constrained(
 }
 
 /** Raises a validator's `ValueError` when `check` returns a message. */
-function validated(parse: Parse, check: (value: unknown) => string | undefined): Parse {
+function validated(
+  parse: Parse,
+  check: (value: unknown, sink: ErrorSink) => string | undefined,
+): Parse {
   return (sink, v, loc) => {
     const out = parse(sink, v, loc);
     if (out === FAIL) return FAIL;
-    const message = check(out);
-    return message === undefined ? out : sink.valueError(loc, message);
+    const message = check(out, sink);
+    return message === undefined ? out : sink.valueError(loc, message, v);
   };
 }
 
 /** `parse_uri` of Ray's packaging.py, reduced to the scheme check the Serve schema relies on. */
-function parseUriError(uri: unknown): string | undefined {
+function parseUriError(uri: unknown, schemes: readonly string[], era: 1 | 2): string | undefined {
   const text = String(uri);
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text);
   const scheme = match?.[1]?.toLowerCase() ?? '';
-  if (URI_SCHEMES.includes(scheme)) return undefined;
+  if (schemes.includes(scheme)) return undefined;
+  if (era === 2 && match === null) return `Expected URI but received path ${text}`;
   return (
     `Invalid protocol for runtime_env URI "${text}". Supported protocols: ` +
-    `${pyRepr(URI_SCHEMES.map((s) => s.toUpperCase()))}. Original error: ${pyRepr(scheme)} is not a valid Protocol`
+    `${pyRepr(schemes.map((s) => s.toUpperCase()))}. Original error: ${pyRepr(scheme)} is not a valid Protocol`
   );
 }
 
-/** The `runtime_env_contains_remote_uris` validator. */
-function remoteUrisOnly(value: unknown): string | undefined {
+/** The `runtime_env_contains_remote_uris` validator, for the given URI schemes. */
+const remoteUrisOnly = (schemes: readonly string[]) => (value: unknown, sink: ErrorSink) => {
   if (!isDict(value)) return undefined;
   const modules = value['py_modules'];
   const uris: unknown[] = Array.isArray(modules)
@@ -155,13 +159,13 @@ function remoteUrisOnly(value: unknown): string | undefined {
   if (Object.hasOwn(value, 'working_dir')) uris.push(value['working_dir']);
   for (const uri of uris) {
     if (uri === null) continue;
-    const error = parseUriError(uri);
+    const error = parseUriError(uri, schemes, sink.era);
     if (error !== undefined) {
       return `runtime_envs in the Serve config support only remote URIs in working_dir and py_modules. Got error when parsing URI: ${error}`;
     }
   }
   return undefined;
-}
+};
 
 function importPathError(v: unknown): string | undefined {
   const path = String(v);
@@ -190,16 +194,20 @@ function importPathError(v: unknown): string | undefined {
 const LOGGING_FIELDS: readonly FieldSpec[] = [
   {
     name: 'encoding',
-    parse: validated(str, (v) =>
+    parse: validated(str, (v, sink) =>
       v === 'TEXT' || v === 'JSON'
         ? undefined
-        : `Got '${String(v)}' for encoding. Encoding must be one of {<EncodingType.TEXT: 'TEXT'>, <EncodingType.JSON: 'JSON'>}.`,
+        : `Got '${String(v)}' for encoding. Encoding must be one of ${
+            sink.era === 1
+              ? "{<EncodingType.TEXT: 'TEXT'>, <EncodingType.JSON: 'JSON'>}"
+              : "{<EncodingType.JSON: 'JSON'>, <EncodingType.TEXT: 'TEXT'>}"
+          }.`,
     ),
   },
   {
     name: 'log_level',
     parse: (sink, v, loc) => {
-      const value = unionOf(int, str)(sink, v, loc);
+      const value = unionOf({ tag: 'int', parse: int }, { tag: 'str', parse: str })(sink, v, loc);
       if (value === FAIL) return FAIL;
       if (typeof value === 'number') {
         const name = LOG_LEVEL_BY_NUMBER[value];
@@ -207,12 +215,14 @@ const LOGGING_FIELDS: readonly FieldSpec[] = [
         return sink.valueError(
           loc,
           `Got "${value}" for log_level. log_level must be one of [50, 40, 30, 20, 10, 0].`,
+          v,
         );
       }
       if (LOG_LEVEL_NAMES.includes(String(value))) return value;
       return sink.valueError(
         loc,
         `Got "${String(value)}" for log_level. log_level must be one of ${pyRepr(LOG_LEVEL_NAMES)}.`,
+        v,
       );
     },
   },
@@ -228,6 +238,7 @@ const LOGGING_FIELDS: readonly FieldSpec[] = [
           return sink.valueError(
             loc,
             `Unknown attribute '${attr}'. Additional log standard attributes must be one of ${pyRepr(LOGRECORD_STANDARD_ATTRS)}.`,
+            v,
           );
         }
       }
@@ -237,6 +248,7 @@ const LOGGING_FIELDS: readonly FieldSpec[] = [
 ];
 
 const loggingConfig: Parse = modelField(
+  'LoggingConfig',
   (sink, input, loc) => parseModel(sink, input, loc, LOGGING_FIELDS, true).values,
 );
 
@@ -244,19 +256,31 @@ const loggingConfig: Parse = modelField(
 export interface DeploySchemaOptions {
   /** Reject unknown keys (Ray ≤ 2.6) instead of ignoring them (Ray ≥ 2.7). */
   strictExtras: boolean;
+  /** The Ray release whose schema and texts to follow. @default Ray 2.58's */
+  behaviour?: RayBehaviour;
 }
 
 /**
- * Validates a PUT body the way `ServeDeploySchema.parse_obj` does (pydantic v1 era): field order,
- * coercion, validators and root validators, including the `'NoneType' object is not iterable`
- * root error that follows any failure under `applications` (reference Appendix B1).
+ * Validates a PUT body the way `ServeDeploySchema.parse_obj` does: field order, coercion,
+ * validators and model validators. Ray 2.58 (pydantic v2) runs its "before" model validators on
+ * the raw input and its "after" ones only when the fields passed, and words errors as v2 does;
+ * older Ray (pydantic v1) runs root validators after the fields either way, and adds the
+ * `'NoneType' object is not iterable` root error after any failure under `applications`
+ * (reference Appendix B1).
  */
 export function validateServeDeploy(body: unknown, options: DeploySchemaOptions): DeployValidation {
-  const sink = new ErrorSink();
+  const behaviour = options.behaviour ?? rayBehaviour('2.58.0');
+  const era = behaviour.pydantic;
+  const sink = new ErrorSink(era);
   const strict = options.strictExtras;
+  const remoteOnly = remoteUrisOnly(behaviour.uriSchemes);
+  const format = (errors: PydanticError[]) =>
+    era === 1
+      ? formatValidationError('ServeDeploySchema', errors)
+      : formatValidationErrorV2('ServeDeploySchema', errors);
 
   const rayActorOptionsFields: FieldSpec[] = [
-    { name: 'runtime_env', parse: validated(dict, remoteUrisOnly) },
+    { name: 'runtime_env', parse: validated(dict, remoteOnly) },
     { name: 'num_cpus', allowNone: true, parse: constrained(coerceFloat, { ge: 0 }) },
     { name: 'num_gpus', allowNone: true, parse: constrained(coerceFloat, { ge: 0 }) },
     { name: 'memory', allowNone: true, parse: constrained(coerceFloat, { ge: 0 }) },
@@ -293,7 +317,10 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     {
       name: 'num_replicas',
       allowNone: true,
-      parse: unionOf(constrained(coerceInt, { gt: 0 }), str),
+      parse: unionOf(
+        { tag: 'constrained-int', parse: constrained(coerceInt, { gt: 0 }) },
+        { tag: 'str', parse: str },
+      ),
     },
     { name: 'max_ongoing_requests', parse: constrained(coerceInt, { gt: 0 }) },
     { name: 'max_queued_requests', parse: coerceStrictInt },
@@ -306,6 +333,7 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     {
       name: 'ray_actor_options',
       parse: modelField(
+        'RayActorOptionsSchema',
         (s, input, loc) => parseModel(s, input, loc, rayActorOptionsFields, strict).values,
       ),
     },
@@ -318,36 +346,50 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     { name: 'gang_scheduling_config', allowNone: true, parse: dict },
   ];
 
-  const deployment = modelField((s, input, loc) => {
-    const { values } = parseModel(s, input, loc, deploymentFields, strict);
-    const rootLoc = [...loc, '__root__'];
-    const numReplicas = values['num_replicas'];
-    const autoscaling = values['autoscaling_config'];
-    if (typeof numReplicas === 'number') {
-      if (autoscaling !== undefined && autoscaling !== null) {
-        s.valueError(
-          rootLoc,
-          'Manually setting num_replicas is not allowed when autoscaling_config is provided.',
-        );
-      }
-    } else if (numReplicas !== undefined && numReplicas !== null && numReplicas !== 'auto') {
-      s.valueError(
-        rootLoc,
-        `\`num_replicas\` must be an int or "auto", but got: ${String(numReplicas)}`,
-      );
+  /** `num_replicas` with `autoscaling_config`: checked on the fields (v1) or on the raw input (v2). */
+  const replicasProblem = (fields: Record<string, unknown>): string | undefined => {
+    const numReplicas = fields['num_replicas'];
+    const autoscaling = fields['autoscaling_config'];
+    // Python's isinstance(x, int) is true for booleans too.
+    if (Number.isInteger(numReplicas) || typeof numReplicas === 'boolean') {
+      return autoscaling !== undefined && autoscaling !== null
+        ? 'Manually setting num_replicas is not allowed when autoscaling_config is provided.'
+        : undefined;
     }
+    if (numReplicas !== undefined && numReplicas !== null && numReplicas !== 'auto')
+      return `\`num_replicas\` must be an int or "auto", but got: ${pyStrOf(numReplicas)}`;
+    return undefined;
+  };
+  /** The checks that look at several fields once they are parsed, in Ray's order. */
+  const combinationProblems = (values: Record<string, unknown>): string[] => {
+    const problems: string[] = [];
     const perNode = values['max_replicas_per_node'];
     const bundles = values['placement_group_bundles'];
-    if (perNode !== undefined && perNode !== null && bundles !== undefined && bundles !== null) {
-      s.valueError(
-        rootLoc,
+    if (perNode !== undefined && perNode !== null && bundles !== undefined && bundles !== null)
+      problems.push(
         'Setting max_replicas_per_node is not allowed when placement_group_bundles is provided.',
       );
-    }
     const queued = values['max_queued_requests'];
-    if (typeof queued === 'number' && queued < 1 && queued !== -1) {
-      s.valueError(rootLoc, 'max_queued_requests must be -1 (no limit) or a positive integer.');
+    if (typeof queued === 'number' && queued < 1 && queued !== -1)
+      problems.push('max_queued_requests must be -1 (no limit) or a positive integer.');
+    return problems;
+  };
+
+  const deployment = modelField('DeploymentSchema', (s, input, loc) => {
+    if (s.era === 2) {
+      // "before" validator: a failure stops the model before its fields are looked at.
+      const before = replicasProblem(input);
+      if (before !== undefined) return s.modelError(loc, before, input);
+      const errors = s.errors.length;
+      const { values } = parseModel(s, input, loc, deploymentFields, strict);
+      if (s.errors.length > errors) return FAIL;
+      // "after" validators: the first that raises is the only error.
+      const after = combinationProblems(values)[0];
+      return after === undefined ? values : s.modelError(loc, after, input);
     }
+    const { values } = parseModel(s, input, loc, deploymentFields, strict);
+    const problems = [replicasProblem(values), ...combinationProblems(values)];
+    for (const problem of problems) if (problem !== undefined) s.modelError(loc, problem, input);
     return values;
   });
 
@@ -363,7 +405,7 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     { name: 'name', parse: str },
     { name: 'route_prefix', allowNone: true, parse: str },
     { name: 'import_path', required: true, parse: validated(str, importPathError) },
-    { name: 'runtime_env', parse: validated(dict, remoteUrisOnly) },
+    { name: 'runtime_env', parse: validated(dict, remoteOnly) },
     { name: 'host', parse: str },
     { name: 'port', parse: int },
     { name: 'deployments', parse: deploymentList },
@@ -373,10 +415,16 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     { name: 'external_scaler_enabled', parse: bool },
   ];
 
-  const application = modelField((s, input, loc) => {
+  const application = modelField('ServeApplicationSchema', (s, input, loc) => {
     const before = s.errors.length;
     const { values } = parseModel(s, input, loc, appFields, strict);
-    if (values['external_scaler_enabled'] === true && Array.isArray(values['deployments'])) {
+    // An "after" validator in v2: it only runs when the fields passed.
+    const fieldsPassed = s.errors.length === before;
+    if (
+      (s.era === 1 || fieldsPassed) &&
+      values['external_scaler_enabled'] === true &&
+      Array.isArray(values['deployments'])
+    ) {
       const autoscaled = (values['deployments'] as Record<string, unknown>[])
         .filter(
           (d) =>
@@ -385,10 +433,11 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
         )
         .map((d) => `"${String(d['name'])}"`);
       if (autoscaled.length > 0) {
-        s.valueError(
-          [...loc, '__root__'],
+        s.modelError(
+          loc,
           `external_scaler_enabled is set to True, but the following deployment(s) have autoscaling configured: ${autoscaled.join(', ')}. ` +
             "When using an external autoscaler, Serve's built-in autoscaling must be disabled for all deployments in the application.",
+          input,
         );
       }
     }
@@ -408,7 +457,11 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     );
     if (dupNames.length > 0) {
       const what = (dupNames.length === 1 ? 'application ' : 'applications ') + dupNames.join(', ');
-      return s.valueError(loc, `Found multiple configs for ${what}. Please remove all duplicates.`);
+      return s.valueError(
+        loc,
+        `Found multiple configs for ${what}. Please remove all duplicates.`,
+        v,
+      );
     }
     const routes = parsed
       .map((a) => (Object.hasOwn(a, 'route_prefix') ? a['route_prefix'] : '/'))
@@ -422,10 +475,11 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
       return s.valueError(
         loc,
         `Found duplicate applications for ${what}. Please ensure each application's route_prefix is unique.`,
+        v,
       );
     }
     if (names.some((n) => n.length === 0))
-      return s.valueError(loc, 'Application names must be nonempty.');
+      return s.valueError(loc, 'Application names must be nonempty.', v);
     return parsed;
   };
 
@@ -440,7 +494,7 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     { name: 'ssl_keyfile_password', allowNone: true, parse: str },
     { name: 'ssl_ca_certs', allowNone: true, parse: str },
   ];
-  const httpOptions = modelField((s, input, loc) => {
+  const httpOptions = modelField('HTTPOptionsSchema', (s, input, loc) => {
     const { values } = parseModel(s, input, loc, httpFields, strict);
     const cert = values['ssl_certfile'];
     if (
@@ -450,6 +504,7 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
       return s.valueError(
         [...loc, 'ssl_certfile'],
         'Both ssl_keyfile and ssl_certfile must be provided together to enable HTTPS.',
+        cert,
       );
     }
     return values;
@@ -468,8 +523,13 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
     { name: 'http_options', parse: httpOptions },
     {
       name: 'grpc_options',
-      parse: modelField((s, input, loc) => parseModel(s, input, loc, grpcFields, strict).values),
+      parse: modelField(
+        'gRPCOptionsSchema',
+        (s, input, loc) => parseModel(s, input, loc, grpcFields, strict).values,
+      ),
     },
+    // New in 2.58 (experimental, applied when the controller is created).
+    ...(era === 2 ? [{ name: 'controller_options', allowNone: true, parse: dict }] : []),
     { name: 'logging_config', allowNone: true, parse: loggingConfig },
     { name: 'applications', required: true, parse: applications },
     {
@@ -480,55 +540,53 @@ export function validateServeDeploy(body: unknown, options: DeploySchemaOptions)
   ];
 
   if (!isDict(body)) {
-    const kind = Array.isArray(body)
-      ? 'list'
-      : body === null
-        ? 'NoneType'
-        : typeof body === 'string'
-          ? 'str'
-          : typeof body === 'boolean'
-            ? 'bool'
-            : Number.isInteger(body)
-              ? 'int'
-              : 'float';
-    sink.add(['__root__'], `ServeDeploySchema expected dict not ${kind}`, 'type_error');
-    return {
-      ok: false,
-      errors: sink.errors,
-      text: formatValidationError('ServeDeploySchema', sink.errors),
-    };
+    if (era === 2) {
+      sink.add(
+        [],
+        'Input should be a valid dictionary or instance of ServeDeploySchema',
+        'model_type',
+        undefined,
+        body,
+      );
+    } else {
+      const kind = Array.isArray(body)
+        ? 'list'
+        : body === null
+          ? 'NoneType'
+          : typeof body === 'string'
+            ? 'str'
+            : typeof body === 'boolean'
+              ? 'bool'
+              : Number.isInteger(body)
+                ? 'int'
+                : 'float';
+      sink.add(['__root__'], `ServeDeploySchema expected dict not ${kind}`, 'type_error');
+    }
+    return { ok: false, errors: sink.errors, text: format(sink.errors) };
   }
 
   const { values, failed } = parseModel(sink, body, [], topFields, strict);
-  // The `nested_host_and_port` root validator iterates `values.get("applications")`.
-  if (failed.has('applications') || !Object.hasOwn(values, 'applications')) {
+  const fieldsPassed = sink.errors.length === 0;
+  if (era === 1 && (failed.has('applications') || !Object.hasOwn(values, 'applications'))) {
+    // The `nested_host_and_port` root validator iterates `values.get("applications")`.
     sink.add(['__root__'], "'NoneType' object is not iterable", 'type_error');
-  } else {
-    for (const app of values['applications'] as Record<string, unknown>[]) {
-      const appName = typeof app['name'] === 'string' ? app['name'] : 'default';
-      if (Object.hasOwn(app, 'host')) {
-        sink.valueError(
-          ['__root__'],
-          `Host "${String(app['host'])}" is set in the config for application \`${appName}\`. Please remove it and set host in the top level deploy config only.`,
-        );
-        break;
-      }
-      if (Object.hasOwn(app, 'port')) {
-        sink.valueError(
-          ['__root__'],
-          `Port ${String(app['port'])} is set in the config for application \`${appName}\`. Please remove it and set port in the top level deploy config only.`,
-        );
-        break;
-      }
-    }
+  } else if (Object.hasOwn(values, 'applications') && (era === 1 || fieldsPassed)) {
+    const hostOrPort = nestedHostOrPort(values['applications'] as Record<string, unknown>[]);
+    if (hostOrPort !== undefined) sink.modelError([], hostOrPort, body);
   }
 
-  if (sink.errors.length > 0) {
-    return {
-      ok: false,
-      errors: sink.errors,
-      text: formatValidationError('ServeDeploySchema', sink.errors),
-    };
-  }
+  if (sink.errors.length > 0) return { ok: false, errors: sink.errors, text: format(sink.errors) };
   return { ok: true, config: values as unknown as ServeDeployConfig };
+}
+
+/** The `nested_host_and_port` validator: host and port belong to the top level only. */
+function nestedHostOrPort(apps: readonly Record<string, unknown>[]): string | undefined {
+  for (const app of apps) {
+    const appName = typeof app['name'] === 'string' ? app['name'] : 'default';
+    if (Object.hasOwn(app, 'host'))
+      return `Host "${String(app['host'])}" is set in the config for application \`${appName}\`. Please remove it and set host in the top level deploy config only.`;
+    if (Object.hasOwn(app, 'port'))
+      return `Port ${String(app['port'])} is set in the config for application \`${appName}\`. Please remove it and set port in the top level deploy config only.`;
+  }
+  return undefined;
 }

@@ -3,6 +3,7 @@ import { pyRepr } from '../python/py-repr.js';
 import { formatTraceback, rayFrame } from '../python/traceback.js';
 import type { AppState, DeploymentTimeline } from './app-state.js';
 import { sha256Hex } from './canonical-json.js';
+import type { RayBehaviour } from './ray-behaviour.js';
 import type { ServeState } from './serve-state.js';
 
 /** `ApplicationStatus` values. */
@@ -62,6 +63,7 @@ interface DeploymentView {
 export class DetailsRenderer {
   public constructor(
     private readonly timings: DevServerTimings,
+    private readonly behaviour: RayBehaviour,
     private readonly node: () => HeadNode,
   ) {}
 
@@ -72,25 +74,64 @@ export class DetailsRenderer {
     if (system === undefined) return emptyServeDetails();
     const node = this.node();
     const controllerSeed = `${node.sessionName}:controller`;
+    const b258 = this.behaviour.serve258;
     const body: Record<string, unknown> = {
       controller_info: {
         node_id: node.nodeId,
         node_ip: node.nodeIp,
+        ...(b258 ? { node_instance_id: '' } : {}),
         actor_id: actorId(controllerSeed),
         actor_name: 'SERVE_CONTROLLER_ACTOR',
         worker_id: workerId(controllerSeed),
         log_file_path: `/serve/controller_${pidOf(controllerSeed)}.log`,
       },
       proxy_location: system.proxyLocation,
-      http_options: dropNulls(system.httpOptions),
-      grpc_options: dropNulls(system.grpcOptions),
+      // 2.58 lists unset options as null; older Ray left them out.
+      http_options: b258 ? system.httpOptions : dropNulls(system.httpOptions),
+      grpc_options: b258 ? system.grpcOptions : dropNulls(system.grpcOptions),
       proxies: system.proxyLocation === 'Disabled' ? {} : { [node.nodeId]: this.proxy(node) },
       applications: Object.fromEntries(
         [...state.apps.values()].map((app) => [app.name, this.application(app, now)]),
       ),
     };
-    if (system.targetCapacity !== null) body['target_capacity'] = system.targetCapacity;
+    if (b258) {
+      body['target_capacity'] = system.targetCapacity;
+      body['target_groups'] = [this.httpTargetGroup(node, system)];
+      body['controller_health_metrics'] = controllerHealth(system.startedAtMs ?? now, now);
+    } else if (system.targetCapacity !== null) body['target_capacity'] = system.targetCapacity;
     return body;
+  }
+
+  /** 2.58's `target_groups`: the HTTP proxies, by which an external load balancer finds Serve. */
+  private httpTargetGroup(
+    node: HeadNode,
+    system: { proxyLocation: string; httpOptions: Record<string, unknown> },
+  ): Record<string, unknown> {
+    const targets =
+      system.proxyLocation === 'Disabled'
+        ? []
+        : [
+            {
+              ip: node.nodeIp,
+              port: system.httpOptions['port'],
+              instance_id: '',
+              name: this.proxyActorName(node),
+            },
+          ];
+    return {
+      targets,
+      route_prefix: '/',
+      protocol: 'HTTP',
+      app_name: '',
+      ingress_request_router_targets: [],
+      ingress_deployment_name: '',
+    };
+  }
+
+  private proxyActorName(node: HeadNode): string {
+    return this.behaviour.serve258
+      ? `SERVE_PROXY_ACTOR-${node.nodeId}`
+      : `SERVE_CONTROLLER_ACTOR:SERVE_PROXY_ACTOR-${node.nodeId}`;
   }
 
   /** One app's `ApplicationDetails` (after `state.settle()`). */
@@ -99,9 +140,15 @@ export class DetailsRenderer {
     const building = pending !== undefined && now < pending.endsAt;
     const failed = pending !== undefined && !building && pending.failure !== undefined;
     const deleting = app.deletingSince !== undefined;
-    const views = app.active.deployments.map((d) =>
-      deleting ? this.deletingDeployment(app, d) : this.deployment(app, d, now),
-    );
+    const b258 = this.behaviour.serve258;
+    // 2.58 lists no deployments while an app is deleted, builds, or after its build failed
+    // (the old replicas still serve meanwhile).
+    const hidden = b258 && (deleting || building || failed);
+    const views = hidden
+      ? []
+      : app.active.deployments.map((d) =>
+          deleting ? this.deletingDeployment(app, d) : this.deployment(app, d, now),
+        );
 
     let status: AppStatus;
     let message = '';
@@ -134,10 +181,27 @@ export class DetailsRenderer {
     };
     if (app.source === 'declarative' && !deleting && app.config !== undefined)
       details['deployed_app_config'] = app.config;
+    else if (b258) details['deployed_app_config'] = null;
     details['source'] = app.source;
     details['deployments'] = Object.fromEntries(views.map((v) => [v.name, v.body]));
     details['external_scaler_enabled'] = app.config?.['external_scaler_enabled'] === true;
+    if (b258) details['deployment_topology'] = topology(app.name, views);
     return details;
+  }
+
+  /**
+   * The first deployment of the app's running version whose replicas take requests now (also
+   * while a new version builds or after its build failed), or undefined.
+   */
+  public servingDeployment(app: AppState, now: number): string | undefined {
+    if (app.deletingSince !== undefined) return undefined;
+    for (const d of app.active.deployments) {
+      const states = (this.deployment(app, d, now).body['replicas'] as { state: string }[]).map(
+        (r) => r.state,
+      );
+      if (states.some((state) => state === 'RUNNING' || state === 'UPDATING')) return d.plan.name;
+    }
+    return undefined;
   }
 
   private proxy(node: HeadNode): Record<string, unknown> {
@@ -145,8 +209,9 @@ export class DetailsRenderer {
     return {
       node_id: node.nodeId,
       node_ip: node.nodeIp,
+      ...(this.behaviour.serve258 ? { node_instance_id: '' } : {}),
       actor_id: actorId(seed),
-      actor_name: `SERVE_CONTROLLER_ACTOR:SERVE_PROXY_ACTOR-${node.nodeId}`,
+      actor_name: this.proxyActorName(node),
       worker_id: workerId(seed),
       log_file_path: `/serve/proxy_${node.nodeIp}.log`,
       status: 'HEALTHY',
@@ -240,17 +305,20 @@ export class DetailsRenderer {
     count: number,
   ): DeploymentView {
     const node = this.node();
+    const b258 = this.behaviour.serve258;
     const replicas = Array.from({ length: count }, (_, i) => {
       const suffix = sha256Hex(`${node.sessionName}:${d.replicaSeed}:${i}`).slice(0, 8);
       const replicaId = `${app.name}#${d.plan.name}#${suffix}`;
       return {
         node_id: node.nodeId,
         node_ip: node.nodeIp,
+        ...(b258 ? { node_instance_id: '' } : {}),
         actor_id: actorId(replicaId),
         actor_name: `SERVE_REPLICA::${replicaId}`,
         worker_id: workerId(replicaId),
         log_file_path: `/serve/replica_${app.name}_${d.plan.name}_${suffix}.log`,
-        replica_id: replicaId,
+        // 2.58 shows the unique part only; the actor name keeps the full id.
+        replica_id: b258 ? suffix : replicaId,
         state: replicaState,
         pid: pidOf(replicaId),
         start_time_s: (d.replicasSince ?? d.startAt) / 1000,
@@ -270,6 +338,7 @@ export class DetailsRenderer {
         target_num_replicas: d.plan.targetReplicas,
         required_resources: d.plan.requiredResources,
         replicas,
+        ...(b258 ? { recent_dead_replicas: [] } : {}),
       },
     };
   }
@@ -317,6 +386,50 @@ function healthTraceback(errorLine: string): string {
     colon === -1 ? errorLine : errorLine.slice(0, colon),
     colon === -1 ? '' : errorLine.slice(colon + 2),
   );
+}
+
+/** 2.58's `deployment_topology`: the app's deployments, the first being the ingress. */
+function topology(
+  appName: string,
+  views: readonly DeploymentView[],
+): Record<string, unknown> | null {
+  if (views.length === 0) return null;
+  return {
+    app_name: appName,
+    nodes: Object.fromEntries(
+      views.map((v, i) => [
+        v.name,
+        { name: v.name, app_name: appName, outbound_deployments: [], is_ingress: i === 0 },
+      ]),
+    ),
+    ingress_deployment: views[0]?.name,
+  };
+}
+
+/** 2.58's `controller_health_metrics`, with plausible figures for a controller idling at 10 Hz. */
+function controllerHealth(startedAtMs: number, nowMs: number): Record<string, unknown> {
+  const uptime = Math.max(0, (nowMs - startedAtMs) / 1000);
+  const stats = (mean: number) => ({ mean, std: mean / 2, min: mean / 4, max: mean * 8 });
+  return {
+    timestamp: nowMs / 1000,
+    controller_start_time: startedAtMs / 1000,
+    uptime_s: uptime,
+    last_control_loop_time: nowMs / 1000,
+    num_control_loops: Math.floor(uptime * 10),
+    loop_duration_s: stats(0.005),
+    loops_per_second: 9.5,
+    last_sleep_duration_s: 0.1,
+    expected_sleep_duration_s: 0.1,
+    event_loop_delay_s: 0.0003,
+    num_asyncio_tasks: 5,
+    deployment_state_update_duration_s: stats(0.0001),
+    application_state_update_duration_s: stats(0.0001),
+    proxy_state_update_duration_s: stats(0.0001),
+    node_update_duration_s: stats(0.00001),
+    handle_metrics_delay_ms: {},
+    replica_metrics_delay_ms: {},
+    process_memory_mb: 125,
+  };
 }
 
 function dropNulls(obj: Record<string, unknown>): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { pyRepr } from '../python/py-repr.js';
 import { formatTraceback, rayFrame } from '../python/traceback.js';
 import type { AppConfig, DeploymentOverride } from './deploy-schema.js';
+import type { RayBehaviour } from './ray-behaviour.js';
 import { importPathAttr } from './import-sim.js';
 import type { PydanticError } from './pydantic.js';
 import {
@@ -217,7 +218,16 @@ function mergeRuntimeEnv(
   return merged;
 }
 
-function routePrefixError(prefix: string): string | undefined {
+function routePrefixError(prefix: string, serve258: boolean): string | undefined {
+  if (serve258) {
+    if (!prefix.startsWith('/'))
+      return `Invalid route_prefix '${prefix}', must start with a forward slash ('/').`;
+    if (prefix !== '/' && prefix.endsWith('/'))
+      return `Invalid route_prefix '${prefix}', may not end with a trailing '/'.`;
+    if (prefix.includes('{') || prefix.includes('}'))
+      return `Invalid route_prefix '${prefix}', may not contain wildcards.`;
+    return undefined;
+  }
   if (!prefix.startsWith('/'))
     return `Got "${prefix}" for route_prefix. Route prefix must start with "/".`;
   if (prefix.length > 1 && prefix.endsWith('/'))
@@ -231,10 +241,14 @@ function routePrefixError(prefix: string): string | undefined {
  * The controller-side checks that happen after a 200 (reference §3.5) and the effective options
  * of every deployment: route prefix format, override names, autoscaling config, replicas per node.
  */
-export function planDeployments(app: AppConfig, targetCapacity: number | null): PlanOutcome {
+export function planDeployments(
+  app: AppConfig,
+  targetCapacity: number | null,
+  behaviour: RayBehaviour,
+): PlanOutcome {
   const routePrefix = Object.hasOwn(app, 'route_prefix') ? (app.route_prefix ?? null) : '/';
   if (routePrefix !== null) {
-    const error = routePrefixError(routePrefix);
+    const error = routePrefixError(routePrefix, behaviour.serve258);
     if (error !== undefined) return { ok: false, message: overrideFailure('ValueError', error) };
   }
   const { names, fromEntrypoint } = deploymentNamesOf(app);
@@ -272,16 +286,20 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
       max_ongoing_requests: o['max_ongoing_requests'] ?? 5,
       max_queued_requests: o['max_queued_requests'] ?? -1,
     };
-    if (o['user_config'] !== undefined && o['user_config'] !== null)
+    if (behaviour.serve258) {
+      config['backpressure_config'] = { status_code: 503, retry_after_s: null };
+      config['user_config'] = o['user_config'] ?? null;
+    } else if (o['user_config'] !== undefined && o['user_config'] !== null)
       config['user_config'] = o['user_config'];
     config['graceful_shutdown_wait_loop_s'] = o['graceful_shutdown_wait_loop_s'] ?? 2;
     config['graceful_shutdown_timeout_s'] = o['graceful_shutdown_timeout_s'] ?? 20;
     config['health_check_period_s'] = o['health_check_period_s'] ?? 10;
     config['health_check_timeout_s'] = o['health_check_timeout_s'] ?? 30;
     const actor = isDict(o['ray_actor_options']) ? { ...o['ray_actor_options'] } : {};
-    const actorOptions: Record<string, unknown> = {
-      runtime_env: mergeRuntimeEnv(appEnv, actor['runtime_env']),
-    };
+    const runtimeEnv = mergeRuntimeEnv(appEnv, actor['runtime_env']);
+    // 2.58 always lists the (merged) env_vars of a replica's runtime env.
+    if (behaviour.serve258 && !isDict(runtimeEnv['env_vars'])) runtimeEnv['env_vars'] = {};
+    const actorOptions: Record<string, unknown> = { runtime_env: runtimeEnv };
     for (const [k, v] of Object.entries(actor))
       if (k !== 'runtime_env' && v !== null) actorOptions[k] = v;
     if (actorOptions['num_cpus'] === undefined) actorOptions['num_cpus'] = 1;
@@ -293,6 +311,18 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
       'logging_config',
     ]) {
       if (o[key] !== undefined && o[key] !== null) config[key] = o[key];
+    }
+    if (behaviour.serve258) {
+      config['request_router_config'] = {
+        request_router_class: 'ray.serve._private.request_router:PowerOfTwoChoicesRequestRouter',
+        request_router_kwargs: {},
+        request_routing_stats_period_s: 10,
+        request_routing_stats_timeout_s: 30,
+        initial_backoff_s: 0.025,
+        backoff_multiplier: 2,
+        max_backoff_s: 0.5,
+      };
+      config['rolling_update_percentage'] = o['rolling_update_percentage'] ?? 0.2;
     }
 
     let replicas: number;
@@ -320,13 +350,16 @@ export function planDeployments(app: AppConfig, targetCapacity: number | null): 
       config['num_replicas'] = replicas;
     }
 
+    // 2.58 lists every resource the options name, 0 included; older Ray only those above 0.
+    const listed = (n: unknown): n is number =>
+      typeof n === 'number' && (behaviour.serve258 ? n >= 0 : n > 0);
     const required: Record<string, number> = {};
     const cpus = actorOptions['num_cpus'];
-    if (typeof cpus === 'number' && cpus > 0) required['CPU'] = cpus;
+    if (listed(cpus)) required['CPU'] = cpus;
     const gpus = actorOptions['num_gpus'];
-    if (typeof gpus === 'number' && gpus > 0) required['GPU'] = gpus;
+    if (listed(gpus)) required['GPU'] = gpus;
     const memory = actorOptions['memory'];
-    if (typeof memory === 'number' && memory > 0) required['memory'] = memory;
+    if (listed(memory)) required['memory'] = memory;
     const resources = actorOptions['resources'];
     if (isDict(resources))
       for (const [k, v] of Object.entries(resources)) if (typeof v === 'number') required[k] = v;

@@ -67,7 +67,8 @@ describe('Serve applications: status machine and response shape', () => {
       expect.objectContaining({
         state: 'RUNNING',
         start_time_s: T0 + 1.8,
-        replica_id: expect.stringMatching(/^a#app#[0-9a-f]{8}$/) as unknown,
+        replica_id: expect.stringMatching(/^[0-9a-f]{8}$/) as unknown,
+        actor_name: expect.stringMatching(/^SERVE_REPLICA::a#app#[0-9a-f]{8}$/) as unknown,
       }),
     ]);
   });
@@ -101,6 +102,7 @@ describe('Serve applications: status machine and response shape', () => {
       num_replicas: 2,
       max_ongoing_requests: 5,
       max_queued_requests: -1,
+      backpressure_config: { status_code: 503, retry_after_s: null },
       user_config: { temperature: 0.2 },
       graceful_shutdown_wait_loop_s: 2,
       graceful_shutdown_timeout_s: 20,
@@ -111,27 +113,62 @@ describe('Serve applications: status machine and response shape', () => {
         num_gpus: 1,
         num_cpus: 1,
       },
+      request_router_config: expect.objectContaining({
+        request_router_class: 'ray.serve._private.request_router:PowerOfTwoChoicesRequestRouter',
+      }),
+      rolling_update_percentage: 0.2,
     });
     expect(model?.required_resources).toEqual({ CPU: 1, GPU: 1 });
     expect([model?.target_num_replicas, model?.replicas.length]).toEqual([2, 2]);
   });
 
-  it('omits optional keys instead of sending null', async () => {
+  it("lists unset options as null, as 2.58 does, and 2.58's extra fields", async () => {
     await t.put({ applications: [appConfig('a')] });
     await t.dev.control.advance(600);
     const body = await t.details();
-    expect(Object.keys(body)).not.toContain('target_capacity');
-    expect(Object.keys(body)).not.toContain('deploy_mode');
+    expect(Object.keys(body)).toEqual([
+      'controller_info',
+      'proxy_location',
+      'http_options',
+      'grpc_options',
+      'proxies',
+      'applications',
+      'target_capacity',
+      'target_groups',
+      'controller_health_metrics',
+    ]);
+    expect(body['target_capacity']).toBeNull();
     expect(body['http_options']).toEqual({
       host: '0.0.0.0',
       port: 8000,
       root_path: '',
+      request_timeout_s: null,
       keep_alive_timeout_s: 90,
+      ssl_keyfile: null,
+      ssl_certfile: null,
+      ssl_keyfile_password: null,
+      ssl_ca_certs: null,
     });
-    expect(body['grpc_options']).toEqual({ port: 9000, grpc_servicer_functions: [] });
-    expect(
-      Object.keys(body.applications['a']?.deployments['app']?.deployment_config ?? {}),
-    ).not.toContain('user_config');
+    expect(body['grpc_options']).toEqual({
+      port: 9000,
+      grpc_servicer_functions: [],
+      request_timeout_s: null,
+    });
+    expect(body['target_groups']).toEqual([
+      expect.objectContaining({
+        route_prefix: '/',
+        protocol: 'HTTP',
+        targets: [expect.objectContaining({ ip: '127.0.0.1', port: 8000 })],
+      }),
+    ]);
+    const app = body.applications['a'];
+    expect(app?.deployments['app']?.deployment_config['user_config']).toBeNull();
+    expect(app?.deployments['app']).toHaveProperty('recent_dead_replicas', []);
+    expect(app?.['deployment_topology']).toEqual({
+      app_name: 'a',
+      nodes: { app: { name: 'app', app_name: 'a', outbound_deployments: [], is_ingress: true } },
+      ingress_deployment: 'app',
+    });
   });
 
   it('sizes autoscaling deployments by initial_replicas, else min_replicas', async () => {
@@ -227,9 +264,8 @@ describe('declarative replace (checklist 6)', () => {
     expect(instanceDetailsErrors(deleting)).toEqual([]);
     const a = deleting.applications['a'] as AppDetailsBody;
     expect(a.status).toBe('DELETING');
-    expect(a).not.toHaveProperty('deployed_app_config');
-    expect(a.deployments['app']).toMatchObject({ status: 'UPDATING', status_trigger: 'DELETING' });
-    expect(a.deployments['app']?.replicas.map((r) => r.state)).toEqual(['STOPPING']);
+    expect(a.deployed_app_config).toBeNull();
+    expect(a.deployments).toEqual({});
     await t.dev.control.advance(200);
     expect(Object.keys((await t.details()).applications)).toEqual(['b']);
   });
@@ -252,7 +288,7 @@ describe('declarative replace (checklist 6)', () => {
       manual.route_prefix,
       manual.deployments['M']?.replicas.length,
     ]).toEqual(['RUNNING', 'imperative', '/manual', 2]);
-    expect(manual).not.toHaveProperty('deployed_app_config');
+    expect(manual.deployed_app_config).toBeNull();
   });
 
   it('keeps Serve up with {"applications": []}; DELETE empties everything', async () => {
@@ -375,13 +411,17 @@ describe('update classes (reference §4.2)', () => {
     expect((await t.app('a'))?.deployments['app']?.required_resources).toEqual({ CPU: 2 });
   });
 
-  it('rebuilds on a code change (args), showing the old deployments while building', async () => {
+  it('rebuilds on a code change (args), the old replicas serving while it builds', async () => {
     const ids = await replicaIds();
     await t.put({ applications: [appConfig('a', { ...base, args: { x: 1 } }), appConfig('b')] });
     const building = await t.app('a');
-    expect(building?.status).toBe('DEPLOYING');
-    expect(building?.deployments['app']?.status).toBe('HEALTHY');
-    expect(await replicaIds()).toEqual(ids);
+    expect([building?.status, building?.route_prefix, building?.deployments]).toEqual([
+      'DEPLOYING',
+      '/a',
+      {},
+    ]);
+    const served = await http(`${t.dev.serveUrl}/a`);
+    expect([served.status, served.json<{ deployment: string }>().deployment]).toEqual([200, 'app']);
     await t.dev.control.advance(300);
     expect((await t.app('a'))?.deployments['app']?.replicas.map((r) => r.state)).toEqual([
       'STARTING',
@@ -420,7 +460,7 @@ describe('deferred failures: 200, then DEPLOY_FAILED (checklist 5)', () => {
     const message = await failedMessage(appConfig('a', { route_prefix: 'no-slash' }));
     expect(message).toMatch(/^Traceback \(most recent call last\):\n/);
     expect(message).toContain(
-      'ValueError: Got "no-slash" for route_prefix. Route prefix must start with "/".',
+      "ValueError: Invalid route_prefix 'no-slash', must start with a forward slash ('/').",
     );
   });
 
@@ -453,18 +493,15 @@ describe('deferred failures: 200, then DEPLOY_FAILED (checklist 5)', () => {
     ).toContain('[1, 100]');
   });
 
-  it('fails an in-place update with a bad route_prefix at once and keeps the old deployments', async () => {
+  it('fails an in-place update with a bad route_prefix at once; the old replicas keep serving', async () => {
     await t.put({ applications: [appConfig('a')] });
     await t.dev.control.advance(600);
     await t.put({ applications: [appConfig('a', { route_prefix: '/bad/' })] });
     const app = await t.app('a');
-    expect([app?.status, app?.route_prefix, app?.deployments['app']?.status]).toEqual([
-      'DEPLOY_FAILED',
-      '/a',
-      'HEALTHY',
-    ]);
+    expect([app?.status, app?.route_prefix, app?.deployments]).toEqual(['DEPLOY_FAILED', '/a', {}]);
     expect(app?.message).toContain(
-      'Route prefix cannot end with "/" unless the entire prefix is just "/".',
+      "ValueError: Invalid route_prefix '/bad/', may not end with a trailing '/'.",
     );
+    expect((await http(`${t.dev.serveUrl}/a`)).status).toBe(200);
   });
 });

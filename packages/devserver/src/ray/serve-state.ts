@@ -9,6 +9,7 @@ import type { Fault, FaultSpec } from './faults.js';
 import { faultMatches, faultMatchesDeployment } from './faults.js';
 import { buildFailure, runtimeEnvFailure, simulateImport } from './import-sim.js';
 import type { PackageStore } from './package-store.js';
+import type { RayBehaviour } from './ray-behaviour.js';
 
 /** Serve-wide settings fixed when Serve starts (first PUT) and kept until DELETE. */
 export interface ServeSystem {
@@ -16,6 +17,8 @@ export interface ServeSystem {
   httpOptions: Record<string, unknown>;
   grpcOptions: Record<string, unknown>;
   targetCapacity: number | null;
+  /** When Serve started (the clock's ms); absent in state files of older devservers. */
+  startedAtMs?: number;
 }
 
 /** A deployment of an imperatively created app (`serve.run`), for {@link DevServerControl.seedImperativeApp}. */
@@ -31,9 +34,18 @@ const HTTP_DEFAULTS: Record<string, unknown> = {
   host: '0.0.0.0',
   port: 8000,
   root_path: '',
+  request_timeout_s: null,
   keep_alive_timeout_s: 90,
+  ssl_keyfile: null,
+  ssl_certfile: null,
+  ssl_keyfile_password: null,
+  ssl_ca_certs: null,
 };
-const GRPC_DEFAULTS: Record<string, unknown> = { port: 9000, grpc_servicer_functions: [] };
+const GRPC_DEFAULTS: Record<string, unknown> = {
+  port: 9000,
+  grpc_servicer_functions: [],
+  request_timeout_s: null,
+};
 
 /**
  * The simulated Serve controller: applies PUT bodies with Ray's replace semantics and update
@@ -50,6 +62,7 @@ export class ServeState {
     private readonly clock: Clock,
     private readonly timings: DevServerTimings,
     private readonly packages: PackageStore,
+    private readonly behaviour: RayBehaviour,
   ) {}
 
   /** Drops apps whose deletion finished and activates builds that completed. Call before reads. */
@@ -82,6 +95,7 @@ export class ServeState {
         httpOptions: { ...HTTP_DEFAULTS, ...(config.http_options ?? {}) },
         grpcOptions: { ...GRPC_DEFAULTS, ...(config.grpc_options ?? {}) },
         targetCapacity: null,
+        startedAtMs: now,
       };
     }
     this.system.targetCapacity = config.target_capacity ?? null;
@@ -116,6 +130,7 @@ export class ServeState {
         httpOptions: { ...HTTP_DEFAULTS },
         grpcOptions: { ...GRPC_DEFAULTS },
         targetCapacity: null,
+        startedAtMs: now,
       };
     }
     const importPath = spec.importPath ?? `${spec.name}:app`;
@@ -125,7 +140,7 @@ export class ServeState {
       import_path: importPath,
       deployments: deployments.map((d) => ({ name: d.name, num_replicas: d.numReplicas ?? 1 })),
     };
-    const outcome = planDeployments(config, this.system.targetCapacity);
+    const outcome = planDeployments(config, this.system.targetCapacity, this.behaviour);
     if (!outcome.ok) throw new Error(`seedImperativeApp(${spec.name}): ${outcome.message}`);
     this.apps.set(spec.name, {
       name: spec.name,
@@ -253,7 +268,18 @@ export class ServeState {
     } else if (codeVersion !== app.active.codeVersion) {
       this.startBuild(app, config, codeVersion, now, now + this.timings.buildTimeMs);
     } else {
+      const afterFailedBuild = pending?.failure !== undefined && pending.endsAt > pending.startedAt;
       this.updateInPlace(app, config, codeVersion, now);
+      if (this.behaviour.serve258 && afterFailedBuild && app.pending === undefined) {
+        // Ray 2.58 builds the running version again, then keeps the replicas that served it.
+        app.pending = {
+          startedAt: now,
+          endsAt: now + this.timings.buildTimeMs,
+          codeVersion,
+          deployments: app.active.deployments,
+          routePrefix: app.active.routePrefix,
+        };
+      }
     }
   }
 
@@ -300,7 +326,7 @@ export class ServeState {
       app.pending = { ...pendingBase, failure: imported.message };
       return;
     }
-    const outcome = planDeployments(config, this.system?.targetCapacity ?? null);
+    const outcome = planDeployments(config, this.system?.targetCapacity ?? null, this.behaviour);
     if (!outcome.ok) {
       app.pending = { ...pendingBase, failure: outcome.message };
       return;
@@ -315,7 +341,7 @@ export class ServeState {
   }
 
   private updateInPlace(app: AppState, config: AppConfig, codeVersion: string, now: number): void {
-    const outcome = planDeployments(config, this.system?.targetCapacity ?? null);
+    const outcome = planDeployments(config, this.system?.targetCapacity ?? null, this.behaviour);
     if (!outcome.ok) {
       app.pending = {
         startedAt: now,

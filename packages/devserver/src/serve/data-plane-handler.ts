@@ -6,7 +6,8 @@ interface RoutedApp {
   name: string;
   routePrefix: string;
   status: string;
-  ingress: string | undefined;
+  /** The deployment whose replicas answer, when some are up (also while a rebuild runs or after it failed). */
+  serving: string | undefined;
 }
 
 /** Longest-prefix match of a path against route prefixes, as the Serve proxy does it. */
@@ -24,8 +25,10 @@ export function matchRoute<T extends { routePrefix: string }>(
 }
 
 /**
- * The simulated Serve HTTP proxy (port 8000 in Ray): `/-/healthz`, `/-/routes` and, for RUNNING
- * apps, a clearly labelled simulated JSON answer instead of real model output.
+ * The simulated Serve HTTP proxy (port 8000 in Ray): `/-/healthz`, `/-/routes` and, for apps
+ * whose replicas are up, a clearly labelled simulated JSON answer instead of real model output.
+ * As in Ray, the running version keeps answering while a new one builds, and after its build
+ * failed.
  */
 export class DataPlaneHandler {
   public constructor(private readonly rt: DevServerRuntime) {}
@@ -56,7 +59,7 @@ export class DataPlaneHandler {
         res,
         200,
         Object.fromEntries(
-          apps.filter((a) => a.status === 'RUNNING').map((a) => [a.routePrefix, a.name]),
+          apps.filter((a) => a.serving !== undefined).map((a) => [a.routePrefix, a.name]),
         ),
       );
     }
@@ -68,7 +71,7 @@ export class DataPlaneHandler {
         `Path '${path}' not found. Ping http://.../-/routes for available routes.`,
       );
     }
-    if (app.status !== 'RUNNING') {
+    if (app.serving === undefined) {
       return sendText(
         res,
         503,
@@ -88,7 +91,7 @@ export class DataPlaneHandler {
     sendJson(res, 200, {
       simulated: true,
       app: app.name,
-      deployment: app.ingress ?? null,
+      deployment: app.serving,
       path,
       method: (req.method ?? 'GET').toUpperCase(),
       query: Object.fromEntries(url.searchParams),
@@ -97,23 +100,16 @@ export class DataPlaneHandler {
   }
 
   private routedApps(): RoutedApp[] {
-    const body = this.rt.renderer.render(this.rt.serve, this.rt.clock.now());
-    const apps = (body['applications'] ?? {}) as Record<
-      string,
-      {
-        name: string;
-        route_prefix: string | null;
-        status: string;
-        deployments: Record<string, unknown>;
-      }
-    >;
-    return Object.values(apps)
-      .filter((a): a is typeof a & { route_prefix: string } => typeof a.route_prefix === 'string')
+    const now = this.rt.clock.now();
+    const body = this.rt.renderer.render(this.rt.serve, now);
+    const statuses = (body['applications'] ?? {}) as Record<string, { status: string }>;
+    return [...this.rt.serve.apps.values()]
+      .filter((a) => a.deletingSince === undefined && a.active.routePrefix !== null)
       .map((a) => ({
         name: a.name,
-        routePrefix: a.route_prefix,
-        status: a.status,
-        ingress: Object.keys(a.deployments)[0],
+        routePrefix: a.active.routePrefix as string,
+        status: statuses[a.name]?.status ?? 'DEPLOYING',
+        serving: this.rt.renderer.servingDeployment(a, now),
       }));
   }
 }

@@ -36,8 +36,22 @@ export const instanceDetailsV2: ValidateFunction = ajv.compile(
   load('ray-serve-instance-details.v2.schema.json'),
 );
 
-/** Validation errors of a GET body against both eras' schemas ([] when valid). */
+/** Ray 2.58's GET schema (as exported from 2.58.0), which the devserver emulates by default. */
+export const instanceDetails258: ValidateFunction = ajv.compile(
+  load('ray-serve-instance-details.v2-ray2.58.schema.json'),
+);
+
+/** Validation errors of a GET body against Ray 2.58's schema ([] when valid). */
 export function instanceDetailsErrors(body: unknown): string[] {
+  if (instanceDetails258(body)) return [];
+  return (instanceDetails258.errors ?? []).map((e) => `${e.instancePath} ${e.message ?? ''}`);
+}
+
+/**
+ * Validation errors of a GET body of the older behaviour (`rayVersion` below 2.58) against both
+ * earlier eras' schemas ([] when valid).
+ */
+export function legacyInstanceDetailsErrors(body: unknown): string[] {
   const errors: string[] = [];
   if (!instanceDetailsV1(body))
     errors.push(
