@@ -2,7 +2,16 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'coverage/**', '.bench/**', 'docs/api/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      'coverage/**',
+      '.bench/**',
+      'docs/api/**',
+      '.ray-lane/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

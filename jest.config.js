@@ -1,7 +1,7 @@
 import { createDefaultEsmPreset } from 'ts-jest';
 
-/** One jest project per package, all on native ESM through ts-jest (see reference/style.md §3). */
-const base = {
+/** Settings every jest project shares: native ESM through ts-jest (see reference/style.md §3). */
+export const base = {
   ...createDefaultEsmPreset({ tsconfig: '<rootDir>/tsconfig.test.json' }),
   testEnvironment: 'node',
   testEnvironmentOptions: {
@@ -13,6 +13,7 @@ const base = {
 
 const packages = ['core', 'clients', 'devserver', 'steps', 'cli'];
 
+/** One jest project per package, the examples, and the cross-package tests under tests/. */
 export default {
   // Integration and CLI tests spawn processes; on a shared, busy 2-core machine one spawn can
   // take seconds, and jest's 5 s default then fails a test that would pass.
@@ -24,5 +25,7 @@ export default {
       roots: [`<rootDir>/packages/${name}/src`],
     })),
     { ...base, displayName: 'examples', roots: ['<rootDir>/examples'] },
+    // `*.ray-test.ts` files there need a real Ray head: `pnpm test:ray` runs them.
+    { ...base, displayName: 'tests', roots: ['<rootDir>/tests'] },
   ],
 };
