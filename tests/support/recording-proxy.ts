@@ -3,6 +3,9 @@ import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 
 /** One request that went through the proxy, with the answer it got. */
 export interface Exchange {
+  /** When the request arrived and when its answer was complete (`Date.now()`). */
+  startedAt: number;
+  endedAt: number;
   method: string;
   /** Path and query. */
   path: string;
@@ -37,6 +40,7 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
   const exchanges: Exchange[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
+      const startedAt = Date.now();
       const requestBody = await readAll(req);
       const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
       const upstreamRes = await new Promise<IncomingMessage>((resolve, reject) => {
@@ -56,6 +60,8 @@ export async function startRecordingProxy(upstream: string): Promise<RecordingPr
       });
       const responseBody = await readAll(upstreamRes);
       exchanges.push({
+        startedAt,
+        endedAt: Date.now(),
         method: req.method ?? 'GET',
         path: req.url ?? '/',
         requestBody,
