@@ -15,7 +15,6 @@ import type { AppView, ServeTarget } from './serve-target.js';
 import {
   dashboardRequest,
   details,
-  pinnedHttpOptions,
   proxyRequest,
   putConfig,
   resetTarget,
@@ -235,6 +234,8 @@ export function describeServeRestParity(getTarget: () => ServeTarget): void {
 
       const routes = await proxyRequest(target, '/-/routes');
       expect(routes.json()).toEqual({ '/life': 'life' });
+      const health = await proxyRequest(target, '/-/healthz');
+      expect([health.status, health.text]).toEqual([200, 'success']);
       const answer = await proxyRequest(target, '/life/anything?x=1');
       expect(answer.status).toBe(200);
       expect(answer.headers['content-type']).toMatch(/^application\/json/);
@@ -277,6 +278,30 @@ export function describeServeRestParity(getTarget: () => ServeTarget): void {
       expect((await details(target)).applications['keep']?.status).toBe('DEPLOYING');
       const restored = await waitForStatus(target, 'keep', 'RUNNING');
       expect(replicaIds(restored)).toEqual(replicaIds(before));
+    });
+
+    it('restarts replicas in place on an actor-options change, answering all along', async () => {
+      await putConfig(target, { applications: [probeApp('swap', v1)] });
+      const before = await waitForStatus(target, 'swap', 'RUNNING');
+      const more = probeApp('swap', v1, {
+        deployments: [{ name: 'Probe', ray_actor_options: { num_cpus: 0.1 } }],
+      });
+      expect((await putConfig(target, { applications: [more] })).status).toBe(200);
+      const statuses: number[] = [];
+      const after = await waitFor<AppView>(
+        target,
+        'swap RUNNING with new replicas',
+        async (body) => {
+          statuses.push((await proxyRequest(target, '/swap')).status);
+          const app = body.applications['swap'];
+          return app?.status === 'RUNNING' && replicaIds(app).join() !== replicaIds(before).join()
+            ? app
+            : undefined;
+        },
+      );
+      expect(after.deployments['Probe']?.replicas.map((r) => r.state)).toEqual(['RUNNING']);
+      expect(statuses.length).toBeGreaterThan(0);
+      expect(statuses.filter((status) => status !== 200)).toEqual([]);
     });
 
     it('scales in place: more replicas, the running one kept', async () => {
@@ -377,12 +402,10 @@ export function describeServeRestParity(getTarget: () => ServeTarget): void {
         applications: {},
         target_capacity: null,
       });
-      // Started again on the pinned port by the next reset.
-      const restart = await putConfig(target, {
-        applications: [],
-        http_options: pinnedHttpOptions(target),
-      });
-      expect(restart.status).toBe(200);
+      // Started again on the pinned port; a proxy that never routed an app is not healthy yet.
+      await resetTarget(target);
+      const fresh = await proxyRequest(target, '/-/healthz');
+      expect([fresh.status, fresh.text]).toEqual([503, 'Route table is not populated yet.']);
     });
   });
 

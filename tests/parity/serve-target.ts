@@ -108,14 +108,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function waitFor<T>(
   target: ServeTarget,
   what: string,
-  check: (body: DetailsView) => T | undefined,
+  check: (body: DetailsView) => T | undefined | Promise<T | undefined>,
   timeoutMs = 90_000,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   let last: DetailsView | undefined;
   while (Date.now() < end) {
     last = await details(target);
-    const value = check(last);
+    const value = await check(last);
     if (value !== undefined) return value;
     await sleep(100);
   }

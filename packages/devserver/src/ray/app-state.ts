@@ -29,6 +29,11 @@ export interface DeploymentTimeline {
   replicaSeed: string;
   /** When the current replicas started (kept by lightweight updates); defaults to `startAt`. */
   replicasSince?: number;
+  /**
+   * These replicas replace running ones of the same deployment: until they are up, the proxy
+   * still gets answers (Ray queues requests while it swaps replicas; nothing fails).
+   */
+  replacesRunning?: boolean;
 }
 
 /** What is running for an app (the last successful build). */

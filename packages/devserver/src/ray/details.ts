@@ -196,10 +196,10 @@ export class DetailsRenderer {
   public servingDeployment(app: AppState, now: number): string | undefined {
     if (app.deletingSince !== undefined) return undefined;
     for (const d of app.active.deployments) {
-      const states = (this.deployment(app, d, now).body['replicas'] as { state: string }[]).map(
-        (r) => r.state,
-      );
+      const view = this.deployment(app, d, now);
+      const states = (view.body['replicas'] as { state: string }[]).map((r) => r.state);
       if (states.some((state) => state === 'RUNNING' || state === 'UPDATING')) return d.plan.name;
+      if (d.replacesRunning && view.status === 'UPDATING') return d.plan.name;
     }
     return undefined;
   }

@@ -19,6 +19,8 @@ export interface ServeSystem {
   targetCapacity: number | null;
   /** When Serve started (the clock's ms); absent in state files of older devservers. */
   startedAtMs?: number;
+  /** The proxy got its first route table (an app served since Serve started). */
+  routeTableSeen?: boolean;
 }
 
 /** A deployment of an imperatively created app (`serve.run`), for {@link DevServerControl.seedImperativeApp}. */
@@ -75,6 +77,8 @@ export class ServeState {
       }
       const pending = app.pending;
       if (pending !== undefined && pending.failure === undefined && now >= pending.endsAt) {
+        const running = new Set(app.active.deployments.map((d) => d.plan.name));
+        for (const d of pending.deployments) if (running.has(d.plan.name)) d.replacesRunning = true;
         app.active = {
           deployments: pending.deployments,
           routePrefix: pending.routePrefix,
@@ -359,8 +363,13 @@ export class ServeState {
     for (const plan of outcome.plans) {
       const old = app.active.deployments.find((d) => d.plan.name === plan.name);
       const change = old === undefined ? 'restart' : classifyChange(old.plan, plan);
-      if (old === undefined || change === 'restart')
+      if (old === undefined)
         next.deployments.push(this.timeline(plan, now, 'start', app.name, faults));
+      else if (change === 'restart')
+        next.deployments.push({
+          ...this.timeline(plan, now, 'start', app.name, faults),
+          replacesRunning: true,
+        });
       else if (change === 'light') {
         const updated: DeploymentTimeline = {
           ...this.timeline(plan, now, 'update', app.name, []),

@@ -37,24 +37,26 @@ export class DataPlaneHandler {
   public async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = requestUrl(req);
     const path = url.pathname;
-    const serveRunning = this.rt.serve.system !== undefined;
-    if (path === '/-/healthz') {
-      return serveRunning
-        ? sendText(res, 200, 'success')
-        : sendText(
+    const system = this.rt.serve.system;
+    const apps = this.routedApps();
+    // Ray 2.58's proxy answers its own endpoints only once it got a route table, i.e. once an
+    // app served since Serve started (an empty table afterwards is fine).
+    if (system !== undefined && apps.some((a) => a.serving !== undefined))
+      system.routeTableSeen = true;
+    const ready =
+      system !== undefined &&
+      (!this.rt.settings.behaviour.serve258 || system.routeTableSeen === true);
+    if ((path === '/-/healthz' || path === '/-/routes') && !ready) {
+      return system === undefined
+        ? sendText(
             res,
             503,
             'Serve is not running: no application was deployed yet (simulated proxy).',
-          );
+          )
+        : sendText(res, 503, 'Route table is not populated yet.');
     }
-    const apps = this.routedApps();
+    if (path === '/-/healthz') return sendText(res, 200, 'success');
     if (path === '/-/routes') {
-      if (!serveRunning)
-        return sendText(
-          res,
-          503,
-          'Serve is not running: no application was deployed yet (simulated proxy).',
-        );
       return sendJson(
         res,
         200,

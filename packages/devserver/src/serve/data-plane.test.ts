@@ -10,16 +10,19 @@ describe('simulated Serve proxy (data plane)', () => {
   });
   afterAll(() => t.dev.stop());
 
-  it('answers 503 on /-/healthz before Serve starts, `success` after', async () => {
+  it('answers 503 on /-/healthz and /-/routes before Serve starts, and until an app first serves', async () => {
     expect((await http(`${t.dev.serveUrl}/-/healthz`)).status).toBe(503);
     await t.put({ applications: [appConfig('a'), appConfig('root', { route_prefix: '/' })] });
+    for (const path of ['/-/healthz', '/-/routes']) {
+      const early = await http(`${t.dev.serveUrl}${path}`);
+      expect([early.status, early.text]).toEqual([503, 'Route table is not populated yet.']);
+    }
+    await t.dev.control.advance(600);
     const ok = await http(`${t.dev.serveUrl}/-/healthz`);
     expect([ok.status, ok.text]).toEqual([200, 'success']);
   });
 
-  it('lists only RUNNING apps in /-/routes', async () => {
-    expect((await http(`${t.dev.serveUrl}/-/routes`)).json()).toEqual({});
-    await t.dev.control.advance(600);
+  it('lists the apps that serve in /-/routes', async () => {
     expect((await http(`${t.dev.serveUrl}/-/routes`)).json()).toEqual({ '/a': 'a', '/': 'root' });
   });
 
