@@ -8,6 +8,7 @@ import type { WorkingDirPackage } from '@synapse-sdk/steps';
 import { createFixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
 import type { FixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
 import { runSynapse } from '../../packages/cli/src/test-support/run-synapse.js';
+import { deployCommand } from '../support/deploy-command.js';
 import { deployBodyProblems, instanceDetailsProblems } from '../support/ray-2.58-schemas.js';
 import { startRecordingProxy } from '../support/recording-proxy.js';
 import { probeApp, probePackage, uploadPackage } from './probe-package.js';
@@ -431,16 +432,7 @@ export function describeServeRestParity(getTarget: () => ServeTarget): void {
           SYNAPSE_LOCK_DIR: lockDir,
         };
         const run = (args: string[]) => runSynapse(args, { env, timeoutMs: 240_000 });
-        const deploy = (cpus: number) =>
-          run([
-            'plugin',
-            'run',
-            'deployment',
-            '--path',
-            plugin.dir,
-            '--params',
-            JSON.stringify({ num_cpus: cpus }),
-          ]);
+        const deploy = (cpus: number) => run(deployCommand(plugin.dir, { num_cpus: cpus }));
         for (const result of [
           await deploy(0.05),
           await deploy(0.1),

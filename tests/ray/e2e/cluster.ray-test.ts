@@ -10,6 +10,7 @@ import {
   resetTarget,
   waitForStatus,
 } from '../../parity/serve-target.js';
+import { deployCommand } from '../../support/deploy-command.js';
 import { createVersionedPlugin } from '../support/e2e-plugins.js';
 import { startRayE2e } from '../support/ray-e2e.js';
 import type { RayE2e } from '../support/ray-e2e.js';
@@ -23,15 +24,7 @@ describe('synapse against a shared real Ray 2.58 head', () => {
   let e2e: RayE2e;
   let plugin: FixturePlugin;
   let foreignPkg: WorkingDirPackage;
-  const deployArgs = () => [
-    'plugin',
-    'run',
-    'deployment',
-    '--path',
-    plugin.dir,
-    '--params',
-    '{"num_cpus":0.05}',
-  ];
+  const deployArgs = () => deployCommand(plugin.dir, { num_cpus: 0.05 });
 
   beforeAll(async () => {
     e2e = await startRayE2e();

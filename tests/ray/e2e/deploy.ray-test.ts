@@ -8,6 +8,7 @@ import {
 } from '../../../packages/cli/src/test-support/run-synapse.js';
 import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
 import type { AppView } from '../../parity/serve-target.js';
+import { deployCommand } from '../../support/deploy-command.js';
 import { startRecordingProxy } from '../../support/recording-proxy.js';
 import type { RecordingProxy } from '../../support/recording-proxy.js';
 import { createVersionedPlugin, writeServeApp } from '../support/e2e-plugins.js';
@@ -40,8 +41,7 @@ describe('synapse plugin run deployment against a real Ray 2.58 head', () => {
   const deploy = async (numCpus: number, extra: Record<string, string> = {}) => {
     proxy = await startRecordingProxy(e2e.target.dashboardUrl);
     try {
-      const args = ['plugin', 'run', 'deployment', '--path', plugin.dir];
-      return await e2e.synapse([...args, '--params', JSON.stringify({ num_cpus: numCpus })], {
+      return await e2e.synapse(deployCommand(plugin.dir, { num_cpus: numCpus }), {
         RAY_DASHBOARD_ADDRESS: proxy.url,
         ...extra,
       });
@@ -160,10 +160,7 @@ describe('synapse plugin run deployment against a real Ray 2.58 head', () => {
   it('Ctrl-C while it waits for RUNNING: exit 130, v2 put back and answering', async () => {
     const before = await app();
     await writeServeApp(plugin, 'v4');
-    const child = spawnSynapse(
-      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--params', '{"num_cpus":0.2}'],
-      { env: e2e.env },
-    );
+    const child = spawnSynapse(deployCommand(plugin.dir, { num_cpus: 0.2 }), { env: e2e.env });
     const exit = waitForExit(child, 240_000);
     await waitForOutput(child, 'stderr', /app_status .*status=DEPLOYING/, 120_000);
     child.kill('SIGINT');

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 
 import { createFixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
 import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
+import { deployCommand } from '../../support/deploy-command.js';
 import { startRecordingProxy } from '../../support/recording-proxy.js';
 import { FASTAPI_SERVE_APP, createVersionedPlugin } from '../support/e2e-plugins.js';
 import { startRayE2e } from '../support/ray-e2e.js';
@@ -37,15 +38,7 @@ describe('plugins on a real Ray 2.58 head', () => {
       ['di-plugin', { image: [[0, 200, 130]] }, { mask: [[0, 1, 1]], foreground: 2 }],
     ];
     for (const [name] of examples) {
-      const run = await e2e.synapse([
-        'plugin',
-        'run',
-        'deployment',
-        '--path',
-        `examples/${name}`,
-        '--params',
-        '{"num_cpus":0.1}',
-      ]);
+      const run = await e2e.synapse(deployCommand(`examples/${name}`, { num_cpus: 0.1 }));
       expect({ name, code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
         name,
         code: 0,
@@ -67,15 +60,7 @@ describe('plugins on a real Ray 2.58 head', () => {
       'serve_app.py': FASTAPI_SERVE_APP,
     });
     try {
-      const run = await e2e.synapse([
-        'plugin',
-        'run',
-        'deployment',
-        '--path',
-        plugin.dir,
-        '--params',
-        '{"num_cpus":0.1}',
-      ]);
+      const run = await e2e.synapse(deployCommand(plugin.dir, { num_cpus: 0.1 }));
       expect(run.code).toBe(0);
       const route = await routeOf('fixture@1.0.0');
       const hello = await proxyRequest(e2e.target, `${route}/hello/ann`);
@@ -99,16 +84,9 @@ describe('plugins on a real Ray 2.58 head', () => {
     const run = async (action: string) => {
       const proxy = await startRecordingProxy(e2e.target.dashboardUrl);
       try {
-        const args = [
-          'plugin',
-          'run',
-          action,
-          '--path',
-          plugin.dir,
-          '--params',
-          '{"num_cpus":0.1}',
-        ];
-        const result = await e2e.synapse(args, { RAY_DASHBOARD_ADDRESS: proxy.url });
+        const result = await e2e.synapse(deployCommand(plugin.dir, { num_cpus: 0.1 }, action), {
+          RAY_DASHBOARD_ADDRESS: proxy.url,
+        });
         const puts = proxy.exchanges.filter((x) => x.method === 'PUT').length;
         const config = (await details(e2e.target)).applications['fixture@1.0.0']
           ?.deployed_app_config;

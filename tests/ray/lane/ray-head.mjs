@@ -138,6 +138,7 @@ export async function startRayHead({ ray, stateDir, token, log, signal }) {
 }
 
 async function startOnce({ ray, stateDir, token, signal }) {
+  const ports = await freePorts(11);
   const [
     gcs,
     dashboard,
@@ -150,20 +151,8 @@ async function startOnce({ ray, stateDir, token, signal }) {
     objectManager,
     serve,
     grpc,
-  ] = await freePorts(11);
-  const workers = await freePortRange(WORKER_PORTS, [
-    gcs,
-    dashboard,
-    client,
-    agentHttp,
-    agentGrpc,
-    metrics,
-    runtimeEnv,
-    nodeManager,
-    objectManager,
-    serve,
-    grpc,
-  ]);
+  ] = ports;
+  const workers = await freePortRange(WORKER_PORTS, ports);
   // Ray's Unix socket paths live under the temp dir and are length-limited: keep it short.
   const tempDir = mkdtempSync('/tmp/srl-');
   const args = [
