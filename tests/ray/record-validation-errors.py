@@ -4,7 +4,8 @@ Usage: python record-validation-errors.py FIXTURE.json
 Prints the fixture as JSON with each case's `text` set to what Ray's dashboard would answer a PUT
 of that body with (str() of pydantic's ValidationError), or null when Ray accepts it. The
 real-Ray lane runs it with the lane's Ray to check test-fixtures/ray-2.58/validation-errors.json,
-which the devserver's tests compare its own 400 texts with.
+which the devserver's tests compare its own 400 texts with. Leave out bodies whose text depends
+on Python's hash seed (a bad logging_config.encoding lists a set of enum members in random order).
 """
 
 import json
