@@ -76,14 +76,19 @@ export async function stopSession(sid, { graceMs = 3_000, timeoutMs = 20_000 } =
 }
 
 /**
- * Whether process `pid` exists.
+ * Whether process `pid` runs (a zombie, dead but not yet reaped by its parent, does not).
  * @param {number} pid
  */
 export function isAlive(pid) {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
+    if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
   }
 }
