@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -8,7 +8,6 @@ import {
   BUILDER_SOURCE,
   packageWorkingDir,
 } from '@synapse-sdk/steps';
-import type { WorkingDirPackage } from '@synapse-sdk/steps';
 
 import type { ServeTarget } from './serve-target.js';
 import { dashboardRequest } from './serve-target.js';
@@ -24,30 +23,41 @@ function probeSource(version: string): string {
 `;
 }
 
+/** A package to upload: its `gcs://` URI and the zip's bytes. */
+export interface ProbePackage {
+  uri: string;
+  bytes: Buffer;
+}
+
 /**
  * The working_dir the SDK would upload for a plugin whose entrypoint is `probe:Probe`: the probe
  * module plus the SDK's generated builder. Each `version` is a different package (and URI).
  */
-export async function probePackage(version: string): Promise<WorkingDirPackage> {
+export async function probePackage(version: string): Promise<ProbePackage> {
   const dir = await mkdtemp(join(tmpdir(), 'synapse-parity-probe-'));
   try {
     await writeFile(join(dir, 'probe.py'), probeSource(version));
-    return await packageWorkingDir(dir, {
+    const pkg = await packageWorkingDir(dir, {
       extraFiles: { [`${BUILDER_MODULE}.py`]: BUILDER_SOURCE },
     });
+    try {
+      return { uri: pkg.uri, bytes: await readFile(pkg.zip.path) };
+    } finally {
+      await pkg.remove();
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** Uploads a package to the target's store, as the SDK does (`PUT /api/packages/gcs/<name>`). */
-export async function uploadPackage(target: ServeTarget, pkg: WorkingDirPackage): Promise<void> {
+export async function uploadPackage(target: ServeTarget, pkg: ProbePackage): Promise<void> {
   const res = await dashboardRequest(
     target,
     `/api/packages/gcs/${pkg.uri.slice('gcs://'.length)}`,
     {
       method: 'PUT',
-      body: Buffer.from(pkg.bytes),
+      body: pkg.bytes,
     },
   );
   if (res.status !== 200)
@@ -57,7 +67,7 @@ export async function uploadPackage(target: ServeTarget, pkg: WorkingDirPackage)
 /** An application that runs the probe from `pkg` at `/<name>` with a twentieth of a CPU. */
 export function probeApp(
   name: string,
-  pkg: WorkingDirPackage,
+  pkg: ProbePackage,
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
-import type { WorkingDirPackage } from '@synapse-sdk/steps';
 
 import { createFixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
 import type { FixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
@@ -12,6 +11,7 @@ import { deployCommand } from '../support/deploy-command.js';
 import { deployBodyProblems, instanceDetailsProblems } from '../support/ray-2.58-schemas.js';
 import { startRecordingProxy } from '../support/recording-proxy.js';
 import { probeApp, probePackage, uploadPackage } from './probe-package.js';
+import type { ProbePackage } from './probe-package.js';
 import type { AppView, ServeTarget } from './serve-target.js';
 import {
   dashboardRequest,
@@ -37,8 +37,8 @@ export function describeServeRestParity(getTarget: () => ServeTarget): void {
   // Real Ray takes seconds per deploy; the devserver finishes long before this.
   jest.setTimeout(300_000);
   let target: ServeTarget;
-  let v1: WorkingDirPackage;
-  let v2: WorkingDirPackage;
+  let v1: ProbePackage;
+  let v2: ProbePackage;
 
   beforeAll(async () => {
     target = getTarget();
@@ -382,7 +382,7 @@ export function describeServeRestParity(getTarget: () => ServeTarget): void {
       expect([absent.status, absent.text]).toEqual([404, `Package ${pkg.uri} does not exist`]);
       const put = await dashboardRequest(target, path, {
         method: 'PUT',
-        body: Buffer.from(pkg.bytes),
+        body: pkg.bytes,
       });
       expect([put.status, put.text]).toEqual([200, '']);
       const present = await dashboardRequest(target, path);

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { WorkingDirPackage } from '@synapse-sdk/steps';
 
 import type { FixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
 import { probeApp, probePackage, uploadPackage } from '../../parity/probe-package.js';
+import type { ProbePackage } from '../../parity/probe-package.js';
 import {
   details,
   proxyRequest,
@@ -23,7 +23,7 @@ const replicaIds = (app: { deployments: Record<string, { replicas: { replica_id:
 describe('synapse against a shared real Ray 2.58 head', () => {
   let e2e: RayE2e;
   let plugin: FixturePlugin;
-  let foreignPkg: WorkingDirPackage;
+  let foreignPkg: ProbePackage;
   const deployArgs = () => deployCommand(plugin.dir, { num_cpus: 0.05 });
 
   beforeAll(async () => {
