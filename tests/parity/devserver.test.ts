@@ -10,10 +10,11 @@ describe('Serve REST parity: devserver', () => {
   let dev: DevServer;
 
   beforeAll(async () => {
-    // Real-time clock, as against Ray; deletes last long enough for a poller to see DELETING.
+    // Real-time clock, as against Ray; builds and deletes last long enough for the GET right
+    // after a PUT to see DEPLOYING or DELETING, even on a loaded machine.
     dev = await startDevServer({
       authToken: TOKEN,
-      timings: { buildTimeMs: 400, replicaStartTimeMs: 400, deleteTimeMs: 1_000 },
+      timings: { buildTimeMs: 800, replicaStartTimeMs: 400, deleteTimeMs: 1_000 },
     });
   });
   afterAll(async () => {
