@@ -1,3 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { createFixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
@@ -51,6 +55,31 @@ describe('plugins on a real Ray 2.58 head', () => {
         body: payload as object,
       });
       expect([name, res.status, res.json()]).toEqual([name, 200, expected]);
+    }
+  });
+
+  it('a plugin scaffolded by synapse plugin init deploys unchanged and answers', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'synapse-ray-init-'));
+    try {
+      const dir = join(parent, 'my-model');
+      const init = await e2e.synapse(['plugin', 'init', dir]);
+      expect(init.code).toBe(0);
+      const run = await e2e.synapse(deployCommand(dir, { num_cpus: 0.1 }));
+      expect({ code: run.code, stderr: run.code === 0 ? '' : run.stderr }).toEqual({
+        code: 0,
+        stderr: '',
+      });
+      const [app] = Object.values((await details(e2e.target)).applications);
+      const res = await proxyRequest(e2e.target, String(app?.route_prefix), {
+        method: 'POST',
+        body: { text: 'hi' },
+      });
+      expect([res.status, res.json()]).toEqual([
+        200,
+        { model: 'Model', length: 13, echo: '{"text":"hi"}' },
+      ]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
     }
   });
 
