@@ -153,6 +153,19 @@ describe('RayServeClient.waitForApplication', () => {
     expect(second.status).toBe('absent');
   });
 
+  it('fails at the first read after an answered PUT that finds the app gone (Ray lists it at once)', async () => {
+    const gone = await scripted(apps({}), app('RUNNING', 9));
+    const error = (await failure(
+      gone.waitForApplication('web', {
+        timeoutMs: 5_000,
+        sinceDeployedTime: null,
+        putAnswered: true,
+        ...POLL,
+      }),
+    )) as DeployFailedError;
+    expect([error.reason, error.status, server?.requests.length]).toEqual(['removed', 'absent', 1]);
+  });
+
   it('tolerates 503 and connection resets while polling', async () => {
     const client = await scripted(
       (res) =>

@@ -36,6 +36,13 @@ export interface WaitForApplicationOptions extends PollOptions {
    * the application did not exist before: then any appearance counts.
    */
   sinceDeployedTime?: number | null | undefined;
+  /**
+   * This deploy's PUT was answered. Ray lists an application from the moment it accepts its
+   * config, so from then on an absent application was removed by another writer: the wait
+   * fails at once (reason `removed`) instead of waiting for an appearance that will not come.
+   * @default false
+   */
+  putAnswered?: boolean;
   /** What UNHEALTHY means: fail at once, or keep waiting for RUNNING. @default 'fail' */
   unhealthy?: 'fail' | 'wait';
   /** Called whenever the observed status, message or `seen` changes. Must not throw. */
@@ -50,7 +57,7 @@ export type FetchApplications = (signal: AbortSignal) => Promise<ServeInstanceDe
  * Polls until application `name` is RUNNING after the awaited deploy and returns it
  * (reference §4.6). Fails with DeployFailedError on DEPLOY_FAILED, on UNHEALTHY (unless
  * `unhealthy: 'wait'`), and when the application goes DELETING or disappears after the deploy
- * showed up. 502/503/504 and connection errors while polling are tolerated until the timeout.
+ * showed up (or, with `putAnswered`, whenever it is absent). 502/503/504 and connection errors while polling are tolerated until the timeout.
  * @throws DeployFailedError (DEPLOY_FAILED), DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.
  */
 export async function waitForApplication(
@@ -80,6 +87,7 @@ export async function waitForApplication(
         lastKey = key;
         notify(options, { name, app, seen, elapsedMs });
       }
+      if (!app && options.putAnswered === true) throw failure(name, app, 'removed');
       if (!seen) return undefined;
       if (!app || app.status === 'DELETING') {
         throw failure(name, app, 'removed');

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { removeApplication } from '../deploy/remove-application.js';
 import {
+  FAST_TIMINGS,
   runtimeFor,
   startCluster,
   useDeployFixture,
@@ -27,6 +28,33 @@ describe('another writer', () => {
       'RUNNING',
       1,
     ]);
+  });
+
+  describe('on a cluster that deletes at once', () => {
+    let instant: Cluster;
+    beforeEach(async () => {
+      instant = await startCluster({ timings: { ...FAST_TIMINGS, deleteTimeMs: 0 } });
+    });
+    afterEach(async () => {
+      await instant.stop();
+    });
+
+    it('puts our app back when it is already gone at the first read after the PUT', async () => {
+      // Dropped and deleted before Ray answers our PUT: no read ever shows it.
+      instant.dev.control.dropAppAfterNextPut(APP);
+      const runtime = runtimeFor({ ...instant.env, SYNAPSE_PLUGIN_DIR: fixture.plugin.dir });
+      const deployData: Array<Record<string, unknown>> = [];
+      runtime.events.on('step:end', (e) => {
+        if (e.step === 'deploy') deployData.push(e.result.data);
+      });
+      const result = await new StepDeploy({}, runtime).run();
+      const app = await instant.ray.getApplication(APP);
+      expect([result, app?.status, deployData[0]?.['reapplied']]).toEqual([
+        { success: true, stepsExecuted: 2, stepsTotal: 3, deployed: true },
+        'RUNNING',
+        1,
+      ]);
+    });
   });
 });
 

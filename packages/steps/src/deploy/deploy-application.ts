@@ -98,6 +98,7 @@ export async function deployApplication(
         timeoutMs: Math.max(1, deadline - Date.now()),
         signal: options.signal,
         ...(since === undefined ? {} : { sinceDeployedTime: since }),
+        putAnswered: outcome.put,
         ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
         ...(options.onStatus ? { onStatus: options.onStatus } : {}),
         logger,
