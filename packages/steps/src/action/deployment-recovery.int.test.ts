@@ -112,11 +112,19 @@ describe('another writer putting back an older config of our app', () => {
   it('is noticed when the app turns RUNNING, and our config is applied again', async () => {
     await new StepDeploy({ num_cpus: 1 }, runtimeFor(fixture.env)).run();
     const v1 = (await fixture.cluster.ray.getApplication(APP))?.deployed_app_config;
+    // Our replicas cannot be scheduled, so the deploy is still DEPLOYING when the other writer
+    // acts, however late the first read comes; the config it puts back schedules again.
+    const stuck = fixture.cluster.dev.control.injectFault({
+      kind: 'insufficient-resources',
+      app: APP,
+      deployment: 'Model',
+    });
     const runtime = runtimeFor(fixture.env);
     let reverted = false;
     runtime.events.on('log', (event) => {
       if (!reverted && event.event === 'app_status' && event.data['status'] === 'DEPLOYING') {
         reverted = true;
+        fixture.cluster.dev.control.removeFault(stuck.id);
         fixture.cluster.dev.control.foreignPut({ applications: [v1] });
       }
     });
