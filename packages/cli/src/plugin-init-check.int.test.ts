@@ -35,7 +35,9 @@ describe('synapse plugin init', () => {
     // `synapse dev` as a plugin author starts it, on free ports.
     const ports = ['dashboard', 'serve', 'backend', 'agent'].flatMap((p) => [`--${p}-port`, '0']);
     dev = spawnSynapse(['dev', ...ports]);
-    devExit = waitForExit(dev);
+    // It serves the whole file: its kill bound covers both tests and the hooks, not the default
+    // 30 s of one command (which killed it mid-deploy on a busy machine).
+    devExit = waitForExit(dev, 180_000);
     const exports = await waitForOutput(dev, 'stdout', /SYNAPSE_AGENT_TOKEN=.*\n/);
     for (const [, key, value] of exports.matchAll(/^export (\w+)=(\S+)$/gm)) devEnv[key!] = value!;
   });
