@@ -184,9 +184,10 @@ async function startOnce({ ray, stateDir, token, signal }) {
     RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER: '0',
     RAY_USAGE_STATS_ENABLED: '0',
     RAY_enable_metrics_collection: 'false',
-    // The dashboard gives each of its module subprocesses 30 s to come up; on a busy 2-core
-    // machine MetricsHead took longer once and `ray start` failed.
-    RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT: '120',
+    // The dashboard gives each of its module subprocesses 30 s, and itself 60 s, to come up; on
+    // a busy 2-core machine MetricsHead took longer and `ray start` failed.
+    RAY_DASHBOARD_SUBPROCESS_MODULE_WAIT_READY_TIMEOUT: '180',
+    RAY_DASHBOARD_STARTUP_TIMEOUT_S: '240',
     RAY_AUTH_MODE: 'token',
     RAY_AUTH_TOKEN: token,
   };
