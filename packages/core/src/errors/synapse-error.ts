@@ -24,7 +24,10 @@ export type SynapseErrorCode =
   | 'DEPLOY_FAILED'
   | 'DEPLOY_TIMEOUT'
   | 'PACKAGE_INVALID'
-  | 'REGISTER_FAILED';
+  | 'REGISTER_FAILED'
+  | 'JOB_EXISTS'
+  | 'JOB_FAILED'
+  | 'JOB_TIMEOUT';
 
 /** Options accepted by every {@link SynapseError} subclass. */
 export interface SynapseErrorOptions extends ErrorOptions {

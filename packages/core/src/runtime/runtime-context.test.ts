@@ -14,6 +14,18 @@ describe('RuntimeContext', () => {
     ]).toEqual(['42', '7']);
   });
 
+  it('takes the run id from the option, SYNAPSE_RUN_ID, or the job id, else makes one up', () => {
+    const made = RuntimeContext.create({ env: new PluginEnvironment({}) }).runId;
+    expect([
+      RuntimeContext.create({ env: new PluginEnvironment({ SYNAPSE_RUN_ID: 'r1' }), runId: 'r0' })
+        .runId,
+      RuntimeContext.create({ env: new PluginEnvironment({ SYNAPSE_RUN_ID: 'r1' }) }).runId,
+      RuntimeContext.create({ env: new PluginEnvironment({ SYNAPSE_JOB_ID: '42' }) }).runId,
+      /^[0-9a-f]{8}-[0-9a-f]{4}$/.test(made),
+      made === RuntimeContext.create({ env: new PluginEnvironment({}) }).runId,
+    ]).toEqual(['r0', 'r1', 'job-42', true, false]);
+  });
+
   it('binds itself, its logger and its environment in its container', () => {
     const ctx = RuntimeContext.create();
     expect([

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { EventEmitter } from 'eventemitter3';
 import type { Container, ServiceIdentifier } from 'inversify';
 
@@ -17,6 +19,12 @@ export interface RuntimeContextOptions {
   logger?: Logger;
   /** @default env SYNAPSE_JOB_ID */
   jobId?: string;
+  /**
+   * Identifies this run; steps derive the names of what they create on a cluster from it, so
+   * that a run started again with the same id finds them. @default env SYNAPSE_RUN_ID, else
+   * `job-<jobId>` with a job id, else a random id
+   */
+  runId?: string;
   client?: BackendClientType;
   agentClient?: AgentClientType;
   /** @default createContainer() */
@@ -38,6 +46,7 @@ export class RuntimeContext {
   public readonly container: Container;
   public readonly signal: AbortSignal;
   public readonly events = new EventEmitter<RuntimeEvents>();
+  private givenRunId: string | undefined;
 
   private constructor(options: RuntimeContextOptions) {
     this.env = options.env ?? PluginEnvironment.fromEnviron();
@@ -47,6 +56,18 @@ export class RuntimeContext {
     this.agentClient = options.agentClient;
     this.container = options.container ?? createContainer();
     this.signal = options.signal ?? new AbortController().signal;
+    this.givenRunId = options.runId;
+  }
+
+  /**
+   * The run's id (see {@link RuntimeContextOptions.runId}). Computed on first use: most runs
+   * never need one.
+   */
+  public get runId(): string {
+    this.givenRunId ??=
+      this.env.getStr('SYNAPSE_RUN_ID') ??
+      (this.jobId ? `job-${this.jobId}` : randomUUID().slice(0, 13));
+    return this.givenRunId;
   }
 
   /** Creates a context and binds it, its logger and its environment in its container. */

@@ -103,6 +103,24 @@ describe('Orchestrator', () => {
       ]);
     });
 
+    it('lets a later step read an earlier one by name through resultOf()', async () => {
+      const seen: unknown[] = [];
+      class Reader extends BaseStep {
+        public readonly name = 'reader';
+        public readonly progressWeight = 1;
+        public execute(ctx: BaseStepContext): StepResult {
+          seen.push(ctx.resultOf('a')?.data, ctx.resultOf('reader'), ctx.resultOf('missing'));
+          return stepSuccess();
+        }
+      }
+      const { context, run } = setup((j) => [new ScriptedStep('a', j), new Reader()]);
+      await run();
+      expect([seen, context.resultOf('reader')?.success]).toEqual([
+        [{ by: 'a' }, undefined, undefined],
+        true,
+      ]);
+    });
+
     it('sets currentStep while a step runs and clears it afterwards', async () => {
       const seen: Array<string | null> = [];
       class Probe extends BaseStep {

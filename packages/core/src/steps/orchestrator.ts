@@ -97,12 +97,12 @@ export class Orchestrator<C extends BaseStepContext> {
           skip = await step.canSkip(this.context);
         } catch (error) {
           const result = stepFailure(`canSkip failed: ${errorMessage(error)}`);
-          this.context.stepResults.push(result);
+          this.context.recordResult(step.name, result);
           throw await this.failure(step.name, { result, cause: error }, executed, 'during');
         }
 
         if (skip) {
-          this.context.stepResults.push(stepSkipped());
+          this.context.recordResult(step.name, stepSkipped());
           completed += step.progressWeight;
           const listenerError = this.notify(() => {
             events.emit('step:skip', { step: step.name, index });
@@ -113,7 +113,7 @@ export class Orchestrator<C extends BaseStepContext> {
         }
 
         const outcome = await this.runStep(step, index);
-        this.context.stepResults.push(outcome.result);
+        this.context.recordResult(step.name, outcome.result);
         executed.push({ step, result: outcome.result });
         if (!outcome.result.success) {
           throw await this.failure(step.name, outcome, executed, 'during');

@@ -9,6 +9,7 @@ export class BaseStepContext {
   public readonly runtimeCtx: RuntimeContext;
   /** Every step's result in order, skipped steps included. */
   public readonly stepResults: StepResult[] = [];
+  private readonly resultsByStep = new Map<string, StepResult>();
   /** Messages of errors collected during the run, rollback failures included. */
   public readonly errors: string[] = [];
   /** Name of the step running now; null between steps. */
@@ -16,6 +17,20 @@ export class BaseStepContext {
 
   public constructor(runtimeCtx: RuntimeContext) {
     this.runtimeCtx = runtimeCtx;
+  }
+
+  /**
+   * The result of the step named `stepName` in this run (its last attempt), or undefined when it
+   * has not finished yet. This is how a step reads what an earlier one produced.
+   */
+  public resultOf(stepName: string): StepResult | undefined {
+    return this.resultsByStep.get(stepName);
+  }
+
+  /** @internal Records a step's result; the orchestrator calls it. */
+  public recordResult(stepName: string, result: StepResult): void {
+    this.stepResults.push(result);
+    this.resultsByStep.set(stepName, result);
   }
 
   /** The run's cancellation signal. */
