@@ -74,6 +74,12 @@ export type {
   ReplicaDetails,
   ServeInstanceDetails,
 } from './ray/details-schema.js';
+export type { RayDashboardClientOptions } from './ray/dashboard-http.js';
+export type { FollowJobLogsOptions } from './ray/jobs/follow-job-logs.js';
+export type { JobFailedInit, JobTimeoutInit } from './ray/jobs/job-errors.js';
+export type { JobDetails, JobSubmitRequest, RayJobStatus } from './ray/jobs/job-schemas.js';
+export type { RayJobsClientOptions } from './ray/jobs/ray-jobs-client.js';
+export type { WaitForJobOptions } from './ray/jobs/wait-for-job.js';
 export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
 export type {
   ApplicationStatusUpdate,
@@ -141,8 +147,18 @@ export {
   ServeInstanceDetailsSchema,
 } from './ray/details-schema.js';
 export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
-export { DEFAULT_RAY_DASHBOARD_ADDRESS, RayServeClient } from './ray/ray-serve-client.js';
-export { AGENT_CLIENT, BACKEND_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
+export { DEFAULT_RAY_DASHBOARD_ADDRESS } from './ray/dashboard-http.js';
+export { JobExistsError, JobFailedError, JobTimeoutError } from './ray/jobs/job-errors.js';
+export {
+  JobDetailsSchema,
+  JobSubmitRequestSchema,
+  RAY_JOB_STATUSES,
+  SUBMISSION_ID_PATTERN,
+  isTerminalJobStatus,
+} from './ray/jobs/job-schemas.js';
+export { RayJobsClient } from './ray/jobs/ray-jobs-client.js';
+export { RayServeClient } from './ray/ray-serve-client.js';
+export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
 export { CLIENTS_VERSION, USER_AGENT } from './version.js';
 
 // Types `ctx.client` and `ctx.agentClient` of core's RuntimeContext for every program that uses

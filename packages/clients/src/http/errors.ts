@@ -15,6 +15,7 @@ export type ClientErrorCode = Extract<
   | 'HTTP_SERVER'
   | 'HTTP_STATUS'
   | 'HTTP_RESPONSE_INVALID'
+  | 'JOB_EXISTS'
 >;
 
 /** Longest server text kept on an error; the rest is cut with a note of how much was left out. */

@@ -91,6 +91,11 @@ export interface HttpRequest {
    * duplicates carrying the same key.
    */
   idempotencyKey?: string | undefined;
+  /**
+   * `true` when repeating this POST or PATCH is harmless by the API's own semantics (e.g. Ray's
+   * job stop), so it is retried like a GET. @default false
+   */
+  idempotent?: boolean;
   /** `false` makes exactly one attempt. @default true */
   retry?: boolean;
   /** Non-2xx statuses returned as responses instead of thrown (e.g. 404 for "absent"). */
@@ -148,7 +153,8 @@ export class HttpClient {
       baseUrl: this.displayBaseUrl,
     };
     const attempts =
-      request.retry === false || !isRetrySafe(request.method, request.idempotencyKey)
+      request.retry === false ||
+      !(request.idempotent === true || isRetrySafe(request.method, request.idempotencyKey))
         ? 1
         : this.retryOptions.attempts;
     const headers = this.buildHeaders(request);

@@ -17,7 +17,8 @@ import { sendJson, sendText, startTestServer } from '../test-support/test-server
 import type { TestServer } from '../test-support/test-server.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
 import { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './package-uri.js';
-import { DEFAULT_RAY_DASHBOARD_ADDRESS, RayServeClient } from './ray-serve-client.js';
+import { DEFAULT_RAY_DASHBOARD_ADDRESS } from './dashboard-http.js';
+import { RayServeClient } from './ray-serve-client.js';
 import { failure } from '../test-support/failure.js';
 
 const FAST = { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } };

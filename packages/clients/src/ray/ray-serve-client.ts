@@ -1,37 +1,24 @@
-import { registerSecret } from '@synapse-sdk/core';
-
-import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { RequestValidationError } from '../http/errors.js';
-import { HttpClient } from '../http/http-client.js';
-import type { FileBody } from '../http/http-client.js';
-import { RAY_DASHBOARD_SERVICE } from '../http/service.js';
-import type { ServiceName } from '../http/service.js';
-import { RAY_DASHBOARD_TIMEOUTS } from '../http/timeouts.js';
-import { displayUrl, joinUrl } from '../http/url.js';
+import type { FileBody, HttpClient } from '../http/http-client.js';
+import {
+  createDashboardHttp,
+  dashboardOptionsFromEnv,
+  dashboardTarget,
+  type RayDashboardClientOptions,
+} from './dashboard-http.js';
 import { ServeDeploySchema, serveDeployConfigIssues } from './deploy-schema.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
 import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './details-schema.js';
 import type { ApplicationDetails, RayVersion, ServeInstanceDetails } from './details-schema.js';
-import { MAX_PACKAGE_BYTES, packageUriToPath } from './package-uri.js';
+import { hasPackage, uploadPackage } from './package-store.js';
 import { waitForApplication, waitForApplicationRemoved } from './wait-for-application.js';
 import type { PollOptions, WaitForApplicationOptions } from './wait-for-application.js';
-
-/** Address of the dashboard when `RAY_DASHBOARD_ADDRESS` is not set. */
-export const DEFAULT_RAY_DASHBOARD_ADDRESS = 'http://localhost:8265';
 
 const APPLICATIONS_PATH = '/api/serve/applications/';
 
 /** Options of {@link RayServeClient}. */
-export interface RayServeClientOptions extends ClientCommonOptions {
-  /** Dashboard address, e.g. `http://localhost:8265` (a bare `host:port` gets `http://`). */
-  address: string;
-  /**
-   * Ray auth token (`RAY_AUTH_MODE=token`); sent as `Authorization: Bearer <token>`, or as
-   * `X-Ray-Authorization: Bearer <token>` when the address carries a proxy's `user:password@`.
-   */
-  token?: string | undefined;
-}
+export type RayServeClientOptions = RayDashboardClientOptions;
 
 /** Options of {@link RayServeClient.putApplications}. */
 export interface PutApplicationsOptions {
@@ -66,21 +53,8 @@ export class RayServeClient {
   private readonly logger: ClientCommonOptions['logger'];
 
   public constructor(options: RayServeClientOptions) {
-    registerSecret(options.token);
     this.logger = options.logger;
-    const baseUrl = resolveBaseUrl(RAY_DASHBOARD_SERVICE, options.address);
-    // Credentials in the address are a proxy's basic auth and take `Authorization`; Ray reads
-    // its token from `X-Ray-Authorization` in that case.
-    const tokenHeader = baseUrl.username ? 'x-ray-authorization' : 'authorization';
-    this.http = new HttpClient({
-      service: RAY_DASHBOARD_SERVICE,
-      baseUrl,
-      headers: options.token ? { [tokenHeader]: `Bearer ${options.token}` } : {},
-      timeouts: { ...RAY_DASHBOARD_TIMEOUTS, ...options.timeouts },
-      retry: options.retry,
-      logger: options.logger,
-      onRetry: options.onRetry,
-    });
+    this.http = createDashboardHttp(options).http;
   }
 
   /**
@@ -88,11 +62,7 @@ export class RayServeClient {
    * `RAY_AUTH_TOKEN` when set.
    */
   public static fromEnv(env: Env, options: ClientCommonOptions = {}): RayServeClient {
-    return new RayServeClient({
-      ...options,
-      address: envValue(env, 'RAY_DASHBOARD_ADDRESS') ?? DEFAULT_RAY_DASHBOARD_ADDRESS,
-      token: envValue(env, 'RAY_AUTH_TOKEN'),
-    });
+    return new RayServeClient(dashboardOptionsFromEnv(env, options));
   }
 
   /** The dashboard's base URL, without credentials. */
@@ -161,7 +131,7 @@ export class RayServeClient {
       const parsed = ServeDeploySchema.safeParse(config);
       if (!parsed.success) {
         throw RequestValidationError.beforeSend(
-          this.target('PUT', APPLICATIONS_PATH),
+          dashboardTarget(this.http, 'PUT', APPLICATIONS_PATH),
           'Serve deploy config',
           serveDeployConfigIssues(config),
         );
@@ -186,14 +156,8 @@ export class RayServeClient {
    * `GET /api/packages/gcs/<name>`: whether the package store holds `uri`
    * (`gcs://_ray_pkg_<hash>.zip`). Ray pins an existing package for about 10 minutes.
    */
-  public async hasPackage(uri: string, signal?: AbortSignal): Promise<boolean> {
-    const response = await this.http.request({
-      method: 'GET',
-      path: packageUriToPath(uri),
-      signal,
-      acceptStatuses: [404],
-    });
-    return response.status !== 404;
+  public hasPackage(uri: string, signal?: AbortSignal): Promise<boolean> {
+    return hasPackage(this.http, uri, signal);
   }
 
   /**
@@ -201,27 +165,12 @@ export class RayServeClient {
    * streamed from a file.
    * @throws RequestValidationError before sending when the zip exceeds the dashboard's 100 MiB cap.
    */
-  public async uploadPackage(
+  public uploadPackage(
     uri: string,
     zip: Uint8Array | FileBody,
     signal?: AbortSignal,
   ): Promise<void> {
-    const path = packageUriToPath(uri);
-    if (zip.byteLength > MAX_PACKAGE_BYTES) {
-      throw RequestValidationError.beforeSend(this.target('PUT', path), 'package', [
-        {
-          path: uri,
-          message: `the zip is ${(zip.byteLength / 1024 / 1024).toFixed(1)} MiB; the dashboard accepts at most 100 MiB (exclude large files, .git and virtualenvs)`,
-        },
-      ]);
-    }
-    await this.http.request({
-      method: 'PUT',
-      path,
-      body: zip,
-      contentType: 'application/zip',
-      signal,
-    });
+    return uploadPackage(this.http, uri, zip, signal);
   }
 
   /**
@@ -252,15 +201,4 @@ export class RayServeClient {
       { method: 'GET', path: APPLICATIONS_PATH, signal, retry: false },
       ServeInstanceDetailsSchema,
     );
-
-  private target(
-    method: string,
-    path: string,
-  ): { service: ServiceName; method: string; url: string } {
-    return {
-      service: RAY_DASHBOARD_SERVICE.name,
-      method,
-      url: displayUrl(joinUrl(this.http.baseUrl, path)),
-    };
-  }
 }

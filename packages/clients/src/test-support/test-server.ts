@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** A request as the test server received it, body fully read. */
 export interface RecordedRequest {
@@ -32,9 +32,14 @@ export interface TestServer {
   requests: RecordedRequest[];
   /** Replaces the handler for the following requests. */
   handle(handler: TestHandler): void;
+  /** Handles HTTP upgrade (WebSocket) requests; without one they are refused with 426. */
+  handleUpgrade(handler: UpgradeHandler): void;
   /** Closes the server, dropping open connections. */
   close(): Promise<void>;
 }
+
+/** Answers one upgrade (WebSocket handshake) request. */
+export type UpgradeHandler = (raw: IncomingMessage, socket: Socket, head: Buffer) => void;
 
 /** Sends a JSON answer. */
 export function sendJson(
@@ -91,6 +96,11 @@ export async function startTestServer(
       });
     });
   });
+  let upgrade: UpgradeHandler | undefined;
+  server.on('upgrade', (raw: IncomingMessage, socket: Socket, head: Buffer) => {
+    if (upgrade) upgrade(raw, socket, head);
+    else socket.end('HTTP/1.1 426 Upgrade Required\r\ncontent-length: 0\r\n\r\n');
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -99,6 +109,9 @@ export async function startTestServer(
     requests,
     handle(next) {
       current = next;
+    },
+    handleUpgrade(next) {
+      upgrade = next;
     },
     async close() {
       server.closeAllConnections();
