@@ -2,6 +2,8 @@ import type { BackendSnapshot } from './backend/backend-store.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { ManualClock } from './clock.js';
 import type { ListeningServer } from './http/listening-server.js';
+import type { JobFault, JobFaultSpec, JobOutputSpec } from './jobs/job-behaviour.js';
+import { jobDetails } from './jobs/jobs-routes.js';
 import { validateServeDeploy } from './ray/deploy-schema.js';
 import type { Fault, FaultSpec } from './ray/faults.js';
 import type { ImperativeAppSpec } from './ray/serve-state.js';
@@ -85,6 +87,35 @@ export class DevServerControl {
   /** The registered faults. */
   public listFaults(): Fault[] {
     return this.rt.serve.listFaults();
+  }
+
+  /** Injects a fault into the Ray jobs submitted from now on that match it. */
+  public injectJobFault(spec: JobFaultSpec): JobFault {
+    return this.rt.jobs.injectFault(spec);
+  }
+
+  /** The injected job faults. */
+  public listJobFaults(): JobFault[] {
+    return this.rt.jobs.listFaults();
+  }
+
+  /**
+   * Scripts what matching job entrypoints print (nothing is executed): for example a result a
+   * later step reads from the job's logs.
+   */
+  public scriptJobOutput(spec: JobOutputSpec): void {
+    this.rt.jobs.scriptOutput(spec);
+  }
+
+  /** Every job as `GET /api/jobs/` returns it now. */
+  public jobs(): Record<string, unknown>[] {
+    const now = this.rt.clock.now();
+    return this.rt.jobs.list().map((job) => jobDetails(this.rt, job, now));
+  }
+
+  /** The submission id of every job accepted so far, in order (deleted ones included). */
+  public jobSubmissions(): string[] {
+    return [...this.rt.jobs.submissions];
   }
 
   /** When false, `GET /api/serve/applications/` answers 503 (controller/GCS unreachable). */
@@ -240,6 +271,7 @@ export class DevServerControl {
     this.rt.serve.shutdown();
     this.rt.packages.clear();
     this.rt.backend.clear();
+    this.rt.jobs.clear();
     this.rt.foreignDrops = [];
     for (const t of this.dropTimers) t.cancel();
     this.dropTimers.clear();

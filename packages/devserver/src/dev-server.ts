@@ -9,7 +9,9 @@ import type { Handler } from './http/listening-server.js';
 import { ListeningServer } from './http/listening-server.js';
 import type { DevServerOptions } from './options.js';
 import { DEFAULT_TIMINGS } from './options.js';
-import { DashboardHandler } from './ray/dashboard-handler.js';
+import { JobLogTail } from './jobs/job-log-tail.js';
+import { jobRoutes } from './jobs/jobs-routes.js';
+import { DashboardHandler, authRefusal } from './ray/dashboard-handler.js';
 import { DEFAULT_RAY_VERSION, rayBehaviour } from './ray/ray-behaviour.js';
 import type { DelayTarget } from './runtime.js';
 import { DevServerRuntime } from './runtime.js';
@@ -90,11 +92,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   // The dashboard listener, the control object and the admin API refer to each other.
   const wiring: { dashboard?: DashboardHandler } = {};
+  const logTail = new JobLogTail(rt, (req, path) => authRefusal(rt.settings.authToken, req, path));
   const dashboard = new ListeningServer(
     host,
     ports.dashboard ?? 0,
     delayed('dashboard', (req, res) => wiring.dashboard?.handle(req, res)),
     onError,
+    (req, socket, head) => logTail.handleUpgrade(req, socket, head),
   );
   const control = new DevServerControl(rt, dashboard);
   const admin = new AdminHandler(rt, control);
@@ -102,6 +106,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     rt,
     (req, res) => admin.handle(req, res),
     (names) => control.afterPut(names),
+    jobRoutes(rt),
   );
   const serve = new ListeningServer(
     host,
@@ -153,6 +158,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     control,
     async stop() {
       control.dispose();
+      logTail.close();
       await Promise.all(servers.map((s) => s.stop()));
       logger.info('devserver stopped');
     },

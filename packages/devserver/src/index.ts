@@ -17,6 +17,13 @@ export type { DevServerOptions, DevServerPorts, DevServerTimings } from './optio
 export type { Clock, TimerHandle } from './clock.js';
 export type { ForeignPutResult, RestartOptions } from './control.js';
 export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
+export type {
+  JobFault,
+  JobFaultKind,
+  JobFaultSpec,
+  JobMatch,
+  JobOutputSpec,
+} from './jobs/job-behaviour.js';
 export type { ImperativeAppSpec } from './ray/serve-state.js';
 export type { DelayTarget } from './runtime.js';
 export type {

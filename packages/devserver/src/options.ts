@@ -16,6 +16,16 @@ export interface DevServerTimings {
   deleteTimeMs: number;
   /** Time pending replicas wait before the "taken more than 30s to be scheduled" message appears. @default 30000 */
   schedulingWarningMs: number;
+  /** Time a submitted job stays `PENDING` before its entrypoint starts (Ray 2.58: about 2 s). @default 500 */
+  jobStartTimeMs: number;
+  /** Shortest time a job's entrypoint runs; longer when its scripted output takes longer. @default 1000 */
+  jobRunTimeMs: number;
+  /** Time between the lines of a job's scripted output. @default 100 */
+  jobLineIntervalMs: number;
+  /** Time a running job takes to turn `STOPPED` after a stop (Ray 2.58: about 1 s). @default 200 */
+  jobStopTimeMs: number;
+  /** Time after which a job that never started fails (Ray's `RAY_JOB_START_TIMEOUT_SECONDS`). @default 900000 */
+  jobStartTimeoutMs: number;
 }
 
 /** The default {@link DevServerTimings}. */
@@ -25,6 +35,11 @@ export const DEFAULT_TIMINGS: DevServerTimings = {
   lightweightUpdateTimeMs: 100,
   deleteTimeMs: 200,
   schedulingWarningMs: 30_000,
+  jobStartTimeMs: 500,
+  jobRunTimeMs: 1_000,
+  jobLineIntervalMs: 100,
+  jobStopTimeMs: 200,
+  jobStartTimeoutMs: 900_000,
 };
 
 /** Ports of the four listeners; 0 picks a free port. */

@@ -3,6 +3,7 @@ import type { Logger } from '@synapse-sdk/core';
 import type { BackendSnapshot } from './backend/backend-store.js';
 import { BackendStore } from './backend/backend-store.js';
 import type { Clock } from './clock.js';
+import { JobStore } from './jobs/job-store.js';
 import type { DevServerTimings } from './options.js';
 import type { AppState } from './ray/app-state.js';
 import { sha256Hex } from './ray/canonical-json.js';
@@ -45,6 +46,8 @@ export class DevServerRuntime {
   public readonly serve: ServeState;
   public readonly renderer: DetailsRenderer;
   public readonly backend = new BackendStore();
+  /** The Ray Jobs of the simulated cluster (not kept in the state file, like a head restart). */
+  public readonly jobs: JobStore;
   public controllerAvailable = true;
   public gcsHealthyUntil: number | undefined;
   public gcsHealthy = true;
@@ -65,6 +68,7 @@ export class DevServerRuntime {
     public readonly logger: Logger,
   ) {
     this.serve = new ServeState(clock, settings.timings, this.packages, settings.behaviour);
+    this.jobs = new JobStore(clock, settings.timings, this.packages);
     this.renderer = new DetailsRenderer(settings.timings, settings.behaviour, () => this.head);
     this.head = this.makeHead();
   }

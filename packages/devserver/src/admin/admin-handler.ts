@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { DevServerControl } from '../control.js';
+import { handleJobsAdmin } from '../jobs/jobs-admin.js';
 import { parseJson, readBody, requestUrl, sendJson } from '../http/http-util.js';
 import type { DevServerRuntime } from '../runtime.js';
 
@@ -60,6 +61,9 @@ export class AdminHandler {
     const method = (req.method ?? 'GET').toUpperCase();
     const key = `${method} ${path}`;
     const faultId = /^\/faults\/([^/]+)$/.exec(path)?.[1];
+    if (path === '/jobs' || path.startsWith('/jobs/')) {
+      return handleJobsAdmin(this.control, req, res, path);
+    }
 
     if (key === 'GET /state') return sendJson(res, 200, this.state());
     if (key === 'GET /backend') return sendJson(res, 200, this.control.backend());

@@ -1,9 +1,13 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 
 /** A request handler that may be async; errors become a 500 without crashing the process. */
 export type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+/** Takes over an HTTP upgrade request (a WebSocket handshake); false leaves it unanswered. */
+export type UpgradeHandler = (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean;
 
 /**
  * A node:http listener that can be closed and reopened on the same port, to simulate a
@@ -18,6 +22,7 @@ export class ListeningServer {
     port: number,
     private readonly handler: Handler,
     private readonly onError: (error: unknown) => void,
+    private readonly onUpgrade?: UpgradeHandler,
   ) {
     this.boundPort = port;
   }
@@ -53,6 +58,11 @@ export class ListeningServer {
         });
     });
     server.keepAliveTimeout = 5000;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!this.onUpgrade?.(req, socket, head)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 14\r\n\r\n404: Not Found');
+      }
+    });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(this.boundPort, this.host, () => {

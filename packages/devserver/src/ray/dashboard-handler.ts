@@ -19,6 +19,12 @@ import {
 } from './dashboard-errors.js';
 import { validateServeDeploy } from './deploy-schema.js';
 
+/** A route of the dashboard: handlers by method for one path pattern. */
+export interface DashboardRoute {
+  pattern: RegExp;
+  route: Route;
+}
+
 type Route = Partial<
   Record<
     'GET' | 'PUT' | 'POST' | 'DELETE',
@@ -60,6 +66,28 @@ export function isBrowserRequest(req: IncomingMessage): boolean {
   return BROWSER_HEADERS.some((h) => req.headers[h] !== undefined);
 }
 
+/**
+ * Ray's token check for `path`: the status and text the dashboard refuses the request with, or
+ * undefined when it may pass (auth off, a whitelisted path, or the right token).
+ */
+export function authRefusal(
+  token: string | undefined,
+  req: IncomingMessage,
+  path: string,
+): { status: 401 | 403; text: string } | undefined {
+  if (token === undefined || AUTH_WHITELIST.has(path) || path.startsWith('/static/')) {
+    return undefined;
+  }
+  const credential = credentialOf(req);
+  if (credential === undefined) {
+    return { status: 401, text: 'Unauthorized: Missing authentication token' };
+  }
+  if (!sameSecret(credential, `Bearer ${token}`)) {
+    return { status: 403, text: 'Forbidden: Invalid authentication token' };
+  }
+  return undefined;
+}
+
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -83,12 +111,14 @@ function credentialOf(req: IncomingMessage): string | undefined {
  * heuristic, version/health, the Serve REST API and the package store.
  */
 export class DashboardHandler {
-  private readonly routes: { pattern: RegExp; route: Route }[];
+  private readonly routes: DashboardRoute[];
 
   public constructor(
     private readonly rt: DevServerRuntime,
     private readonly admin: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
     private readonly onPut: (appNames: string[]) => void,
+    /** Routes of other dashboard modules (the Jobs API). */
+    moduleRoutes: readonly DashboardRoute[] = [],
   ) {
     this.routes = [
       {
@@ -160,6 +190,7 @@ export class DashboardHandler {
           PUT: (req, res, params) => this.putPackage(req, res, params),
         },
       },
+      ...moduleRoutes,
     ];
   }
 
@@ -175,14 +206,8 @@ export class DashboardHandler {
     if (path.startsWith('/_devserver/')) return this.admin(req, res);
     const method = (req.method ?? 'GET').toUpperCase();
 
-    const token = this.rt.settings.authToken;
-    if (token !== undefined && !AUTH_WHITELIST.has(path) && !path.startsWith('/static/')) {
-      const credential = credentialOf(req);
-      if (credential === undefined)
-        return sendText(res, 401, 'Unauthorized: Missing authentication token');
-      if (!sameSecret(credential, `Bearer ${token}`))
-        return sendText(res, 403, 'Forbidden: Invalid authentication token');
-    }
+    const refusal = authRefusal(this.rt.settings.authToken, req, path);
+    if (refusal !== undefined) return sendText(res, refusal.status, refusal.text);
     const behaviour = this.rt.settings.behaviour;
     if (!behaviour.browserMayUse(method) && path !== '/api/authenticate' && isBrowserRequest(req)) {
       return sendText(res, 405, behaviour.browserRefusal(method));
