@@ -1,7 +1,7 @@
 /**
  * `@synapse-sdk/steps`: deploy inference endpoints to Ray Serve and register them with the
  * Synapse backend — `BaseDeploymentAction` and the `InitializeRayStep`, `DeployStep` and
- * `RegisterStep` it runs.
+ * `RegisterStep` it runs — and run plugin commands on the cluster as Ray jobs (`RayJobStep`).
  *
  * @example
  * ```ts
@@ -41,6 +41,13 @@ export type {
 } from './packaging/package-working-dir.js';
 export type { Requirements } from './config/runtime-env.js';
 export type { DeployStepOptions } from './steps/deploy-step.js';
+export type {
+  FromContext,
+  RayJobContext,
+  RayJobResultData,
+  RayJobStepOptions,
+} from './jobs/ray-job-step.js';
+export type { PackageStoreClient } from './packaging/package-plugin.js';
 export type { InitializeRayStepOptions } from './steps/initialize-ray-step.js';
 export type { Registration, RegistrationTarget } from './steps/register-step.js';
 
@@ -69,5 +76,9 @@ export { PackageError } from './packaging/package-error.js';
 export { MAX_PACKAGE_BYTES, packageWorkingDir } from './packaging/package-working-dir.js';
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export { DeployStep } from './steps/deploy-step.js';
+export { RESULT_END, RESULT_START } from './jobs/job-output.js';
+export { RayJobStep } from './jobs/ray-job-step.js';
+export { jobSubmissionId } from './jobs/submission-id.js';
+export { ensurePackage, packagePlugin } from './packaging/package-plugin.js';
 export { InitializeRayStep, MIN_RAY_VERSION, connectToRay } from './steps/initialize-ray-step.js';
 export { RegisterStep, registerApplication, registrationTarget } from './steps/register-step.js';

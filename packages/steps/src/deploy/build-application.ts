@@ -3,8 +3,9 @@ import { ConfigError } from '@synapse-sdk/core';
 
 import type { DeploymentContext } from '../deployment-context.js';
 import type { PackageCompression } from '../packaging/compression.js';
-import { packageWorkingDir, type WorkingDirPackage } from '../packaging/package-working-dir.js';
-import { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from '../packaging/serve-builder.js';
+import { packagePlugin } from '../packaging/package-plugin.js';
+import type { WorkingDirPackage } from '../packaging/package-working-dir.js';
+import { BUILDER_IMPORT_PATH } from '../packaging/serve-builder.js';
 
 /** A Python class path split into its module and class. */
 export interface PythonClassPath {
@@ -45,20 +46,19 @@ export interface PreparedApplication {
 /**
  * Packages the plugin directory with the generated builder module and builds the Serve
  * application config: the builder as `import_path`, the serve class and backend URL as `args`,
- * the runtime env with the uploaded `working_dir`, and the actor options as an override of the
- * one deployment the builder creates (named after the class).
+ * the runtime env with the uploaded `working_dir`, and the actor options and `userConfig` (Ray
+ * hands it to the class's `reconfigure`) as an override of the one deployment the builder
+ * creates (named after the class).
  */
 export async function prepareApplication(
   context: DeploymentContext,
-  compression?: PackageCompression,
+  options: {
+    compression?: PackageCompression | undefined;
+    userConfig?: Record<string, unknown> | undefined;
+  } = {},
 ): Promise<PreparedApplication> {
   const { module, className } = parseClassPath(context.entrypoint);
-  const excludes = context.runtimeEnv['excludes'];
-  const pkg = await packageWorkingDir(context.pluginDir, {
-    excludes: Array.isArray(excludes) ? excludes.map(String) : [],
-    extraFiles: { [`${BUILDER_MODULE}.py`]: BUILDER_SOURCE },
-    ...(compression ? { compression } : {}),
-  });
+  const pkg = await packagePlugin(context.pluginDir, context.runtimeEnv, options.compression);
   const modulePath = module.split('.').join('/');
   if (!pkg.files.includes(`${modulePath}.py`) && !pkg.files.includes(`${modulePath}/__init__.py`)) {
     await pkg.remove();
@@ -77,9 +77,26 @@ export async function prepareApplication(
     import_path: BUILDER_IMPORT_PATH,
     runtime_env: { ...context.runtimeEnv, working_dir: pkg.uri },
     args: { entrypoint: `${module}:${className}`, backend_url: context.backendUrl },
-    ...(Object.keys(context.rayActorOptions).length > 0
-      ? { deployments: [{ name: className, ray_actor_options: context.rayActorOptions }] }
-      : {}),
+    ...deploymentOverride(className, context.rayActorOptions, options.userConfig),
   };
   return { app, pkg };
+}
+
+/** The override of the builder's one deployment: actor options and user_config, when given. */
+function deploymentOverride(
+  className: string,
+  rayActorOptions: Record<string, unknown>,
+  userConfig: Record<string, unknown> | undefined,
+): Pick<ServeApplicationConfig, 'deployments'> {
+  const hasOptions = Object.keys(rayActorOptions).length > 0;
+  if (!hasOptions && userConfig === undefined) return {};
+  return {
+    deployments: [
+      {
+        name: className,
+        ...(hasOptions ? { ray_actor_options: rayActorOptions } : {}),
+        ...(userConfig === undefined ? {} : { user_config: userConfig }),
+      },
+    ],
+  };
 }

@@ -3,6 +3,7 @@ import { BaseStep, stepSuccess, type StepAttempt, type StepResult } from '@synap
 import { deployApplication } from '../deploy/deploy-application.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { restoreApplication } from '../deploy/restore-application.js';
+import { ensurePackage } from '../packaging/package-plugin.js';
 import type { DeploymentContext } from '../deployment-context.js';
 import type { PackageCompression } from '../packaging/compression.js';
 import { initializeCluster } from './initialize-ray-step.js';
@@ -19,6 +20,13 @@ export interface DeployStepOptions {
   lockDir?: string;
   /** How the package's files are compressed. @default 'store' (see {@link PackageCompression}) */
   compression?: PackageCompression;
+  /**
+   * The deployment's `user_config`, computed when the step runs, so it can carry what an earlier
+   * step produced (`context.resultOf('train')`). Ray passes it to the serve class's
+   * `reconfigure(config)`, which the class must define; a changed value updates the running
+   * replicas in place. @default none
+   */
+  userConfig?: (context: DeploymentContext) => Record<string, unknown> | undefined;
 }
 
 /**
@@ -46,20 +54,14 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     // Without InitializeRayStep in the pipeline, make the same checks before changing anything.
     const clusterInfo = await initializeCluster(context, 15_000, signal);
 
-    const { app, pkg } = await prepareApplication(context, this.options.compression);
+    const { app, pkg } = await prepareApplication(context, {
+      compression: this.options.compression,
+      userConfig: this.options.userConfig?.(context),
+    });
     context.appConfig = app;
     context.setProgress(1, 4);
     try {
-      if (await client.hasPackage(pkg.uri, signal)) {
-        context.log('package_present', { uri: pkg.uri });
-      } else {
-        await client.uploadPackage(pkg.uri, pkg.zip, signal);
-        context.log('package_uploaded', {
-          uri: pkg.uri,
-          bytes: pkg.zip.byteLength,
-          files: pkg.files.length,
-        });
-      }
+      await ensurePackage(client, pkg, (event, data) => context.log(event, data), signal);
     } finally {
       await pkg.remove();
     }
