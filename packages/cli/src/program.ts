@@ -216,6 +216,59 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     setExit(await version(options, io));
   });
 
+  const jobs = program.command('jobs').description('inspect and stop Ray jobs');
+  configure(jobs, io, 'synapse jobs');
+  const jobsListCommand = jobs
+    .command('list')
+    .description('list the Ray jobs of the cluster')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: the jobs as the Ray dashboard returns them',
+      ),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(jobsListCommand, RAY_FLAG_KEYS);
+  configure(jobsListCommand, io, 'synapse jobs list');
+  jobsListCommand.action(async (options: Record<string, unknown>) => {
+    const { jobsList } = await import('./commands/jobs-list.js');
+    setExit(await jobsList(options, io));
+  });
+  const jobsLogsCommand = jobs
+    .command('logs')
+    .description("print a Ray job's logs")
+    .argument('<id>', 'submission id (see synapse jobs list)')
+    .option(
+      '-f, --follow',
+      'keep printing until the job ends (Ctrl-C stops following, not the job)',
+    )
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(jobsLogsCommand, RAY_FLAG_KEYS);
+  configure(jobsLogsCommand, io, 'synapse jobs logs');
+  jobsLogsCommand.action(async (id: string, options: Record<string, unknown>) => {
+    const { jobsLogs } = await import('./commands/jobs-logs.js');
+    setExit(await jobsLogs(id, options, io));
+  });
+  const jobsStopCommand = jobs
+    .command('stop')
+    .description('stop a Ray job and wait until it has ended')
+    .argument('<id>', 'submission id (see synapse jobs list)')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"submissionId", "status"}}',
+      ),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(jobsStopCommand, RAY_FLAG_KEYS);
+  configure(jobsStopCommand, io, 'synapse jobs stop');
+  jobsStopCommand.action(async (id: string, options: Record<string, unknown>) => {
+    const { jobsStop } = await import('./commands/jobs-stop.js');
+    setExit(await jobsStop(id, options, io));
+  });
+
   const devCommand = program
     .command('dev')
     .description(

@@ -81,4 +81,28 @@ describe('LineReporter', () => {
       '',
     ]);
   });
+
+  it("prints a Ray job's output lines as they are, under the running step", () => {
+    let output = '';
+    const reporter = new LineReporter(
+      { write: (chunk: string) => (output += chunk) },
+      () => new Date(2026, 0, 1, 12, 0, 1),
+    );
+    const events = RuntimeContext.create().events;
+    reporter.attach(events, ['train']);
+    events.emit('step:start', { step: 'train', index: 0, attempt: 1 });
+    for (const line of ['epoch 1 loss=0.50', 'epoch 2 loss=0.25']) {
+      events.emit('log', {
+        event: 'ray_job_output',
+        data: { submissionId: 'synapse-r1-train', line },
+        timestamp: new Date(),
+      });
+    }
+    expect(output.split('\n')).toEqual([
+      '[12:00:01] train started',
+      '[12:00:01] train │ epoch 1 loss=0.50',
+      '[12:00:01] train │ epoch 2 loss=0.25',
+      '',
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { formatDuration, clockTime } from './format-time.js';
+import { jobOutputLine } from './job-output-line.js';
 import { rollbackReason } from './live-renderer.js';
 import type { OutputStream, RunEvents, RunOutcome, RunReporter } from './run-reporter.js';
 
@@ -35,9 +36,12 @@ export class LineReporter implements RunReporter {
           : `${e.step} failed after ${formatDuration(e.durationMs)}: ${error}`,
       );
     });
-    events.on('log', (e) =>
-      this.line(`${current ? `${current}: ` : ''}${e.event}${formatFields(e.data)}`),
-    );
+    events.on('log', (e) => {
+      // A Ray job's output is shown as it is, not as an event with fields.
+      const output = jobOutputLine(e);
+      if (output !== undefined) this.line(`${current ?? 'job'} │ ${output}`);
+      else this.line(`${current ? `${current}: ` : ''}${e.event}${formatFields(e.data)}`);
+    });
     events.on('step:skip', (e) => this.line(`${e.step} skipped`));
     events.on('step:retry', (e) =>
       this.line(

@@ -151,4 +151,24 @@ describe('LiveRenderer', () => {
       '\x1b[1A\r\x1b[2K› a [░░░░░░░░░░░░░░░░░░░░]   0%    0ms  running\n',
     );
   });
+
+  it("scrolls a Ray job's output above the block and keeps the step's status as its detail", () => {
+    const { renderer, events, output } = setup();
+    renderer.attach(events, ['train']);
+    events.emit('step:start', { step: 'train', index: 0, attempt: 1 });
+    events.emit('log', {
+      event: 'ray_job_status',
+      data: { submissionId: 'j', status: 'RUNNING', message: '' },
+      timestamp: new Date(),
+    });
+    events.emit('log', {
+      event: 'ray_job_output',
+      data: { submissionId: 'j', line: 'epoch 1 loss=0.50' },
+      timestamp: new Date(),
+    });
+    expect([output().includes('  train │ epoch 1 loss=0.50\n'), renderer.snapshot()]).toEqual([
+      true,
+      ['› train [░░░░░░░░░░░░░░░░░░░░]   0%    0ms  running (RUNNING)'],
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { formatDuration } from './format-time.js';
+import { jobOutputLine } from './job-output-line.js';
 import type { OutputStream, RunEvents, RunOutcome, RunReporter } from './run-reporter.js';
 import { stylerFor, type StyleFormat, type Styler } from './style.js';
 
@@ -115,6 +116,12 @@ export class LiveRenderer implements RunReporter {
     // The running step's latest event (an app status, an upload) shows as its detail.
     events.on('log', (e) => {
       const line = this.lines.find((l) => l.state === 'running');
+      // A Ray job's output scrolls above the block, under the name of the step that runs it.
+      const output = jobOutputLine(e);
+      if (output !== undefined) {
+        this.log(`  ${line?.name ?? 'job'} │ ${output}`);
+        return;
+      }
       if (!line) return;
       const status = e.data['status'];
       line.detail = typeof status === 'string' ? status : e.event.replace(/_/g, ' ');

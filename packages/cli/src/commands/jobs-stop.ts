@@ -1,0 +1,66 @@
+import { JobTimeoutError, isTerminalJobStatus } from '@synapse-sdk/clients';
+import { ConsoleLogger, SynapseError } from '@synapse-sdk/core';
+
+import type { CliIo } from '../cli-io.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { forExistingJob } from '../jobs/job-not-found.js';
+import { jobsClientFromFlags } from '../jobs/jobs-client-from-flags.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { writeEnvelope } from '../render/write-document.js';
+import { reportError } from './command-error.js';
+
+/** Options of `synapse jobs stop`. */
+export interface JobsStopOptions extends Record<string, unknown> {
+  output?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/** How long `jobs stop` waits for the job to end (Ray takes about a second). */
+const STOP_WAIT_MS = 30_000;
+
+/**
+ * `synapse jobs stop ID`: asks Ray to stop the job and waits until it has ended. A job that
+ * already ended is left as it is; one still waiting for resources is stopped by Ray once it is
+ * scheduled.
+ */
+export async function jobsStop(id: string, options: JobsStopOptions, io: CliIo): Promise<ExitCode> {
+  let output: OutputFormat = 'text';
+  try {
+    output = outputFormatOf(options);
+    const logger = new ConsoleLogger({
+      level: options.verbose ? 'debug' : 'warn',
+      stream: io.stderr,
+    });
+    const jobs = jobsClientFromFlags(options, io.env, logger);
+    const before = await forExistingJob(id, jobs.address, () => jobs.getJob(id));
+    let status = before.status;
+    let note: string;
+    if (isTerminalJobStatus(status)) {
+      note = `Ray job '${id}' had already ended (${status}); nothing to stop`;
+    } else {
+      await jobs.stop(id);
+      try {
+        status = (await jobs.waitForJob(id, { timeoutMs: STOP_WAIT_MS })).status;
+        note = `Ray job '${id}' stopped (${status})`;
+      } catch (error) {
+        if (!(error instanceof JobTimeoutError)) throw error;
+        if (error.lastStatus !== 'PENDING') {
+          throw new SynapseError(
+            'JOB_TIMEOUT',
+            `Ray job '${id}' was asked to stop but is still ${error.lastStatus ?? 'running'} after ${STOP_WAIT_MS / 1000} s`,
+            { hint: `run 'synapse jobs stop ${id}' again, or check the cluster` },
+          );
+        }
+        status = 'PENDING';
+        note = `Ray job '${id}' is still PENDING (waiting for resources); Ray stops it as soon as it is scheduled`;
+      }
+    }
+    if (output === 'json' || output === 'yaml') {
+      writeEnvelope(io.stdout, output, { ok: true, result: { submissionId: id, status } });
+    } else io.stdout.write(`${note}\n`);
+    return EXIT_CODES.OK;
+  } catch (error) {
+    return reportError(io, error, { output, verbose: options.verbose === true });
+  }
+}
