@@ -11,6 +11,7 @@ import {
 } from '@synapse-sdk/clients';
 import {
   BaseStep,
+  CancelledError,
   SynapseError,
   stepSuccess,
   type BaseStepContext,
@@ -92,9 +93,6 @@ interface RunState {
   submitting?: Promise<void>;
 }
 
-/** After a job ends, Ray's tail delivers the last lines within about 2 s. */
-const LOG_DRAIN_MS = 3_000;
-
 const ownClients = new WeakMap<RuntimeContext, RayJobsClient>();
 
 /**
@@ -166,18 +164,14 @@ export class RayJobStep extends BaseStep<RayJobContext> {
           splitter.push(text);
         },
       })
-      .then(
-        () => true,
-        (error: unknown) => {
-          if (!followStop.signal.aborted && !signal.aborted) {
-            context.runtimeCtx.logger.warn(
-              `Following the logs of Ray job '${id}' failed; they are read once it ends`,
-              { error: error instanceof Error ? error.message : String(error) },
-            );
-          }
-          return false;
-        },
-      );
+      .catch((error: unknown) => {
+        if (!followStop.signal.aborted && !signal.aborted) {
+          context.runtimeCtx.logger.warn(
+            `Following the logs of Ray job '${id}' failed; they are read once it ends`,
+            { error: error instanceof Error ? error.message : String(error) },
+          );
+        }
+      });
 
     let final: JobDetails;
     let lastStatus = '';
@@ -203,11 +197,8 @@ export class RayJobStep extends BaseStep<RayJobContext> {
       throw error;
     }
 
-    // The tail closes itself shortly after the end; past that, the rest is read in one request.
-    const drain = new Promise<false>((resolve) =>
-      setTimeout(() => resolve(false), LOG_DRAIN_MS).unref(),
-    );
-    await Promise.race([following, drain]);
+    // Ray closes the tail a few seconds after the end; the log is complete now, so read the
+    // rest in one request instead of waiting.
     followStop.abort();
     await following;
     const logs = await jobs.getLogs(id, signal);
@@ -258,6 +249,9 @@ export class RayJobStep extends BaseStep<RayJobContext> {
       await pkg.remove();
     }
     const request = this.request(context, id, pkg.uri);
+    // Checked in the same tick as `submitting` is set: a cancel after this point finds the
+    // request in flight and waits for it; one before it submits nothing.
+    if (signal.aborted) throw new CancelledError(`Cancelled before submitting Ray job '${id}'`);
     state.submissionId = id;
     // Not aborted by a cancel: a POST cut off halfway may still create the job, and rollback
     // must know whether it did before it looks for a job to stop.
