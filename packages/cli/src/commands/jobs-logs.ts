@@ -3,7 +3,7 @@ import { CancelledError, ConsoleLogger } from '@synapse-sdk/core';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { forExistingJob } from '../jobs/job-not-found.js';
-import { jobsClientFromFlags } from '../jobs/jobs-client-from-flags.js';
+import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { reportError } from './command-error.js';
 
 /** Options of `synapse jobs logs`. */

@@ -4,7 +4,7 @@ import { ConsoleLogger, SynapseError } from '@synapse-sdk/core';
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { forExistingJob } from '../jobs/job-not-found.js';
-import { jobsClientFromFlags } from '../jobs/jobs-client-from-flags.js';
+import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { reportError } from './command-error.js';

@@ -1,15 +1,28 @@
-import { RayServeClient } from '@synapse-sdk/clients';
+import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients';
+import type { Env } from '@synapse-sdk/clients';
 import type { Logger } from '@synapse-sdk/core';
 
 import { configFlagEnv } from '../options/config-flags.js';
 import { buildRunEnv } from '../run/build-run-env.js';
 
+function flagsEnv(options: Readonly<Record<string, unknown>>, processEnv: Env): Env {
+  return buildRunEnv({ processEnv, flagEnv: configFlagEnv(options) });
+}
+
 /** A {@link RayServeClient} for the environment with the command's config flags applied. */
 export function rayClientFromFlags(
   options: Readonly<Record<string, unknown>>,
-  processEnv: Readonly<Record<string, string | undefined>>,
+  processEnv: Env,
   logger: Logger,
 ): RayServeClient {
-  const env = buildRunEnv({ processEnv, flagEnv: configFlagEnv(options) });
-  return RayServeClient.fromEnv(env, { logger });
+  return RayServeClient.fromEnv(flagsEnv(options, processEnv), { logger });
+}
+
+/** A {@link RayJobsClient} for the environment with the command's config flags applied. */
+export function jobsClientFromFlags(
+  options: Readonly<Record<string, unknown>>,
+  processEnv: Env,
+  logger: Logger,
+): RayJobsClient {
+  return RayJobsClient.fromEnv(flagsEnv(options, processEnv), { logger });
 }
