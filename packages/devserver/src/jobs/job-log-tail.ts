@@ -48,7 +48,12 @@ export class JobLogTail {
       );
       return true;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.follow(ws, id));
+    // As on Ray 2.58, whose dashboard forwards the handshake headers to its job module: a client
+    // that offers permessage-deflate gets its tail closed, without a line, when the first would go.
+    const deflate = /permessage-deflate/i.test(
+      String(req.headers['sec-websocket-extensions'] ?? ''),
+    );
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.follow(ws, id, deflate));
     return true;
   }
 
@@ -59,7 +64,7 @@ export class JobLogTail {
     for (const client of this.wss.clients) client.terminate();
   }
 
-  private follow(ws: WebSocket, id: string): void {
+  private follow(ws: WebSocket, id: string, broken: boolean): void {
     let sent = 0;
     let timer: TimerHandle | undefined;
     const pump = (): void => {
@@ -73,6 +78,10 @@ export class JobLogTail {
       }
       const now = this.rt.clock.now();
       const state = job.at(now);
+      if (broken && (state.logs.length > 0 || state.nextChangeAt === undefined)) {
+        ws.close(1000);
+        return;
+      }
       const fresh = state.logs.slice(sent);
       sent = state.logs.length;
       const lines = fresh.split(/(?<=\n)/).filter((l) => l !== '');

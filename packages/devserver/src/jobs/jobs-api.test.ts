@@ -349,9 +349,9 @@ describe('devserver Jobs API', () => {
   });
 
   describe('GET /api/jobs/{id}/logs/tail (WebSocket)', () => {
-    function follow(url: string, headers: Record<string, string> = {}) {
+    function follow(url: string, headers: Record<string, string> = {}, perMessageDeflate = false) {
       const frames: string[] = [];
-      const ws = new WebSocket(url, { headers });
+      const ws = new WebSocket(url, { headers, perMessageDeflate });
       const closed = new Promise<{ code: number } | { status: number; text: string }>((resolve) => {
         ws.on('message', (data) => frames.push(String(data)));
         ws.on('close', (code) => resolve({ code }));
@@ -397,6 +397,16 @@ describe('devserver Jobs API', () => {
       await api.stop('st');
       await api.advance(200);
       expect(await tail.closed).toEqual({ code: 1000 });
+    });
+
+    it('sends nothing to a client that offers permessage-deflate, as Ray 2.58 does', async () => {
+      const api = await start();
+      server!.dev.control.scriptJobOutput({ submissionId: 'z', lines: ['one'] });
+      await api.submit({ entrypoint: 'python -c pass', submission_id: 'z' });
+      const tail = follow(api.tailUrl('z'), {}, true);
+      await tail.opened;
+      await api.advance(2_000);
+      expect([await tail.closed, tail.frames]).toEqual([{ code: 1000 }, []]);
     });
 
     it('refuses an unknown job with 404 and a missing token with 401', async () => {

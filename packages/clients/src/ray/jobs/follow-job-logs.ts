@@ -111,6 +111,9 @@ function tailOnce(
       headers: { 'user-agent': USER_AGENT, ...source.headers },
       handshakeTimeout: source.http.timeouts.connectMs,
       followRedirects: false,
+      // Ray 2.58's dashboard forwards the client's handshake headers to the job module, so an
+      // offered permessage-deflate breaks its inner connection: the tail closes (1000) without
+      // sending a line. Never offer it.
       perMessageDeflate: false,
     });
     const finish = (settle: () => void): void => {
