@@ -77,7 +77,8 @@ function describeJobs(getTarget: () => JobsTarget): void {
     target = getTarget();
     jobs = new RayJobsClient({ address: target.dashboardUrl, token: target.token });
     pkg = await packageWorkingDir(await fixtureDir(), {});
-    if (!(await jobs.hasPackage(pkg.uri))) await jobs.uploadPackage(pkg.uri, pkg.bytes);
+    if (!(await jobs.hasPackage(pkg.uri))) await jobs.uploadPackage(pkg.uri, pkg.zip);
+    await pkg.remove();
   });
   afterAll(async () => {
     for (const id of created) {

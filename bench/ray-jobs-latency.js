@@ -3,7 +3,8 @@
 // entrypoint, which stamps each line with its own clock (same machine) — else against an
 // in-process devserver with its default timings (its output is scripted, stamped when served).
 // Figures only, no target: the job start depends on the cluster, the tail on Ray's 1 s polling.
-// Run: pnpm build && [RAY_DASHBOARD_ADDRESS=http://127.0.0.1:8265] node bench/ray-jobs.bench.js
+// Run: pnpm build && [RAY_DASHBOARD_ADDRESS=http://127.0.0.1:8265 RAY_AUTH_TOKEN=…] node bench/ray-jobs-latency.js
+// Not part of bench/run.js: its figures have no goal (see bench/README.md).
 import { RayJobsClient } from '../packages/clients/dist/index.js';
 import { DEFAULT_TIMINGS, startDevServer } from '../packages/devserver/dist/index.js';
 
