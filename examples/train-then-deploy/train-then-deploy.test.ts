@@ -120,7 +120,7 @@ describe('examples/train-then-deploy on the devserver', () => {
   it('re-attaches a re-run to the job a killed run left running: one submission', async () => {
     dev.server.control.scriptJobOutput({
       entrypoint: 'train.py',
-      lines: trainOutput('resumed', 250),
+      lines: trainOutput('resumed', 500),
     });
     const env = { ...dev.env, SYNAPSE_RUN_ID: 'resumed' };
     const first = spawnSynapse(ARGS, { env, cwd: REPO_ROOT });

@@ -95,7 +95,7 @@ describe('synapse jobs', () => {
 
   describe('stop', () => {
     it('stops a running job and waits until it is STOPPED; an ended job is left alone', async () => {
-      dev.server.control.scriptJobOutput({ submissionId: 'long', lines: Array(100).fill('tick') });
+      dev.server.control.scriptJobOutput({ submissionId: 'long', lines: Array(300).fill('tick') });
       await jobs.submit({ entrypoint: 'python train.py', submission_id: 'long' });
       await settle(120);
       const stopped = await runSynapse(['jobs', 'stop', 'long'], { env: dev.env });

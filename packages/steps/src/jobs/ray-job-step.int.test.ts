@@ -106,6 +106,28 @@ async function failureOf(promise: Promise<unknown>): Promise<Error> {
   throw new Error('expected the run to fail');
 }
 
+/** Loses its first `lost` attempts once the job runs, as a dashboard that went away would. */
+class LosesAttempts extends RayJobStep {
+  public constructor(
+    private readonly lost: number,
+    options: RayJobStepOptions,
+  ) {
+    super(options);
+  }
+
+  public override async execute(context: RayJobContext, attempt: StepAttempt) {
+    if (attempt.number > this.lost) return await super.execute(context, attempt);
+    const gone = new AbortController();
+    const onLog = (e: LogEvent): void => {
+      if (e.event === 'ray_job_status' && e.data['status'] === 'RUNNING') gone.abort();
+    };
+    context.runtimeCtx.events.on('log', onLog);
+    await super.execute(context, { ...attempt, signal: gone.signal }).catch(() => undefined);
+    context.runtimeCtx.events.off('log', onLog);
+    throw new Error(`attempt ${attempt.number} lost the dashboard`);
+  }
+}
+
 describe('RayJobStep on the devserver', () => {
   it('submits the packaged plugin once, streams its output and returns the result it printed', async () => {
     await startDev();
@@ -195,19 +217,7 @@ describe('RayJobStep on the devserver', () => {
 
   it('attaches a retried attempt to the job the first attempt submitted: one submission', async () => {
     await startDev({ jobRunTimeMs: 400 });
-    /** Loses its first attempt once the job runs, as a dashboard that went away would. */
-    class FailsOnceWhileRunning extends RayJobStep {
-      public override async execute(context: RayJobContext, attempt: StepAttempt) {
-        if (attempt.number > 1) return await super.execute(context, attempt);
-        const lost = new AbortController();
-        context.runtimeCtx.events.on('log', (e) => {
-          if (e.event === 'ray_job_status' && e.data['status'] === 'RUNNING') lost.abort();
-        });
-        await super.execute(context, { ...attempt, signal: lost.signal }).catch(() => undefined);
-        throw new Error('attempt 1 lost the dashboard');
-      }
-    }
-    const step = new FailsOnceWhileRunning({
+    const step = new LosesAttempts(1, {
       name: 'train',
       entrypoint: 'python train.py',
       retry: { attempts: 2, initialDelayMs: 10 },
@@ -275,12 +285,14 @@ describe('RayJobStep on the devserver', () => {
     ]).toEqual([true, "Cancelled during step 'train'; rolled back 1 step", ['STOPPED']]);
   });
 
-  it('stops the job when its step fails while the job still runs (an attempt timeout)', async () => {
+  it('stops the job when its step fails while the job still runs', async () => {
     await startDev({ jobRunTimeMs: 60_000 });
-    const { run } = pipeline([train({ timeoutMs: 100 })]);
+    const { run } = pipeline([
+      new LosesAttempts(1, { name: 'train', entrypoint: 'python train.py' }),
+    ]);
     const error = await failureOf(run());
     expect([error.message, dev.control.jobs().map((j) => j['status'])]).toEqual([
-      "Step 'train' failed: Step 'train' timed out after 100 ms",
+      "Step 'train' failed: attempt 1 lost the dashboard",
       ['STOPPED'],
     ]);
   });
