@@ -38,7 +38,7 @@ describe('synapse completion', () => {
 
   it('completes commands, subcommands, options and their choices', async () => {
     expect(await complete('')).toEqual({
-      values: ['plugin', 'serve', 'version', 'dev', 'completion', 'help'],
+      values: ['plugin', 'serve', 'version', 'jobs', 'dev', 'completion', 'help'],
       directive: ':4',
     });
     expect((await complete('serve', '')).values).toEqual(['status', 'plan', 'delete', 'help']);
