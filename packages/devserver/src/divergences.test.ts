@@ -60,4 +60,29 @@ describe('divergences from Ray 2.58', () => {
     const res = await http(`${t.dev.serveUrl}/-/healthz`);
     expect(res.status).toBe(503);
   });
+
+  it('runs no job entrypoint: a job prints only what control.scriptJobOutput scripts', async () => {
+    const jobs = `${t.dev.dashboardUrl}/api/jobs/`;
+    const submit = (id: string) =>
+      http(jobs, {
+        method: 'POST',
+        body: { entrypoint: 'python -c "print(\'from python\')"', submission_id: id },
+      });
+    expect((await submit('unscripted')).status).toBe(200);
+    t.dev.control.scriptJobOutput({ submissionId: 'scripted', lines: ['from the script'] });
+    expect((await submit('scripted')).status).toBe(200);
+    await t.dev.control.advance(5_000);
+    const logs = async (id: string) => (await http(`${jobs}${id}/logs`)).json<{ logs: string }>();
+    // The driver log names the entrypoint; what it would print never appears as a line.
+    const lines = async (id: string) => (await logs(id)).logs.split('\n');
+    const [unscripted, scripted] = [await lines('unscripted'), await lines('scripted')];
+    expect([unscripted.includes('from python'), scripted.includes('from python')]).toEqual([
+      false,
+      false,
+    ]);
+    expect(scripted).toContain('from the script');
+    expect(unscripted.some((line) => line.includes('Running entrypoint for job unscripted'))).toBe(
+      true,
+    );
+  });
 });
