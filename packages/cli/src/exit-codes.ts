@@ -19,6 +19,8 @@ export const EXIT_CODES = {
    * before the run.
    */
   ROLLBACK_FAILED: 4,
+  /** `--timeout` elapsed before the command finished; what ran was rolled back. */
+  TIMED_OUT: 124,
   /** Cancelled (Ctrl-C / SIGINT / SIGTERM); what ran was rolled back. */
   CANCELLED: 130,
 } as const;

@@ -17,6 +17,8 @@ export interface FormatErrorOptions {
    * unless a rollback failed (4).
    */
   cancelled?: boolean;
+  /** True when `--timeout` aborted the run: exit 124 instead of 130 (still 4 if a rollback failed). */
+  timedOut?: boolean;
   /** Steps whose rollback succeeded, in order; named in the message. */
   rolledBack?: readonly string[];
 }
@@ -98,6 +100,7 @@ function exitCodeFor(
   options: FormatErrorOptions,
 ): ExitCode {
   if (rollbackErrors.length > 0) return EXIT_CODES.ROLLBACK_FAILED;
+  if (options.timedOut) return EXIT_CODES.TIMED_OUT;
   if (options.cancelled || code === 'CANCELLED' || rootCode === 'CANCELLED') {
     return EXIT_CODES.CANCELLED;
   }

@@ -201,6 +201,60 @@ describe('synapse plugin run', () => {
       await slow.stop();
     }
   }, 30_000);
+
+  it('stops at --timeout like a cancel: rolls back what ran, exits 124, leaves the cluster as it was', async () => {
+    const clock = new ManualClock();
+    const slow = await startTestDevServer({ clock, timings: { buildTimeMs: 60_000 } });
+    const tick = (ms: number) => setInterval(() => void slow.server.control.advance(ms), 20);
+    try {
+      let ticking = tick(5_000);
+      const kept = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir], {
+        env: { ...slow.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
+      });
+      clearInterval(ticking);
+      expect(kept.code).toBe(0);
+      const details = async () => withoutDeployTimes(await slow.serveDetails());
+      const before = await details();
+
+      // The build is frozen until the timeout has fired; then the clock moves for the rollback.
+      // 8 s leaves a loaded machine time to start the CLI and reach the wait.
+      const child = spawnSynapse(
+        ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', '--timeout', '8s'],
+        { env: slow.env },
+      );
+      const exit = waitForExit(child);
+      await waitForOutput(child, 'stderr', /--timeout 8\.0s elapsed: cancelling/, 40_000);
+      ticking = tick(100);
+      const result = await exit;
+      const after = await waitForEqual(details, before);
+      clearInterval(ticking);
+
+      expect(result.code).toBe(124);
+      expect(JSON.parse(result.stdout)).toEqual({
+        ok: false,
+        error: {
+          code: 'CANCELLED',
+          message: "Cancelled during step 'deploy'; rolled back 1 step",
+        },
+      });
+      expect(result.stderr).toMatch(/status=DEPLOYING/);
+      expect(after).toEqual(before);
+    } finally {
+      await slow.stop();
+    }
+  }, 60_000);
+
+  it('refuses a --timeout that is not a duration before sending anything', async () => {
+    const result = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--timeout', '10x'],
+      { env: dev.env },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      "error: --timeout '10x' is not a duration. Give seconds (90) or a duration such as 90s, 10m or 1h30m\n",
+    );
+    expect(Object.keys((await dev.serveDetails())['applications'] as object)).toEqual([]);
+  });
 });
 
 /** `details` without the apps' `last_deployed_time_s`. */

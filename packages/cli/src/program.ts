@@ -6,6 +6,7 @@ import type { CliIo } from './cli-io.js';
 import { EXIT_CODES, type ExitCode } from './exit-codes.js';
 import { CONFIG_FLAGS } from './options/config-flags.js';
 import { jsonOption, machineFormatInArgv, outputOption } from './options/output-format.js';
+import { timeoutOption } from './options/timeout-option.js';
 
 // Only commander is imported up front: `synapse --help` must start fast, so every command
 // imports its (heavy) modules when it runs.
@@ -19,6 +20,7 @@ Exit codes:
   3    a service could not be reached or refused the credentials (nothing was changed)
   4    a rollback failed: the cluster may not be as it was before the run
        (check 'synapse serve status')
+  124  --timeout elapsed; what ran was rolled back
   130  cancelled (Ctrl-C); what ran was rolled back
 
 Environment:
@@ -99,6 +101,7 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
       ),
     )
     .addOption(jsonOption())
+    .addOption(timeoutOption('the run is cancelled and what ran is rolled back'))
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);
   configure(run, io, 'synapse plugin run');

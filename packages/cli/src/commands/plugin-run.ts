@@ -5,6 +5,7 @@ import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { configFlagEnv } from '../options/config-flags.js';
 import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { timeoutMsOf } from '../options/timeout-option.js';
 import { formatDuration } from '../render/format-time.js';
 import { LineReporter } from '../render/line-reporter.js';
 import { LiveRenderer } from '../render/live-renderer.js';
@@ -25,12 +26,13 @@ export interface PluginRunOptions extends Record<string, unknown> {
   output?: string;
   json?: boolean;
   verbose?: boolean;
+  timeout?: string;
 }
 
 /**
  * `synapse plugin run <action>`: loads the plugin, validates params, runs the action with a
  * progress display, prints the result. Ctrl-C aborts the run's signal (the orchestrator rolls
- * back) and exits 130. With `-o json|yaml|ndjson`, stdout holds only that format (with ndjson
+ * back) and exits 130; `--timeout` does the same once it elapses and exits 124. With `-o json|yaml|ndjson`, stdout holds only that format (with ndjson
  * the run's events, then the result) and what the plugin writes to stdout goes to stderr.
  */
 export async function pluginRun(
@@ -39,8 +41,10 @@ export async function pluginRun(
   cliIo: CliIo,
 ): Promise<ExitCode> {
   let output: OutputFormat;
+  let timeoutMs: number | undefined;
   try {
     output = outputFormatOf(options);
+    timeoutMs = timeoutMsOf(options);
   } catch (error) {
     return reportError(cliIo, error, { verbose: options.verbose === true });
   }
@@ -56,7 +60,7 @@ export async function pluginRun(
     level: options.verbose ? 'debug' : 'warn',
     stream: { write: (chunk: string) => reporter.log(chunk) },
   });
-  const cancel = createCancelSignal((message) => reporter.log(message));
+  const cancel = createCancelSignal((message) => reporter.log(message), { timeoutMs });
   let workBegan = false;
   const rolledBack: string[] = [];
   const started = Date.now();
@@ -112,6 +116,7 @@ export async function pluginRun(
       verbose: options.verbose === true,
       workBegan,
       cancelled: cancel.signal.aborted,
+      timedOut: cancel.timedOut,
       rolledBack,
     });
   } finally {

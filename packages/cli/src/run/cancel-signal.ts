@@ -1,21 +1,35 @@
 import { CancelledError } from '@synapse-sdk/core';
 
-/** A run's AbortSignal wired to SIGINT and SIGTERM. */
+import { formatDuration } from '../render/format-time.js';
+
+/** A run's AbortSignal wired to SIGINT and SIGTERM, and to `--timeout` when one is given. */
 export interface CancelSignal {
   signal: AbortSignal;
-  /** Removes the signal handlers. */
+  /** True when `--timeout` elapsed (rather than a signal) and aborted the run. */
+  readonly timedOut: boolean;
+  /** Removes the signal handlers and the timer. */
   dispose(): void;
 }
 
+/** What aborts the run besides SIGINT and SIGTERM. */
+export interface CancelSignalOptions {
+  /** `--timeout` in milliseconds: the run is cancelled (and rolled back) once it elapses. */
+  timeoutMs?: number | undefined;
+  /** How a second signal exits (tests replace it). */
+  exit?: (code: number) => void;
+}
+
 /**
- * Aborts the returned signal on the first SIGINT/SIGTERM (the run then stops its step and rolls
- * back); a second one exits at once with code 130.
+ * Aborts the returned signal on the first SIGINT/SIGTERM or when the timeout elapses (the run
+ * then stops its step and rolls back); a second signal exits at once with code 130.
  */
 export function createCancelSignal(
   notify: (message: string) => void,
-  exit: (code: number) => void = (code) => process.exit(code),
+  options: CancelSignalOptions = {},
 ): CancelSignal {
+  const exit = options.exit ?? ((code: number) => process.exit(code));
   const controller = new AbortController();
+  let timedOut = false;
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       notify(`${name} again: exiting without waiting for rollback`);
@@ -25,11 +39,28 @@ export function createCancelSignal(
     notify(`${name}: cancelling; rolling back what ran (press Ctrl-C again to exit at once)`);
     controller.abort(new CancelledError(`Cancelled by ${name}`));
   };
+  const timeoutMs = options.timeoutMs;
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          if (controller.signal.aborted) return;
+          timedOut = true;
+          const after = `--timeout ${formatDuration(timeoutMs)} elapsed`;
+          notify(`${after}: cancelling; rolling back what ran`);
+          controller.abort(new CancelledError(`Timed out: ${after}`));
+        }, timeoutMs);
+  // The timer alone must not keep a finished command alive.
+  timer?.unref();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
     dispose: () => {
+      clearTimeout(timer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
     },
