@@ -161,21 +161,9 @@ describe('synapse plugin run', () => {
   });
 
   it('cancels on SIGINT: rolls back what ran, exits 130, leaves the cluster as it was', async () => {
-    // A frozen clock: the build never ends unless the test advances it.
-    const clock = new ManualClock();
-    const slow = await startTestDevServer({ clock, timings: { buildTimeMs: 60_000 } });
-    const tick = (ms: number) => setInterval(() => void slow.server.control.advance(ms), 20);
+    const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
+    let ticking: NodeJS.Timeout | undefined;
     try {
-      let ticking = tick(5_000);
-      const kept = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir], {
-        env: { ...slow.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
-      });
-      clearInterval(ticking);
-      expect(kept.code).toBe(0);
-      // Ray bumps last_deployed_time_s of every app on every PUT, the rollback's included.
-      const details = async () => withoutDeployTimes(await slow.serveDetails());
-      const before = await details();
-
       const child = spawnSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir, '--json'], {
         env: slow.env,
       });
@@ -198,24 +186,15 @@ describe('synapse plugin run', () => {
       expect(result.stderr).toMatch(/SIGINT: cancelling/);
       expect(after).toEqual(before);
     } finally {
+      clearInterval(ticking);
       await slow.stop();
     }
   }, 30_000);
 
   it('stops at --timeout like a cancel: rolls back what ran, exits 124, leaves the cluster as it was', async () => {
-    const clock = new ManualClock();
-    const slow = await startTestDevServer({ clock, timings: { buildTimeMs: 60_000 } });
-    const tick = (ms: number) => setInterval(() => void slow.server.control.advance(ms), 20);
+    const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
+    let ticking: NodeJS.Timeout | undefined;
     try {
-      let ticking = tick(5_000);
-      const kept = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir], {
-        env: { ...slow.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
-      });
-      clearInterval(ticking);
-      expect(kept.code).toBe(0);
-      const details = async () => withoutDeployTimes(await slow.serveDetails());
-      const before = await details();
-
       // The build is frozen until the timeout has fired; then the clock moves for the rollback.
       // 8 s leaves a loaded machine time to start the CLI and reach the wait.
       const child = spawnSynapse(
@@ -240,6 +219,7 @@ describe('synapse plugin run', () => {
       expect(result.stderr).toMatch(/status=DEPLOYING/);
       expect(after).toEqual(before);
     } finally {
+      clearInterval(ticking);
       await slow.stop();
     }
   }, 60_000);
@@ -256,6 +236,26 @@ describe('synapse plugin run', () => {
     expect(Object.keys((await dev.serveDetails())['applications'] as object)).toEqual([]);
   });
 });
+
+/**
+ * A devserver on a frozen clock (a build never ends unless the test advances it) with one app,
+ * `kept-app`, already RUNNING; `details` reads the cluster as a rollback must leave it, `before`
+ * is that reading now. `tick(ms)` advances the clock by `ms` every 20 ms.
+ */
+async function frozenClusterWithKeptApp(pluginDir: string) {
+  const clock = new ManualClock();
+  const slow = await startTestDevServer({ clock, timings: { buildTimeMs: 60_000 } });
+  const tick = (ms: number) => setInterval(() => void slow.server.control.advance(ms), 20);
+  const ticking = tick(5_000);
+  const kept = await runSynapse(['plugin', 'run', 'deployment', '--path', pluginDir], {
+    env: { ...slow.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'kept-app' },
+  });
+  clearInterval(ticking);
+  expect(kept.code).toBe(0);
+  // Ray bumps last_deployed_time_s of every app on every PUT, the rollback's included.
+  const details = async () => withoutDeployTimes(await slow.serveDetails());
+  return { slow, tick, details, before: await details() };
+}
 
 /** `details` without the apps' `last_deployed_time_s`. */
 function withoutDeployTimes(details: Record<string, unknown>): Record<string, unknown> {
