@@ -11,7 +11,7 @@ export const base = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };
 
-const packages = ['core', 'clients', 'devserver', 'steps', 'cli'];
+const packages = ['core', 'clients', 'devserver', 'steps', 'cli', 'test-kit'];
 
 /** One jest project per package, the examples, and the cross-package tests under tests/. */
 export default {

@@ -29,11 +29,13 @@ export type {
   StepStartEvent,
 } from './runtime/runtime-events.js';
 export type { StepAttempt } from './steps/base-step.js';
-export type { Clock } from './steps/clock.js';
 export type { OrchestratorOptions, OrchestratorResult } from './steps/orchestrator.js';
-export type { RetryPolicy } from './steps/retry-policy.js';
 export type { StepResult } from './steps/step-result.js';
 export type { StepLike } from './steps/step-registry.js';
+export type { Backoff } from './wait/backoff.js';
+export type { Clock } from './wait/clock.js';
+export type { GiveUp, LoopRetry, RetryLoopOptions, TryOutcome } from './wait/retry-loop.js';
+export type { RetryPolicy } from './wait/retry-policy.js';
 
 export { BaseAction } from './action/base-action.js';
 export { validateParams } from './action/validate-params.js';
@@ -56,13 +58,15 @@ export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';
 export { RuntimeContext } from './runtime/runtime-context.js';
 export { BaseStep } from './steps/base-step.js';
-export { systemClock } from './steps/clock.js';
 export { errorMessage } from './steps/error-message.js';
 export { Orchestrator } from './steps/orchestrator.js';
-export { retryDelayMs } from './steps/retry-policy.js';
 export { BaseStepContext } from './steps/step-context.js';
 export { stepFailure, stepSkipped, stepSuccess } from './steps/step-result.js';
 export { StepRegistry } from './steps/step-registry.js';
+export { backoffDelay } from './wait/backoff.js';
+export { cancellation, systemClock } from './wait/clock.js';
+export { done, retryLoop, tryAgain } from './wait/retry-loop.js';
+export { policyBackoff, STEP_RETRY_BACKOFF } from './wait/retry-policy.js';
 export type { LoadedPluginConfig } from './plugin/load-plugin-config.js';
 export type { ActionConfig, PluginConfig } from './plugin/plugin-config.js';
 export { loadPluginConfig, parsePluginConfig } from './plugin/load-plugin-config.js';

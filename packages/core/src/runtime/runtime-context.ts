@@ -8,6 +8,7 @@ import { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from '../di/tokens.js';
 import { PluginEnvironment } from '../env/plugin-environment.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { redactValue } from '../logging/secrets.js';
+import { type Clock, systemClock } from '../wait/clock.js';
 import type { AgentClientType, BackendClientType } from './runtime-client-types.js';
 import type { RuntimeEvents } from './runtime-events.js';
 
@@ -31,6 +32,8 @@ export interface RuntimeContextOptions {
   container?: Container;
   /** Cancels the run when aborted. @default a signal that never aborts */
   signal?: AbortSignal;
+  /** Time source of every wait of the run (retries, polls, locks). @default systemClock */
+  clock?: Clock;
 }
 
 /**
@@ -45,6 +48,8 @@ export class RuntimeContext {
   public readonly agentClient: AgentClientType | undefined;
   public readonly container: Container;
   public readonly signal: AbortSignal;
+  /** The run's time source: steps and the orchestrator wait on it, so tests can drive time. */
+  public readonly clock: Clock;
   public readonly events = new EventEmitter<RuntimeEvents>();
   private givenRunId: string | undefined;
 
@@ -56,6 +61,7 @@ export class RuntimeContext {
     this.agentClient = options.agentClient;
     this.container = options.container ?? createContainer();
     this.signal = options.signal ?? new AbortController().signal;
+    this.clock = options.clock ?? systemClock;
     this.givenRunId = options.runId;
   }
 

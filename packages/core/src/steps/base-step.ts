@@ -1,4 +1,4 @@
-import type { RetryPolicy } from './retry-policy.js';
+import type { RetryPolicy } from '../wait/retry-policy.js';
 import type { BaseStepContext } from './step-context.js';
 import type { StepResult } from './step-result.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+import { ManualClock } from '@synapse-sdk/test-kit';
 
 import { CancelledError, StepFailedError, StepTimeoutError } from '../errors/errors.js';
 import { RuntimeContext } from '../runtime/runtime-context.js';
-import { FakeClock } from '../test-support/fake-clock.js';
 import { ScriptedStep } from '../test-support/test-steps.js';
 import { BaseStep, type StepAttempt } from './base-step.js';
 import { Orchestrator, type OrchestratorOptions } from './orchestrator.js';
@@ -17,7 +17,7 @@ function setup(steps: (journal: string[]) => BaseStep[], options: { signal?: Abo
   const runtime = RuntimeContext.create(options.signal ? { signal: options.signal } : {});
   const context = new BaseStepContext(runtime);
   const progress: Array<[number, number]> = [];
-  const clock = new FakeClock();
+  const clock = new ManualClock({ autoAdvance: true });
   const run = (extra: OrchestratorOptions = {}) =>
     new Orchestrator(registry, context, {
       onProgress: (current, total) => progress.push([current, total]),

@@ -1,8 +1,9 @@
 import { CancelledError, StepFailedError } from '../errors/errors.js';
+import { backoffDelay } from '../wait/backoff.js';
+import type { Clock } from '../wait/clock.js';
+import { policyBackoff, shouldRetry, STEP_RETRY_BACKOFF } from '../wait/retry-policy.js';
 import { BaseStep } from './base-step.js';
-import { systemClock, type Clock } from './clock.js';
 import { errorMessage } from './error-message.js';
-import { retryDelayMs, shouldRetry } from './retry-policy.js';
 import { runAttempt } from './run-attempt.js';
 import type { BaseStepContext } from './step-context.js';
 import {
@@ -18,7 +19,7 @@ import type { StepRegistry } from './step-registry.js';
 export interface OrchestratorOptions {
   /** Called at each step boundary with `(floor(done / total * 100), 100)`. */
   onProgress?: (current: number, total: number) => void;
-  /** Time source for retry delays. @default systemClock */
+  /** Time source for retry delays. @default the runtime context's clock */
   clock?: Clock;
   /** Source of jitter, in [0, 1). @default Math.random */
   random?: () => number;
@@ -66,7 +67,7 @@ export class Orchestrator<C extends BaseStepContext> {
     this.registry = registry;
     this.context = context;
     this.onProgress = options.onProgress;
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? context.runtimeCtx.clock;
     this.random = options.random ?? Math.random;
   }
 
@@ -144,7 +145,7 @@ export class Orchestrator<C extends BaseStepContext> {
       if (outcome.result.success || attempt >= attempts || signal.aborted) break;
       if (!policy || !shouldRetry(policy, outcome.cause)) break;
 
-      const delayMs = retryDelayMs(policy, attempt, this.random);
+      const delayMs = backoffDelay(policyBackoff(policy, STEP_RETRY_BACKOFF), attempt, this.random);
       events.emit('step:retry', {
         step: step.name,
         attempt,

@@ -1,4 +1,5 @@
-import { CancelledError, StepTimeoutError } from '../errors/errors.js';
+import { StepTimeoutError } from '../errors/errors.js';
+import { cancellation } from '../wait/clock.js';
 import type { BaseStep } from './base-step.js';
 import type { BaseStepContext } from './step-context.js';
 
@@ -16,13 +17,13 @@ export function runAttempt<C extends BaseStepContext>(
   attempt: number,
   runSignal: AbortSignal,
 ): unknown {
-  if (runSignal.aborted) throw cancelledError(runSignal);
+  if (runSignal.aborted) throw cancellation(runSignal);
   if (step.timeoutMs === undefined) {
     const value = step.execute(context, { signal: runSignal, number: attempt });
     return isPromiseLike(value) ? interruptible(value, runSignal, undefined) : value;
   }
   const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(cancelledError(runSignal));
+  const forwardAbort = (): void => controller.abort(cancellation(runSignal));
   runSignal.addEventListener('abort', forwardAbort, { once: true });
   const timeout = new StepTimeoutError(step.name, step.timeoutMs);
   const timer = setTimeout(() => controller.abort(timeout), step.timeoutMs);
@@ -52,7 +53,7 @@ function interruptible(
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       cleanup?.();
-      reject(signal.reason instanceof Error ? signal.reason : cancelledError(signal));
+      reject(signal.reason instanceof Error ? signal.reason : cancellation(signal));
     };
     if (signal.aborted) {
       onAbort();
@@ -80,12 +81,4 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
-}
-
-function cancelledError(signal: AbortSignal): CancelledError {
-  const reason: unknown = signal.reason;
-  if (reason instanceof CancelledError) return reason;
-  const detail =
-    reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
-  return new CancelledError(`Cancelled${detail}`, { cause: reason });
 }
