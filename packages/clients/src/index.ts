@@ -43,7 +43,7 @@ export type {
   RetryEvent,
   RetryListener,
 } from './http/http-client.js';
-export type { RetryOptions } from './http/retry.js';
+export type { ResolvedRetryPolicy } from './http/retry.js';
 export type { ServiceName, ServiceProfile } from './http/service.js';
 export type { TimeoutOptions } from './http/timeouts.js';
 export type { SearchParams } from './http/url.js';
@@ -81,9 +81,9 @@ export type { JobDetails, JobSubmitRequest, RayJobStatus } from './ray/jobs/job-
 export type { RayJobsClientOptions } from './ray/jobs/ray-jobs-client.js';
 export type { WaitForJobOptions } from './ray/jobs/wait-for-job.js';
 export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
+export type { PollOptions } from './ray/poll.js';
 export type {
   ApplicationStatusUpdate,
-  PollOptions,
   WaitForApplicationOptions,
 } from './ray/wait-for-application.js';
 

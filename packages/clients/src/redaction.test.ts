@@ -71,7 +71,7 @@ describe('secret redaction', () => {
       const common = {
         logger,
         onRetry: (e: RetryEvent) => events.push(e),
-        retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+        retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
       };
       const address = server.url.replace('http://', `http://admin:${URL_PASSWORD}@`);
       const ray = new RayServeClient({ address, token: RAY_TOKEN, ...common });

@@ -18,7 +18,7 @@ async function agent(handler: Parameters<typeof startTestServer>[0]): Promise<Ag
     token: 'agent-raw-token-7777',
     userToken: 'user-tok-8888',
     tenant: 'tenant-9999',
-    retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 1, jitter: 0 },
+    retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1, jitter: 0 },
   });
 }
 

@@ -54,6 +54,7 @@ export class AgentClient {
       retry: options.retry,
       logger: options.logger,
       onRetry: options.onRetry,
+      clock: options.clock,
     });
   }
 

@@ -7,7 +7,7 @@ import { BackendClient } from './backend-client.js';
 import type { ServeApplicationCreateRequest, UpdateJobRequest } from './schemas.js';
 import { failure } from '../test-support/failure.js';
 
-const FAST = { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
+const FAST = { retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -92,6 +92,7 @@ export class BackendClient {
       retry: options.retry,
       logger: options.logger,
       onRetry: options.onRetry,
+      clock: options.clock,
     });
   }
 

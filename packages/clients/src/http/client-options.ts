@@ -1,8 +1,7 @@
 import { ConfigError } from '@synapse-sdk/core';
-import type { Logger } from '@synapse-sdk/core';
+import type { Clock, Logger, RetryPolicy } from '@synapse-sdk/core';
 
 import type { RetryListener } from './http-client.js';
-import type { RetryOptions } from './retry.js';
 import type { ServiceProfile } from './service.js';
 import type { TimeoutOptions } from './timeouts.js';
 import { parseBaseUrl } from './url.js';
@@ -11,12 +10,17 @@ import { parseBaseUrl } from './url.js';
 export interface ClientCommonOptions {
   /** Override the service's default connect/read timeouts. */
   timeouts?: Partial<TimeoutOptions> | undefined;
-  /** Override the retry policy (attempts, delays, jitter). */
-  retry?: Partial<RetryOptions> | undefined;
+  /**
+   * Override the retry policy (attempts, delays, jitter; `retryOn` narrows which transient
+   * failures are retried). Unset fields keep {@link DEFAULT_RETRY}.
+   */
+  retry?: Partial<RetryPolicy> | undefined;
   /** Receives one debug line per answered request and one warning per retry; never headers. */
   logger?: Logger | undefined;
   /** Called before every retry. */
   onRetry?: RetryListener | undefined;
+  /** Times retries and status polls; a test passes a manual clock. @default systemClock */
+  clock?: Clock | undefined;
 }
 
 /** Environment variables, as in `process.env`. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
+import { ManualClock } from '@synapse-sdk/test-kit';
 import type { Logger } from '@synapse-sdk/core';
 import { z } from 'zod';
 
@@ -32,7 +33,7 @@ import { RAY_DASHBOARD_SERVICE } from './service.js';
 import { parseBaseUrl } from './url.js';
 import { failure } from '../test-support/failure.js';
 
-const FAST_RETRY = { attempts: 3, baseDelayMs: 1, maxDelayMs: 5, jitter: 0 };
+const FAST_RETRY = { attempts: 3, initialDelayMs: 1, maxDelayMs: 5, jitter: 0 };
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -222,6 +223,25 @@ describe('HttpClient', () => {
       ]);
     });
 
+    it('waits the default backoff on its clock between attempts, honouring Retry-After', async () => {
+      let calls = 0;
+      server = await startTestServer((_req, res) =>
+        ++calls === 2
+          ? sendText(res, 503, 'busy', { 'retry-after': '2' })
+          : sendText(res, 503, 'busy'),
+      );
+      const clock = new ManualClock({ autoAdvance: true });
+      const error = await failure(
+        client(server.url, { retry: { jitter: 0 }, clock }).request({ method: 'GET', path: 'a' }),
+      );
+      // 250 ms doubling, a Retry-After of 2 s raising the second wait: no real time spent.
+      expect([error instanceof ServerError, server.requests.length, clock.sleeps]).toEqual([
+        true,
+        4,
+        [250, 2_000, 1_000],
+      ]);
+    });
+
     it('succeeds when a later attempt succeeds', async () => {
       let calls = 0;
       server = await startTestServer((_req, res) =>
@@ -384,7 +404,7 @@ describe('HttpClient', () => {
       const controller = new AbortController();
       const pending = failure(
         client(server.url, {
-          retry: { attempts: 5, baseDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
+          retry: { attempts: 5, initialDelayMs: 60_000, maxDelayMs: 60_000, jitter: 0 },
         }).request({
           method: 'GET',
           path: 'a',

@@ -1,5 +1,13 @@
-import { CancelledError, registerSecret, silentLogger } from '@synapse-sdk/core';
-import type { Logger } from '@synapse-sdk/core';
+import {
+  CancelledError,
+  done,
+  registerSecret,
+  retryLoop,
+  silentLogger,
+  systemClock,
+  tryAgain,
+} from '@synapse-sdk/core';
+import type { Clock, Logger, RetryPolicy, TryOutcome } from '@synapse-sdk/core';
 import got from 'got';
 import { createReadStream } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
@@ -15,15 +23,8 @@ import {
 import type { CallTarget } from './error-mapping.js';
 import { ClientError, ResponseValidationError, trimServerMessage } from './errors.js';
 import { zodFieldIssues } from './field-issues.js';
-import {
-  RETRYABLE_STATUSES,
-  isRetrySafe,
-  parseRetryAfter,
-  resolveRetryOptions,
-  retryDelay,
-  sleep,
-} from './retry.js';
-import type { RetryOptions } from './retry.js';
+import { RETRYABLE_STATUSES, isRetrySafe, parseRetryAfter, resolveRetryPolicy } from './retry.js';
+import type { ResolvedRetryPolicy } from './retry.js';
 import type { ServiceProfile } from './service.js';
 import type { TimeoutOptions } from './timeouts.js';
 import { displayUrl, joinUrl } from './url.js';
@@ -61,9 +62,11 @@ export interface HttpClientOptions {
   /** Headers sent with every request (authentication). Never logged. */
   headers?: Record<string, string>;
   timeouts: TimeoutOptions;
-  retry?: Partial<RetryOptions>;
-  logger?: Logger;
-  onRetry?: RetryListener;
+  retry?: Partial<RetryPolicy> | undefined;
+  logger?: Logger | undefined;
+  onRetry?: RetryListener | undefined;
+  /** Times the waits between retries. @default systemClock */
+  clock?: Clock | undefined;
 }
 
 /** A request body read from a file as it is sent, so a large upload is never held in memory. */
@@ -102,6 +105,17 @@ export interface HttpRequest {
   acceptStatuses?: readonly number[];
 }
 
+/** One request, ready to send as often as the retry policy allows. */
+interface Attempt {
+  url: URL;
+  target: CallTarget;
+  request: HttpRequest;
+  headers: Record<string, string>;
+  body: string | Buffer | undefined;
+  /** A body streamed from a file, read anew by each attempt. */
+  fileBody: FileBody | undefined;
+}
+
 /** A received response. */
 export interface HttpResponse {
   status: number;
@@ -122,7 +136,9 @@ export class HttpClient {
   public readonly service: ServiceProfile;
   public readonly baseUrl: URL;
   public readonly timeouts: TimeoutOptions;
-  public readonly retryOptions: RetryOptions;
+  public readonly retryPolicy: ResolvedRetryPolicy;
+  /** The clock the waits between retries run on (the owner's polls use it too). */
+  public readonly clock: Clock;
   private readonly headers: Record<string, string>;
   private readonly logger: Logger;
   private readonly onRetry: RetryListener | undefined;
@@ -132,7 +148,8 @@ export class HttpClient {
     this.baseUrl = options.baseUrl;
     registerSecret(decodeURIComponent(options.baseUrl.password));
     this.timeouts = { ...options.timeouts };
-    this.retryOptions = resolveRetryOptions(options.retry);
+    this.retryPolicy = resolveRetryPolicy(options.retry);
+    this.clock = options.clock ?? systemClock;
     this.headers = { ...options.headers };
     this.logger = options.logger ?? silentLogger;
     this.onRetry = options.onRetry;
@@ -156,7 +173,7 @@ export class HttpClient {
       request.retry === false ||
       !(request.idempotent === true || isRetrySafe(request.method, request.idempotencyKey))
         ? 1
-        : this.retryOptions.attempts;
+        : this.retryPolicy.attempts;
     const headers = this.buildHeaders(request);
     const fileBody =
       request.body && !(request.body instanceof Uint8Array) ? request.body : undefined;
@@ -167,62 +184,76 @@ export class HttpClient {
           ? Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength)
           : undefined;
     if (fileBody) headers['content-length'] = String(fileBody.byteLength);
+    const send = { url, target, request, headers, body, fileBody };
+    return await retryLoop(
+      (attempt) => this.attempt(send, attempt),
+      {
+        clock: this.clock,
+        backoff: this.retryPolicy,
+        attempts,
+        signal: request.signal,
+        onRetry: (retry) =>
+          this.reportRetry(
+            request.method,
+            target,
+            retry.attempt,
+            attempts,
+            retry.delayMs,
+            retry.reason as ClientError,
+          ),
+      },
+      ({ why, reason }) =>
+        why === 'cancelled' ? this.cancelled(target, request.signal) : (reason as ClientError),
+    );
+  }
 
-    for (let attempt = 1; ; attempt++) {
-      this.throwIfAborted(request.signal, target);
-      let failure: ClientError;
-      let retryAfterMs: number | undefined;
-      const startedAt = Date.now();
-      try {
-        const response = await got(url, {
-          method: request.method,
-          headers,
-          // A stream is consumed by one attempt: each attempt reads the file anew.
-          body: fileBody ? createReadStream(fileBody.path) : body,
-          throwHttpErrors: false,
-          retry: { limit: 0 },
-          followRedirect: false,
-          responseType: 'buffer',
-          signal: request.signal,
-          timeout: {
-            lookup: this.timeouts.connectMs,
-            connect: this.timeouts.connectMs,
-            secureConnect: this.timeouts.connectMs,
-            response: this.timeouts.readMs,
-            read: this.timeouts.readMs,
-          },
-        });
-        const status = response.statusCode;
-        this.logger.debug(`${this.service.name} ${request.method} ${target.url} -> ${status}`, {
-          attempt,
-          durationMs: Date.now() - startedAt,
-        });
-        if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) {
-          return { status, url: target.url, headers: response.headers, body: response.rawBody };
-        }
-        failure = errorForStatus(
-          target,
-          status,
-          response.rawBody.toString('utf8'),
-          response.headers,
-        );
-        if (!RETRYABLE_STATUSES.has(status)) throw failure;
-        retryAfterMs = parseRetryAfter(response.headers['retry-after']);
-      } catch (error) {
-        if (error instanceof ClientError) throw error;
-        if (isAbort(error, request.signal)) throw this.cancelled(target, request.signal);
-        failure = errorForTransport(target, error, this.timeouts);
-        if (!isRetryableTransport(error)) throw failure;
+  /**
+   * Sends one attempt: the response, or the failure to retry (with the server's `Retry-After`);
+   * throws failures that retrying cannot fix.
+   */
+  private async attempt(send: Attempt, attempt: number): Promise<TryOutcome<HttpResponse>> {
+    const { url, target, request, headers, body, fileBody } = send;
+    const startedAt = this.clock.now();
+    let failure: ClientError;
+    let retryAfterMs: number | undefined;
+    try {
+      const response = await got(url, {
+        method: request.method,
+        headers,
+        // A stream is consumed by one attempt: each attempt reads the file anew.
+        body: fileBody ? createReadStream(fileBody.path) : body,
+        throwHttpErrors: false,
+        retry: { limit: 0 },
+        followRedirect: false,
+        responseType: 'buffer',
+        signal: request.signal,
+        timeout: {
+          lookup: this.timeouts.connectMs,
+          connect: this.timeouts.connectMs,
+          secureConnect: this.timeouts.connectMs,
+          response: this.timeouts.readMs,
+          read: this.timeouts.readMs,
+        },
+      });
+      const status = response.statusCode;
+      this.logger.debug(`${this.service.name} ${request.method} ${target.url} -> ${status}`, {
+        attempt,
+        durationMs: this.clock.now() - startedAt,
+      });
+      if ((status >= 200 && status < 300) || request.acceptStatuses?.includes(status)) {
+        return done({ status, url: target.url, headers: response.headers, body: response.rawBody });
       }
-      if (attempt >= attempts) throw failure;
-      const delayMs = retryDelay(attempt, this.retryOptions, retryAfterMs);
-      this.reportRetry(request.method, target, attempt, attempts, delayMs, failure);
-      try {
-        await sleep(delayMs, request.signal);
-      } catch {
-        throw this.cancelled(target, request.signal);
-      }
+      failure = errorForStatus(target, status, response.rawBody.toString('utf8'), response.headers);
+      if (!RETRYABLE_STATUSES.has(status)) throw failure;
+      retryAfterMs = parseRetryAfter(response.headers['retry-after']);
+    } catch (error) {
+      if (error instanceof ClientError) throw error;
+      if (isAbort(error, request.signal)) throw this.cancelled(target, request.signal);
+      failure = errorForTransport(target, error, this.timeouts);
+      if (!isRetryableTransport(error)) throw failure;
     }
+    if (this.retryPolicy.retryOn && !this.retryPolicy.retryOn(failure)) throw failure;
+    return tryAgain(failure, retryAfterMs);
   }
 
   /** Sends a request and parses the JSON answer with `schema`. */
@@ -318,10 +349,6 @@ export class HttpClient {
         error: error instanceof Error ? error.message : String(error),
       });
     }
-  }
-
-  private throwIfAborted(signal: AbortSignal | undefined, target: CallTarget): void {
-    if (signal?.aborted) throw this.cancelled(target, signal);
   }
 
   private cancelled(target: CallTarget, signal: AbortSignal | undefined): CancelledError {

@@ -1,31 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import {
-  DEFAULT_RETRY,
-  isRetrySafe,
-  parseRetryAfter,
-  resolveRetryOptions,
-  retryDelay,
-  sleep,
-} from './retry.js';
-
-describe('retryDelay', () => {
-  const options = { attempts: 5, baseDelayMs: 100, maxDelayMs: 1_000, jitter: 0 };
-  it('doubles from the base delay up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6].map((n) => retryDelay(n, options))).toEqual([
-      100, 200, 400, 800, 1_000, 1_000,
-    ]);
-  });
-  it('randomizes the jittered fraction downwards', () => {
-    const jittered = { ...options, jitter: 0.5 };
-    expect(retryDelay(2, jittered, undefined, () => 0)).toBe(200);
-    expect(retryDelay(2, jittered, undefined, () => 1)).toBe(100);
-  });
-  it("waits at least the server's Retry-After, within the cap", () => {
-    expect(retryDelay(1, options, 700)).toBe(700);
-    expect(retryDelay(1, options, 60_000)).toBe(1_000);
-  });
-});
+import { DEFAULT_RETRY, isRetrySafe, parseRetryAfter, resolveRetryPolicy } from './retry.js';
 
 describe('parseRetryAfter', () => {
   it('reads seconds and ignores dates', () => {
@@ -50,26 +25,14 @@ describe('isRetrySafe', () => {
   });
 });
 
-describe('resolveRetryOptions', () => {
+describe('resolveRetryPolicy', () => {
   it('merges over the defaults', () => {
-    expect(resolveRetryOptions({ attempts: 2 })).toEqual({ ...DEFAULT_RETRY, attempts: 2 });
+    expect(resolveRetryPolicy({ attempts: 2 })).toEqual({ ...DEFAULT_RETRY, attempts: 2 });
   });
-  it.each([{ attempts: 0 }, { attempts: 1.5 }, { baseDelayMs: -1 }, { jitter: 2 }])(
+  it.each([{ attempts: 0 }, { attempts: 1.5 }, { initialDelayMs: -1 }, { jitter: 2 }])(
     'refuses %j',
     (bad) => {
-      expect(() => resolveRetryOptions(bad)).toThrow(RangeError);
+      expect(() => resolveRetryPolicy(bad)).toThrow(RangeError);
     },
   );
-});
-
-describe('sleep', () => {
-  it('rejects with the abort reason', async () => {
-    const controller = new AbortController();
-    const pending = sleep(60_000, controller.signal);
-    controller.abort(new Error('stop'));
-    await expect(pending).rejects.toThrow('stop');
-  });
-  it('resolves after the delay', async () => {
-    await expect(sleep(1)).resolves.toBeUndefined();
-  });
 });

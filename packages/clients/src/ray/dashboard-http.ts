@@ -59,6 +59,7 @@ export function createDashboardHttp(options: RayDashboardClientOptions): Dashboa
     retry: options.retry,
     logger: options.logger,
     onRetry: options.onRetry,
+    clock: options.clock,
   });
   return { http, headers };
 }

@@ -21,7 +21,7 @@ import { DEFAULT_RAY_DASHBOARD_ADDRESS } from './dashboard-http.js';
 import { RayServeClient } from './ray-serve-client.js';
 import { failure } from '../test-support/failure.js';
 
-const FAST = { retry: { attempts: 2, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
+const FAST = { retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 const TOKEN = 'ray-token-abcdef123456';
 const PKG = 'gcs://_ray_pkg_0123456789abcdef.zip';
 const CONFIG: ServeDeployConfig = {

@@ -13,7 +13,8 @@ import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './
 import type { ApplicationDetails, RayVersion, ServeInstanceDetails } from './details-schema.js';
 import { hasPackage, uploadPackage } from './package-store.js';
 import { waitForApplication, waitForApplicationRemoved } from './wait-for-application.js';
-import type { PollOptions, WaitForApplicationOptions } from './wait-for-application.js';
+import type { PollOptions } from './poll.js';
+import type { WaitForApplicationOptions } from './wait-for-application.js';
 
 const APPLICATIONS_PATH = '/api/serve/applications/';
 
@@ -184,6 +185,7 @@ export class RayServeClient {
   ): Promise<ApplicationDetails> {
     return waitForApplication(this.pollApplications, name, {
       ...options,
+      clock: options.clock ?? this.http.clock,
       logger: options.logger ?? this.logger,
     });
   }
@@ -193,7 +195,10 @@ export class RayServeClient {
    * @throws DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.
    */
   public waitForApplicationRemoved(name: string, options: PollOptions): Promise<void> {
-    return waitForApplicationRemoved(this.pollApplications, name, options);
+    return waitForApplicationRemoved(this.pollApplications, name, {
+      ...options,
+      clock: options.clock ?? this.http.clock,
+    });
   }
 
   private readonly pollApplications = (signal: AbortSignal): Promise<ServeInstanceDetails> =>

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
+import { ManualClock } from '@synapse-sdk/test-kit';
 import type { ServerResponse } from 'node:http';
 
 import { AuthError } from '../http/errors.js';
@@ -203,6 +204,20 @@ describe('RayServeClient.waitForApplication', () => {
     expect(error.message).toBe(
       "Timed out after 300 ms waiting for Ray Serve application 'web' to be RUNNING; last status DEPLOYING: Deploying app web: installing pip packages",
     );
+  });
+
+  it("polls and times out on the client's clock, the delays doubling to the maximum", async () => {
+    const clock = new ManualClock({ autoAdvance: true });
+    server = await startTestServer((_req, res) => app('DEPLOYING', 3)(res, () => undefined));
+    const client = new RayServeClient({ address: server.url, retry: { attempts: 1 }, clock });
+    const error = await failure(client.waitForApplication('web', { timeoutMs: 600_000 }));
+    const sleeps = clock.sleeps;
+    expect([
+      error instanceof DeployTimeoutError,
+      sleeps.slice(0, 5),
+      new Set(sleeps.slice(4)),
+      sleeps.reduce((a, b) => a + b, 0) <= 600_000,
+    ]).toEqual([true, [100, 200, 400, 800, 1_000], new Set([1_000]), true]);
   });
 
   it('times out saying the deploy never showed up', async () => {

@@ -1,11 +1,11 @@
-import { CancelledError, silentLogger } from '@synapse-sdk/core';
+import { CancelledError } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 
-import { isTransientError } from '../http/is-transient-error.js';
-import { sleep } from '../http/retry.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
 import type { FailedDeployment } from './deploy-errors.js';
 import type { ApplicationDetails, ServeInstanceDetails } from './details-schema.js';
+import type { PollOptions } from './poll.js';
+import { notifyListener, pollUntil } from './poll.js';
 
 /** One observation made while waiting; passed to `onStatus` whenever it changes. */
 export interface ApplicationStatusUpdate {
@@ -17,16 +17,8 @@ export interface ApplicationStatusUpdate {
   elapsedMs: number;
 }
 
-/** Polling cadence and cancellation shared by the waits. */
-export interface PollOptions {
-  /** Give up after this long. */
-  timeoutMs: number;
-  signal?: AbortSignal | undefined;
-  /** First delay between polls; doubles up to `maxPollIntervalMs`. @default 100 */
-  pollIntervalMs?: number;
-  /** Longest delay between polls. @default 1000 */
-  maxPollIntervalMs?: number;
-}
+/** First delay between two status polls of an application. */
+export const POLL_INTERVAL_MS = 100;
 
 /** Options of {@link RayServeClient.waitForApplication}. */
 export interface WaitForApplicationOptions extends PollOptions {
@@ -44,10 +36,10 @@ export interface WaitForApplicationOptions extends PollOptions {
    */
   putAnswered?: boolean;
   /** What UNHEALTHY means: fail at once, or keep waiting for RUNNING. @default 'fail' */
-  unhealthy?: 'fail' | 'wait';
+  unhealthy?: 'fail' | 'wait' | undefined;
   /** Called whenever the observed status, message or `seen` changes. Must not throw. */
-  onStatus?: (update: ApplicationStatusUpdate) => void;
-  logger?: Logger;
+  onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
+  logger?: Logger | undefined;
 }
 
 /** Reads the instance details once; the wait passes the signal that bounds it. */
@@ -85,7 +77,7 @@ export async function waitForApplication(
       const key = JSON.stringify([seen, app?.status, app?.message]);
       if (key !== lastKey) {
         lastKey = key;
-        notify(options, { name, app, seen, elapsedMs });
+        notifyListener(options.onStatus, { name, app, seen, elapsedMs }, options.logger);
       }
       if (!app && options.putAnswered === true) throw failure(name, app, 'removed');
       if (!seen) return undefined;
@@ -121,77 +113,44 @@ export async function waitForApplicationRemoved(
   );
 }
 
-async function poll<T>(
+function poll<T>(
   fetchApplications: FetchApplications,
   name: string,
   goal: string,
-  options: PollOptions & { logger?: Logger },
+  options: PollOptions & { logger?: Logger | undefined },
   isSeen: () => boolean,
   check: (app: ApplicationDetails | undefined, elapsedMs: number) => T | undefined,
 ): Promise<T> {
-  const logger = options.logger ?? silentLogger;
-  const startedAt = Date.now();
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new Error('deadline')), options.timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, deadline.signal])
-    : deadline.signal;
-  let interval = options.pollIntervalMs ?? 100;
-  const maxInterval = options.maxPollIntervalMs ?? 1_000;
   let last: ApplicationDetails | undefined;
   let read = false;
-  let lastError: string | undefined;
-  let warned = false;
-
-  const stopped = (): Error => {
-    if (options.signal?.aborted) {
-      return new CancelledError(
-        `Cancelled while waiting for Ray Serve application '${name}' ${goal}`,
-      );
-    }
-    return new DeployTimeoutError({
-      appName: name,
-      timeoutMs: options.timeoutMs,
-      goal,
-      seen: isSeen(),
-      lastStatus: read ? (last?.status ?? 'absent') : undefined,
-      lastMessage: last?.message ?? undefined,
-      lastError,
-    });
-  };
-
-  try {
-    for (;;) {
-      if (signal.aborted) throw stopped();
-      try {
-        const details = await fetchApplications(signal);
-        lastError = undefined;
+  return pollUntil(
+    {
+      subject: `Ray Serve application '${name}'`,
+      defaultIntervalMs: POLL_INTERVAL_MS,
+      read: fetchApplications,
+      check: (details, elapsedMs) => {
         read = true;
         last = details.applications[name];
-        const result = check(last, Date.now() - startedAt);
-        if (result !== undefined) return result;
-      } catch (error) {
-        if (signal.aborted) throw stopped();
-        if (!isTransientError(error)) throw error;
-        lastError = error instanceof Error ? error.message : String(error);
-        // One warning says the dashboard is flaky; every further failure is detail.
-        (warned ? logger.debug : logger.warn).call(
-          logger,
-          `Polling Ray Serve application '${name}' failed; will retry`,
-          { error: lastError },
-        );
-        warned = true;
-      }
-      try {
-        await sleep(interval, signal);
-      } catch {
-        throw stopped();
-      }
-      interval = Math.min(maxInterval, interval * 2);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
+        return check(last, elapsedMs);
+      },
+      stopped: (why, lastError) =>
+        why === 'cancelled'
+          ? new CancelledError(
+              `Cancelled while waiting for Ray Serve application '${name}' ${goal}`,
+            )
+          : new DeployTimeoutError({
+              appName: name,
+              timeoutMs: options.timeoutMs,
+              goal,
+              seen: isSeen(),
+              lastStatus: read ? (last?.status ?? 'absent') : undefined,
+              lastMessage: last?.message ?? undefined,
+              lastError,
+            }),
+      logger: options.logger,
+    },
+    options,
+  );
 }
 
 function failure(
@@ -216,14 +175,4 @@ function failure(
     appMessage: app?.message ?? '',
     deployments,
   });
-}
-
-function notify(options: WaitForApplicationOptions, update: ApplicationStatusUpdate): void {
-  try {
-    options.onStatus?.(update);
-  } catch (error) {
-    (options.logger ?? silentLogger).warn('onStatus listener threw; ignored', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
 }

@@ -1,12 +1,11 @@
-import { CancelledError, silentLogger } from '@synapse-sdk/core';
-import type { Logger } from '@synapse-sdk/core';
+import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core';
+import type { Clock, Logger } from '@synapse-sdk/core';
 import WebSocket from 'ws';
 
 import { errorForStatus, errorForTransport } from '../../http/error-mapping.js';
 import type { CallTarget } from '../../http/error-mapping.js';
 import { ClientError } from '../../http/errors.js';
 import type { HttpClient } from '../../http/http-client.js';
-import { retryDelay, sleep } from '../../http/retry.js';
 import { displayUrl, joinUrl } from '../../http/url.js';
 import { USER_AGENT } from '../../version.js';
 import { isTerminalJobStatus } from './job-schemas.js';
@@ -20,7 +19,7 @@ export interface FollowJobLogsOptions {
    * Delay between reads when the dashboard (or a proxy in front of it) refuses the WebSocket
    * and the logs are polled instead. @default 1000
    */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
 }
 
 /** What the follower needs from its client. */
@@ -67,8 +66,8 @@ export async function followJobLogs(
     if (outcome === 'ended') return;
     if (outcome === 'refused') break;
     failures = delivered > before ? 1 : failures + 1;
-    const { retryOptions } = source.http;
-    if (failures >= retryOptions.attempts) {
+    const { retryPolicy, clock } = source.http;
+    if (failures >= retryPolicy.attempts) {
       const { call } = target(source, id);
       throw new ClientError('HTTP_CONNECTION', {
         service: call.service.name,
@@ -78,9 +77,9 @@ export async function followJobLogs(
         hint: 'is the Ray dashboard still up? check RAY_DASHBOARD_ADDRESS',
       });
     }
-    const delayMs = retryDelay(failures, retryOptions);
+    const delayMs = backoffDelay(retryPolicy, failures);
     logger.debug(`Log stream of Ray job '${id}' broke; reconnecting in ${delayMs} ms`);
-    await sleepOrCancel(delayMs, options.signal, id);
+    await sleepOrCancel(clock, delayMs, options.signal, id);
   }
 
   logger.debug(`The dashboard refused the log WebSocket of Ray job '${id}'; polling its logs`);
@@ -90,7 +89,7 @@ export async function followJobLogs(
     const text = await source.logs(id, options.signal);
     deliver(0, text);
     if (isTerminalJobStatus(status)) return;
-    await sleepOrCancel(interval, options.signal, id);
+    await sleepOrCancel(source.http.clock, interval, options.signal, id);
   }
 }
 
@@ -180,12 +179,13 @@ function throwIfAborted(signal: AbortSignal | undefined, id: string): void {
 }
 
 async function sleepOrCancel(
+  clock: Clock,
   ms: number,
   signal: AbortSignal | undefined,
   id: string,
 ): Promise<void> {
   try {
-    await sleep(ms, signal);
+    await clock.sleep(ms, signal);
   } catch {
     throw cancelled(id);
   }

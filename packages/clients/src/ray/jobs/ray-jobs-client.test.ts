@@ -13,7 +13,7 @@ import type { JobTimeoutError } from './job-errors.js';
 import { JobExistsError } from './job-errors.js';
 import { RayJobsClient } from './ray-jobs-client.js';
 
-const FAST = { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
+const FAST = { retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 const TOKEN = 'ray-jobs-token-0123456789';
 const DUPLICATE_500 = `Traceback (most recent call last):
   File "/ray/dashboard/modules/job/job_head.py", line 398, in submit_job

@@ -231,7 +231,11 @@ export class RayJobsClient {
           JobDetailsSchema,
         ),
       id,
-      { ...options, logger: options.logger ?? this.logger },
+      {
+        ...options,
+        clock: options.clock ?? this.http.clock,
+        logger: options.logger ?? this.logger,
+      },
     );
   }
 }

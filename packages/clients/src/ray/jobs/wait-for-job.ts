@@ -1,24 +1,22 @@
-import { CancelledError, silentLogger } from '@synapse-sdk/core';
+import { CancelledError } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 
-import { isTransientError } from '../../http/is-transient-error.js';
-import { sleep } from '../../http/retry.js';
+import type { PollOptions } from '../poll.js';
+import { notifyListener, pollUntil } from '../poll.js';
 import { JobTimeoutError } from './job-errors.js';
 import { isTerminalJobStatus, type JobDetails } from './job-schemas.js';
 
+/** First delay between two status polls of a job. */
+export const JOB_POLL_INTERVAL_MS = 250;
+
 /** Options of {@link RayJobsClient.waitForJob}. */
-export interface WaitForJobOptions {
-  /** Give up after this long. */
-  timeoutMs: number;
-  signal?: AbortSignal | undefined;
-  /** First delay between polls; doubles up to `maxPollIntervalMs`. @default 250 */
-  pollIntervalMs?: number;
-  /** Longest delay between polls. @default 1000 */
-  maxPollIntervalMs?: number;
+export interface WaitForJobOptions extends PollOptions {
+  /** First delay between polls; doubles up to `maxPollIntervalMs`. @default {@link JOB_POLL_INTERVAL_MS} */
+  pollIntervalMs?: number | undefined;
   /** Called with the job whenever its status or message changes. Must not throw. */
-  onStatus?: (job: JobDetails) => void;
+  onStatus?: ((job: JobDetails) => void) | undefined;
   /** The job's last log lines, for the timeout error. */
-  lastLogLines?: () => readonly string[];
+  lastLogLines?: (() => readonly string[]) | undefined;
   logger?: Logger | undefined;
 }
 
@@ -30,75 +28,39 @@ export type FetchJob = (signal: AbortSignal) => Promise<JobDetails>;
  * ever it is. 502/503/504 and connection errors while polling are tolerated until the timeout.
  * @throws JobTimeoutError (JOB_TIMEOUT), CancelledError, NotFoundError when the job vanished.
  */
-export async function waitForJob(
+export function waitForJob(
   fetchJob: FetchJob,
   id: string,
   options: WaitForJobOptions,
 ): Promise<JobDetails> {
-  const logger = options.logger ?? silentLogger;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new Error('deadline')), options.timeoutMs);
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, deadline.signal])
-    : deadline.signal;
-  let interval = options.pollIntervalMs ?? 250;
-  const maxInterval = options.maxPollIntervalMs ?? 1_000;
   let last: JobDetails | undefined;
   let lastKey = '';
-  let warned = false;
-
-  const stopped = (): Error => {
-    if (options.signal?.aborted) {
-      return new CancelledError(`Cancelled while waiting for Ray job '${id}' to end`);
-    }
-    return new JobTimeoutError({
-      submissionId: id,
-      timeoutMs: options.timeoutMs,
-      lastStatus: last?.status,
-      lastMessage: last?.message ?? undefined,
-      lastLogLines: options.lastLogLines?.() ?? [],
-    });
-  };
-
-  try {
-    for (;;) {
-      if (signal.aborted) throw stopped();
-      try {
-        last = await fetchJob(signal);
-        const key = `${last.status}\n${last.message ?? ''}`;
+  return pollUntil(
+    {
+      subject: `Ray job '${id}'`,
+      defaultIntervalMs: JOB_POLL_INTERVAL_MS,
+      read: fetchJob,
+      check: (job) => {
+        last = job;
+        const key = `${job.status}\n${job.message ?? ''}`;
         if (key !== lastKey) {
           lastKey = key;
-          notify(options, last, logger);
+          notifyListener(options.onStatus, job, options.logger);
         }
-        if (isTerminalJobStatus(last.status)) return last;
-      } catch (error) {
-        if (signal.aborted) throw stopped();
-        if (!isTransientError(error)) throw error;
-        (warned ? logger.debug : logger.warn).call(
-          logger,
-          `Polling Ray job '${id}' failed; will retry`,
-          { error: error instanceof Error ? error.message : String(error) },
-        );
-        warned = true;
-      }
-      try {
-        await sleep(interval, signal);
-      } catch {
-        throw stopped();
-      }
-      interval = Math.min(maxInterval, interval * 2);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function notify(options: WaitForJobOptions, job: JobDetails, logger: Logger): void {
-  try {
-    options.onStatus?.(job);
-  } catch (error) {
-    logger.warn('onStatus listener threw; ignored', {
-      error: error instanceof Error ? error.message : String(error),
-    });
-  }
+        return isTerminalJobStatus(job.status) ? job : undefined;
+      },
+      stopped: (why) =>
+        why === 'cancelled'
+          ? new CancelledError(`Cancelled while waiting for Ray job '${id}' to end`)
+          : new JobTimeoutError({
+              submissionId: id,
+              timeoutMs: options.timeoutMs,
+              lastStatus: last?.status,
+              lastMessage: last?.message ?? undefined,
+              lastLogLines: options.lastLogLines?.() ?? [],
+            }),
+      logger: options.logger,
+    },
+    options,
+  );
 }
