@@ -42,4 +42,25 @@ describe('examples/di-plugin', () => {
       }),
     ]);
   });
+
+  it('says in one line what is missing and what to set when no backend is configured', async () => {
+    const { SYNAPSE_HOST: _host, ...noBackend } = dev.env;
+    const before = dev.requests();
+    const result = await runSynapse(
+      ['plugin', 'run', 'deployment', '--path', 'examples/di-plugin', '--json'],
+      { env: noBackend, cwd: REPO_ROOT },
+    );
+    const errorLines = result.stderr.split('\n').filter((line) => line.startsWith('error:'));
+    expect([result.code, errorLines, JSON.parse(result.stdout), dev.requests()]).toEqual([
+      2,
+      [
+        'error: Step class AuditReportStep needs @synapse-sdk/clients/BackendClient, which nothing in the DI container provides. Set SYNAPSE_HOST and SYNAPSE_ACCESS_TOKEN (--host, --token) so that a backend client exists, or bind BACKEND_CLIENT in a ContainerModule',
+      ],
+      {
+        ok: false,
+        error: expect.objectContaining({ code: 'DEPENDENCY_MISSING' }),
+      },
+      before,
+    ]);
+  });
 });

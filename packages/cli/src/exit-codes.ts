@@ -1,3 +1,7 @@
+import type { ClientErrorCode, DeployErrorCode, JobErrorCode } from '@synapse-sdk/clients';
+import type { CoreErrorCode } from '@synapse-sdk/core';
+import type { StepsErrorCode } from '@synapse-sdk/steps';
+
 /**
  * Exit codes of the `synapse` command. They are part of the CLI's contract: scripts branch on
  * them, so a code never changes meaning.
@@ -27,3 +31,74 @@ export const EXIT_CODES = {
 
 /** One of the values of {@link EXIT_CODES}. */
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/** Every error code the packages raise, and the CLI's own `USAGE`. */
+export type KnownErrorCode =
+  | CoreErrorCode
+  | ClientErrorCode
+  | DeployErrorCode
+  | JobErrorCode
+  | StepsErrorCode
+  | 'USAGE';
+
+/**
+ * What an error code means for the exit code:
+ * - `bad-input`: exit 2 even after work began (found by a step before it changed anything, and
+ *   what ran was rolled back);
+ * - `input`: exit 2 when found before work began, else 1;
+ * - `unreachable`: exit 3 before work began, else 1;
+ * - `cancelled`: exit 130;
+ * - `failure`: exit 1.
+ */
+export type ExitClass = 'bad-input' | 'input' | 'unreachable' | 'cancelled' | 'failure';
+
+/**
+ * The one place codes become exit codes. A package's new code does not type-check until it
+ * has a line here.
+ */
+export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
+  USAGE: 'input',
+  PARAMS_INVALID: 'bad-input',
+  CONFIG_INVALID: 'bad-input',
+  CONTEXT_MISSING: 'input',
+  DEPENDENCY_MISSING: 'input',
+  STEP_REGISTRY: 'input',
+  STEP_FAILED: 'failure',
+  STEP_TIMEOUT: 'failure',
+  CANCELLED: 'cancelled',
+  HTTP_CONNECTION: 'unreachable',
+  HTTP_AUTH: 'unreachable',
+  HTTP_TIMEOUT: 'failure',
+  HTTP_NOT_FOUND: 'failure',
+  HTTP_VALIDATION: 'failure',
+  HTTP_RATE_LIMIT: 'failure',
+  HTTP_SERVER: 'failure',
+  HTTP_STATUS: 'failure',
+  HTTP_RESPONSE_INVALID: 'failure',
+  DEPLOY_FAILED: 'failure',
+  DEPLOY_TIMEOUT: 'failure',
+  JOB_EXISTS: 'failure',
+  JOB_FAILED: 'failure',
+  JOB_TIMEOUT: 'failure',
+  JOB_STOP_TIMEOUT: 'failure',
+  PACKAGE_INVALID: 'bad-input',
+  IMPERATIVE_APP: 'bad-input',
+  IMPERATIVE_APPS_AT_RISK: 'bad-input',
+  RAY_TOO_OLD: 'bad-input',
+  LOCK_DIR_UNUSABLE: 'bad-input',
+  RAY_UNREACHABLE: 'unreachable',
+  NOT_A_RAY_DASHBOARD: 'failure',
+  LOCK_TIMEOUT: 'failure',
+  SERVE_CONFIG_BUSY: 'failure',
+  DEPLOY_CONTESTED: 'failure',
+  RESTORE_TIMEOUT: 'failure',
+  REGISTER_FAILED: 'failure',
+  JOB_RESULT_INVALID: 'failure',
+};
+
+/** The exit class of `code`; codes of plugins and unknown errors are failures. */
+export function exitClassOf(code: string | undefined): ExitClass {
+  return code !== undefined && Object.hasOwn(EXIT_CLASS_OF_CODE, code)
+    ? EXIT_CLASS_OF_CODE[code as KnownErrorCode]
+    : 'failure';
+}

@@ -107,16 +107,27 @@ describe('formatError', () => {
     );
   });
 
-  it('words a hint about the messages "above" for where the details really are', () => {
-    const hint = 'fix the cause shown in the messages above and deploy again';
+  it('prints the hint as the error words it, without rewriting it', () => {
+    const hint = 'fix the cause shown in the message below and deploy again';
     const multiLine = new SynapseError('DEPLOY_FAILED', 'app failed:\nRuntimeError: boom', {
       hint,
     });
-    const oneLine = new SynapseError('DEPLOY_FAILED', 'app failed: boom', { hint });
-    expect([formatError(multiLine).text, formatError(oneLine).text]).toEqual([
+    expect(formatError(multiLine).text).toBe(
       'error: app failed … RuntimeError: boom. Fix the cause shown in the message below and deploy again\n  RuntimeError: boom\n',
-      'error: app failed: boom. Fix the cause shown in this message and deploy again\n',
-    ]);
+    );
+  });
+
+  it('maps every code through one table: a refusal of bad input is 2 even after work began', () => {
+    const refusal = new StepFailedError('deploy', 'refused', [], {
+      cause: new SynapseError('IMPERATIVE_APP', 'refused'),
+    });
+    const contested = new SynapseError('DEPLOY_CONTESTED', 'replaced 4 times');
+    expect([
+      formatError(refusal, { workBegan: true }).exitCode,
+      formatError(contested).exitCode,
+      formatError(new SynapseError('DEPENDENCY_MISSING', 'needs X')).exitCode,
+      formatError(new SynapseError('PLUGIN_SPECIFIC', 'x')).exitCode,
+    ]).toEqual([2, 1, 2, 1]);
   });
 
   it('masks registered secrets and treats unknown errors as failures', () => {

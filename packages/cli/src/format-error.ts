@@ -1,6 +1,6 @@
 import { SynapseError, redactSecrets } from '@synapse-sdk/core';
 
-import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import { EXIT_CODES, exitClassOf, type ExitCode } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
 /** What the command knows about the run when it failed. */
@@ -39,21 +39,6 @@ export interface FormattedError {
   text: string;
 }
 
-const INPUT_CODES: ReadonlySet<string> = new Set([
-  'PARAMS_INVALID',
-  'CONFIG_INVALID',
-  'CONTEXT_MISSING',
-  'STEP_REGISTRY',
-  'USAGE',
-]);
-// Steps raise these before they change anything, and whatever ran before was rolled back: the
-// run failed on bad input whether or not work began.
-const BAD_INPUT_ROOT_CODES: ReadonlySet<string> = new Set([
-  'CONFIG_INVALID',
-  'PARAMS_INVALID',
-  'PACKAGE_INVALID',
-]);
-const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['HTTP_CONNECTION', 'HTTP_AUTH']);
 const ROLLBACK_FAILED_HINT = 'the cluster may not be as it was: check `synapse serve status`';
 
 /**
@@ -68,7 +53,7 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   const rollbackErrors = rollbackErrorsOf(error).map((text) => redactSecrets(text));
   const [first = '', ...rest] = redactSecrets(messageOf(error)).split(/\r?\n/);
   const detailLines = rest.filter((line) => line.trim().length > 0);
-  const hint = hintFor(error, detailLines.length > 0, rollbackErrors.length > 0);
+  const hint = hintFor(error, rollbackErrors.length > 0);
   let message = first.trim() || 'unknown error';
   // A multi-line server message (a Python traceback) ends with the exception: keep it on the line.
   const last = detailLines.at(-1)?.trim();
@@ -101,33 +86,21 @@ function exitCodeFor(
 ): ExitCode {
   if (rollbackErrors.length > 0) return EXIT_CODES.ROLLBACK_FAILED;
   if (options.timedOut) return EXIT_CODES.TIMED_OUT;
-  if (options.cancelled || code === 'CANCELLED' || rootCode === 'CANCELLED') {
-    return EXIT_CODES.CANCELLED;
-  }
-  if (error instanceof UsageError) return EXIT_CODES.USAGE;
-  const effective = rootCode ?? code;
-  if (BAD_INPUT_ROOT_CODES.has(effective)) return EXIT_CODES.USAGE;
+  const own = exitClassOf(code);
+  const root = exitClassOf(rootCode ?? code);
+  if (options.cancelled || own === 'cancelled' || root === 'cancelled') return EXIT_CODES.CANCELLED;
+  if (error instanceof UsageError || root === 'bad-input') return EXIT_CODES.USAGE;
   if (options.workBegan) return EXIT_CODES.FAILURE;
-  if (INPUT_CODES.has(code) || INPUT_CODES.has(effective)) return EXIT_CODES.USAGE;
-  if (UNREACHABLE_CODES.has(effective)) return EXIT_CODES.UNREACHABLE;
+  if (own === 'input' || own === 'bad-input' || root === 'input') return EXIT_CODES.USAGE;
+  if (root === 'unreachable') return EXIT_CODES.UNREACHABLE;
   return EXIT_CODES.FAILURE;
 }
 
-/**
- * The error's hint, worded for where the details are printed (a server's multi-line message
- * goes below the line), led by the rollback warning when a rollback failed.
- */
-function hintFor(
-  error: unknown,
-  detailBelow: boolean,
-  rollbackFailed: boolean,
-): string | undefined {
-  let hint = firstHint(error)?.replace(
-    /\bin the messages? above\b/g,
-    detailBelow ? 'in the message below' : 'in this message',
-  );
-  if (rollbackFailed) hint = hint ? `${ROLLBACK_FAILED_HINT}; then ${hint}` : ROLLBACK_FAILED_HINT;
-  return hint;
+/** The error's hint, led by the rollback warning when a rollback failed. */
+function hintFor(error: unknown, rollbackFailed: boolean): string | undefined {
+  const hint = firstHint(error);
+  if (!rollbackFailed) return hint;
+  return hint ? `${ROLLBACK_FAILED_HINT}; then ${hint}` : ROLLBACK_FAILED_HINT;
 }
 
 /** `rolled back: a, b; rollback failed for step 'c': …`, or '' when the message says it already. */

@@ -48,6 +48,7 @@ export type { ServiceName, ServiceProfile } from './http/service.js';
 export type { TimeoutOptions } from './http/timeouts.js';
 export type { SearchParams } from './http/url.js';
 export type {
+  DeployErrorCode,
   DeployFailedInit,
   DeployFailureReason,
   DeployTimeoutInit,
@@ -76,9 +77,9 @@ export type {
 } from './ray/details-schema.js';
 export type { RayDashboardClientOptions } from './ray/dashboard-http.js';
 export type { FollowJobLogsOptions } from './ray/jobs/follow-job-logs.js';
-export type { JobFailedInit, JobTimeoutInit } from './ray/jobs/job-errors.js';
+export type { JobErrorCode, JobFailedInit, JobTimeoutInit } from './ray/jobs/job-errors.js';
 export type { JobDetails, JobSubmitRequest, RayJobStatus } from './ray/jobs/job-schemas.js';
-export type { RayJobsClientOptions } from './ray/jobs/ray-jobs-client.js';
+export type { RayJobsClientOptions, StopAndWaitOptions } from './ray/jobs/ray-jobs-client.js';
 export type { WaitForJobOptions } from './ray/jobs/wait-for-job.js';
 export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
 export type { PollOptions } from './ray/poll.js';
@@ -148,7 +149,12 @@ export {
 } from './ray/details-schema.js';
 export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
 export { DEFAULT_RAY_DASHBOARD_ADDRESS } from './ray/dashboard-http.js';
-export { JobExistsError, JobFailedError, JobTimeoutError } from './ray/jobs/job-errors.js';
+export {
+  JobExistsError,
+  JobFailedError,
+  JobStopTimeoutError,
+  JobTimeoutError,
+} from './ray/jobs/job-errors.js';
 export {
   JobDetailsSchema,
   JobSubmitRequestSchema,
@@ -156,7 +162,7 @@ export {
   SUBMISSION_ID_PATTERN,
   isTerminalJobStatus,
 } from './ray/jobs/job-schemas.js';
-export { RayJobsClient } from './ray/jobs/ray-jobs-client.js';
+export { JOB_STOP_WAIT_MS, RayJobsClient } from './ray/jobs/ray-jobs-client.js';
 export { RayServeClient } from './ray/ray-serve-client.js';
 export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
 export { CLIENTS_VERSION, USER_AGENT } from './version.js';

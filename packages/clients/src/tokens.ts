@@ -1,3 +1,4 @@
+import { describeDependency } from '@synapse-sdk/core';
 import type { ServiceIdentifier } from 'inversify';
 
 import type { AgentClient } from './agent/agent-client.js';
@@ -23,4 +24,21 @@ export const AGENT_CLIENT: ServiceIdentifier<AgentClient> = Symbol.for(
 /** DI token of the {@link RayJobsClient}. */
 export const RAY_JOBS_CLIENT: ServiceIdentifier<RayJobsClient> = Symbol.for(
   '@synapse-sdk/clients/RayJobsClient',
+);
+
+describeDependency(
+  RAY_SERVE_CLIENT,
+  'set RAY_DASHBOARD_ADDRESS (--ray-address), or bind RAY_SERVE_CLIENT in a ContainerModule',
+);
+describeDependency(
+  RAY_JOBS_CLIENT,
+  'set RAY_DASHBOARD_ADDRESS (--ray-address), or bind RAY_JOBS_CLIENT in a ContainerModule',
+);
+describeDependency(
+  BACKEND_CLIENT,
+  'set SYNAPSE_HOST and SYNAPSE_ACCESS_TOKEN (--host, --token) so that a backend client exists, or bind BACKEND_CLIENT in a ContainerModule',
+);
+describeDependency(
+  AGENT_CLIENT,
+  'set SYNAPSE_AGENT_HOST and SYNAPSE_AGENT_TOKEN (--agent-host, --agent-token) so that an agent client exists, or bind AGENT_CLIENT in a ContainerModule',
 );

@@ -9,7 +9,7 @@ import 'reflect-metadata';
 export type { ActionClass } from './action/base-action.js';
 export type { CreateContainerOptions } from './di/create-container.js';
 export type { FieldIssue } from './errors/errors.js';
-export type { SynapseErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
+export type { CoreErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
 export type { ConsoleLoggerOptions, LogLevel, Logger } from './logging/logger.js';
 export type {
   AgentClientType,
@@ -40,12 +40,14 @@ export type { RetryPolicy } from './wait/retry-policy.js';
 export { BaseAction } from './action/base-action.js';
 export { validateParams } from './action/validate-params.js';
 export { createContainer } from './di/create-container.js';
+export { describeDependency } from './di/dependency-error.js';
 export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
 export { PluginEnvironment } from './env/plugin-environment.js';
 export {
   CancelledError,
   ConfigError,
   ContextMissingError,
+  DependencyMissingError,
   ParamsValidationError,
   StepFailedError,
   StepRegistryError,

@@ -82,3 +82,5 @@ export { jobSubmissionId } from './jobs/submission-id.js';
 export { ensurePackage, packagePlugin } from './packaging/package-plugin.js';
 export { InitializeRayStep, MIN_RAY_VERSION, connectToRay } from './steps/initialize-ray-step.js';
 export { RegisterStep, registerApplication, registrationTarget } from './steps/register-step.js';
+export type { StepsErrorCode } from './errors.js';
+export { StepsError } from './errors.js';

@@ -1,5 +1,5 @@
-import { JobTimeoutError, isTerminalJobStatus } from '@synapse-sdk/clients';
-import { ConsoleLogger, SynapseError } from '@synapse-sdk/core';
+import { isTerminalJobStatus } from '@synapse-sdk/clients';
+import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -15,9 +15,6 @@ export interface JobsStopOptions extends Record<string, unknown> {
   json?: boolean;
   verbose?: boolean;
 }
-
-/** How long `jobs stop` waits for the job to end (Ray takes about a second). */
-const STOP_WAIT_MS = 30_000;
 
 /**
  * `synapse jobs stop ID`: asks Ray to stop the job and waits until it has ended. A job that
@@ -39,22 +36,11 @@ export async function jobsStop(id: string, options: JobsStopOptions, io: CliIo):
     if (isTerminalJobStatus(status)) {
       note = `Ray job '${id}' had already ended (${status}); nothing to stop`;
     } else {
-      await jobs.stop(id);
-      try {
-        status = (await jobs.waitForJob(id, { timeoutMs: STOP_WAIT_MS })).status;
-        note = `Ray job '${id}' stopped (${status})`;
-      } catch (error) {
-        if (!(error instanceof JobTimeoutError)) throw error;
-        if (error.lastStatus !== 'PENDING') {
-          throw new SynapseError(
-            'JOB_TIMEOUT',
-            `Ray job '${id}' was asked to stop but is still ${error.lastStatus ?? 'running'} after ${STOP_WAIT_MS / 1000} s`,
-            { hint: `run 'synapse jobs stop ${id}' again, or check the cluster` },
-          );
-        }
-        status = 'PENDING';
-        note = `Ray job '${id}' is still PENDING (waiting for resources); Ray stops it as soon as it is scheduled`;
-      }
+      status = await jobs.stopAndWait(id);
+      note =
+        status === 'PENDING'
+          ? `Ray job '${id}' is still PENDING (waiting for resources); Ray stops it as soon as it is scheduled`
+          : `Ray job '${id}' stopped (${status})`;
     }
     if (output === 'json' || output === 'yaml') {
       writeEnvelope(io.stdout, output, { ok: true, result: { submissionId: id, status } });

@@ -1,11 +1,10 @@
 import { SynapseError, formatIssues, redactSecrets } from '@synapse-sdk/core';
-import type { FieldIssue, SynapseErrorCode } from '@synapse-sdk/core';
+import type { FieldIssue } from '@synapse-sdk/core';
 
 import type { ServiceName } from './service.js';
 
-/** Error codes raised by {@link ClientError} subclasses. */
-export type ClientErrorCode = Extract<
-  SynapseErrorCode,
+/** What went wrong with a call: the codes of the {@link ClientError} subclasses. */
+export type ClientErrorCode =
   | 'HTTP_CONNECTION'
   | 'HTTP_TIMEOUT'
   | 'HTTP_AUTH'
@@ -15,8 +14,8 @@ export type ClientErrorCode = Extract<
   | 'HTTP_SERVER'
   | 'HTTP_STATUS'
   | 'HTTP_RESPONSE_INVALID'
-  | 'JOB_EXISTS'
->;
+  /** Ray already has a job with the submission id asked for. */
+  | 'JOB_EXISTS';
 
 /** Longest server text kept on an error; the rest is cut with a note of how much was left out. */
 export const MAX_SERVER_MESSAGE_LENGTH = 2_000;
@@ -43,7 +42,7 @@ export interface ClientErrorInit {
  * `<service> <METHOD> <url> failed: <what>[: <server text>][; <hint>]` and never holds a token:
  * it, the URL, the server text and the hint all pass through `redactSecrets`.
  */
-export class ClientError extends SynapseError {
+export class ClientError extends SynapseError<ClientErrorCode> {
   public readonly service: ServiceName;
   public readonly method: string;
   public readonly url: string;

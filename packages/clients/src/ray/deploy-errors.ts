@@ -1,5 +1,8 @@
 import { SynapseError, redactSecrets } from '@synapse-sdk/core';
 
+/** What happened to a watched application: the codes of the deploy errors. */
+export type DeployErrorCode = 'DEPLOY_FAILED' | 'DEPLOY_TIMEOUT';
+
 /** A deployment of a failed application, with Ray's own message. */
 export interface FailedDeployment {
   name: string;
@@ -27,7 +30,7 @@ export interface DeployFailedInit {
  * by another writer while being watched. The message carries Ray's messages for the application
  * and each failed deployment.
  */
-export class DeployFailedError extends SynapseError {
+export class DeployFailedError extends SynapseError<DeployErrorCode> {
   public readonly appName: string;
   public readonly reason: DeployFailureReason;
   public readonly status: string;
@@ -46,11 +49,14 @@ export class DeployFailedError extends SynapseError {
         `deployment '${d.name}' (${d.status}${trigger})${d.message.trim() ? `: ${d.message.trim()}` : ''}`,
       );
     }
+    const message = parts.join('\n');
+    // Ray's messages (often tracebacks) follow the first line when there is more than one line.
+    const where = message.includes('\n') ? 'in the message below' : 'in this message';
     const hint =
       init.reason === 'removed'
         ? 'another deploy replaced the whole Serve config without this app; deploy again and serialize writers'
-        : 'fix the cause shown in the messages above (see also the Serve controller logs) and deploy again';
-    super('DEPLOY_FAILED', redactSecrets(parts.join('\n')), { hint });
+        : `fix the cause shown ${where} (see also the Serve controller logs) and deploy again`;
+    super('DEPLOY_FAILED', redactSecrets(message), { hint });
     this.appName = init.appName;
     this.reason = init.reason;
     this.status = init.status;
@@ -74,7 +80,7 @@ export interface DeployTimeoutInit {
 }
 
 /** Waiting for an application's status ran out of time. */
-export class DeployTimeoutError extends SynapseError {
+export class DeployTimeoutError extends SynapseError<DeployErrorCode> {
   public readonly appName: string;
   public readonly timeoutMs: number;
   public readonly lastStatus: string | undefined;

@@ -1,4 +1,4 @@
-import { SynapseError, type SynapseErrorOptions } from './synapse-error.js';
+import { type CoreErrorCode, SynapseError, type SynapseErrorOptions } from './synapse-error.js';
 
 /** One invalid field of a params or config object. */
 export interface FieldIssue {
@@ -8,7 +8,7 @@ export interface FieldIssue {
 }
 
 /** Params of an action failed their zod schema. Raised before any step runs. */
-export class ParamsValidationError extends SynapseError {
+export class ParamsValidationError extends SynapseError<CoreErrorCode> {
   public readonly issues: readonly FieldIssue[];
 
   public constructor(issues: readonly FieldIssue[], options: SynapseErrorOptions = {}) {
@@ -18,7 +18,7 @@ export class ParamsValidationError extends SynapseError {
 }
 
 /** A configuration file or value is invalid. `source` names the file or setting. */
-export class ConfigError extends SynapseError {
+export class ConfigError extends SynapseError<CoreErrorCode> {
   public readonly source: string;
   public readonly issues: readonly FieldIssue[];
 
@@ -35,14 +35,14 @@ export class ConfigError extends SynapseError {
 }
 
 /** The step registry was used wrongly: a duplicate name, or an unknown anchor for insertion. */
-export class StepRegistryError extends SynapseError {
+export class StepRegistryError extends SynapseError<CoreErrorCode> {
   public constructor(message: string) {
     super('STEP_REGISTRY', message);
   }
 }
 
 /** Thrown by the orchestrator when a step fails; the step's own error is the `cause`. */
-export class StepFailedError extends SynapseError {
+export class StepFailedError extends SynapseError<CoreErrorCode> {
   public readonly stepName: string;
   /** Messages of rollbacks that failed while undoing this run, in the order they ran. */
   public readonly rollbackErrors: readonly string[];
@@ -60,7 +60,7 @@ export class StepFailedError extends SynapseError {
 }
 
 /** A step attempt ran longer than its `timeoutMs`. */
-export class StepTimeoutError extends SynapseError {
+export class StepTimeoutError extends SynapseError<CoreErrorCode> {
   public readonly stepName: string;
   public readonly timeoutMs: number;
 
@@ -74,7 +74,7 @@ export class StepTimeoutError extends SynapseError {
 }
 
 /** The run was cancelled through its AbortSignal (for example Ctrl-C). */
-export class CancelledError extends SynapseError {
+export class CancelledError extends SynapseError<CoreErrorCode> {
   /** Messages of rollbacks that failed while undoing the cancelled run. */
   public readonly rollbackErrors: readonly string[];
 
@@ -88,9 +88,19 @@ export class CancelledError extends SynapseError {
 }
 
 /** Something the code needs from its context (a client, an entrypoint, a setting) is absent. */
-export class ContextMissingError extends SynapseError {
+export class ContextMissingError extends SynapseError<CoreErrorCode> {
   public constructor(message: string, options: SynapseErrorOptions = {}) {
     super('CONTEXT_MISSING', message, options);
+  }
+}
+
+/**
+ * A step class could not be built because the DI container lacks something it needs; the
+ * message names it and the hint says what to configure.
+ */
+export class DependencyMissingError extends SynapseError<CoreErrorCode> {
+  public constructor(message: string, options: SynapseErrorOptions = {}) {
+    super('DEPENDENCY_MISSING', message, options);
   }
 }
 

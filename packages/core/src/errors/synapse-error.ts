@@ -1,10 +1,12 @@
 const SYNAPSE_ERROR_BRAND: unique symbol = Symbol.for('@synapse-sdk/core/SynapseError');
 
 /**
- * Stable machine-readable error codes. Codes are part of the public API: match on `error.code`,
- * not on messages.
+ * The codes of the errors core raises. Codes are part of the public API: match on
+ * `error.code`, not on messages. Every package names its own codes (`ClientErrorCode`,
+ * `StepsErrorCode`, …); a code says what happened, and only the CLI decides what exit code it
+ * means.
  */
-export type SynapseErrorCode =
+export type CoreErrorCode =
   | 'PARAMS_INVALID'
   | 'CONFIG_INVALID'
   | 'STEP_REGISTRY'
@@ -12,22 +14,7 @@ export type SynapseErrorCode =
   | 'STEP_TIMEOUT'
   | 'CANCELLED'
   | 'CONTEXT_MISSING'
-  | 'HTTP_CONNECTION'
-  | 'HTTP_TIMEOUT'
-  | 'HTTP_AUTH'
-  | 'HTTP_NOT_FOUND'
-  | 'HTTP_VALIDATION'
-  | 'HTTP_RATE_LIMIT'
-  | 'HTTP_SERVER'
-  | 'HTTP_STATUS'
-  | 'HTTP_RESPONSE_INVALID'
-  | 'DEPLOY_FAILED'
-  | 'DEPLOY_TIMEOUT'
-  | 'PACKAGE_INVALID'
-  | 'REGISTER_FAILED'
-  | 'JOB_EXISTS'
-  | 'JOB_FAILED'
-  | 'JOB_TIMEOUT';
+  | 'DEPENDENCY_MISSING';
 
 /** Options accepted by every {@link SynapseError} subclass. */
 export interface SynapseErrorOptions extends ErrorOptions {
@@ -36,17 +23,19 @@ export interface SynapseErrorOptions extends ErrorOptions {
 }
 
 /**
- * Base class of every error the SDK throws on purpose.
+ * Base class of every error the SDK throws on purpose; `Code` is the raising package's union
+ * of codes (plugins may use their own strings).
  *
  * The brand survives duplicate copies of the package and jest's module realms, so prefer
  * {@link SynapseError.is} over `instanceof` when the error may come from another copy.
  */
-export class SynapseError extends Error {
+export class SynapseError<Code extends string = string> extends Error {
   public readonly [SYNAPSE_ERROR_BRAND] = true;
-  public readonly code: SynapseErrorCode;
+  /** What happened, as a stable machine-readable code of the package that raised it. */
+  public readonly code: Code;
   public readonly hint: string | undefined;
 
-  public constructor(code: SynapseErrorCode, message: string, options: SynapseErrorOptions = {}) {
+  public constructor(code: Code, message: string, options: SynapseErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

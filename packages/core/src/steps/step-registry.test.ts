@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { ContainerModule, inject, injectable, type ServiceIdentifier } from 'inversify';
 
 import { createContainer } from '../di/create-container.js';
-import { StepRegistryError } from '../errors/errors.js';
+import { describeDependency } from '../di/dependency-error.js';
+import { DependencyMissingError, StepRegistryError } from '../errors/errors.js';
 import { ScriptedStep } from '../test-support/test-steps.js';
 import { BaseStep } from './base-step.js';
 import { StepRegistry } from './step-registry.js';
@@ -108,6 +109,36 @@ describe('StepRegistry', () => {
       const container = createContainer({ modules: [base, swap] });
       const registry = new StepRegistry(container).register(UsesTwoClients);
       expect((registry.getSteps()[0] as UsesTwoClients).greeter.greet()).toBe('swapped');
+    });
+
+    it('names the missing binding and what to configure when the container lacks it', () => {
+      const container = createContainer({
+        modules: [
+          new ContainerModule(({ bind }) => {
+            bind(GREETER).toConstantValue({ greet: () => 'hi' });
+          }),
+        ],
+      });
+      describeDependency(COUNTER, 'set COUNTER_URL, or bind test/Counter');
+      const error = (() => {
+        try {
+          new StepRegistry(container).register(UsesTwoClients);
+        } catch (e) {
+          return e as DependencyMissingError;
+        }
+        throw new Error('expected register to fail');
+      })();
+      expect([
+        error instanceof DependencyMissingError,
+        error.code,
+        error.message,
+        error.hint,
+      ]).toEqual([
+        true,
+        'DEPENDENCY_MISSING',
+        'Step class UsesTwoClients needs test/Counter, which nothing in the DI container provides',
+        'set COUNTER_URL, or bind test/Counter',
+      ]);
     });
 
     it('explains that a class needs a container', () => {

@@ -1,6 +1,8 @@
 import type { Container, Newable } from 'inversify';
 
+import { dependencyError } from '../di/dependency-error.js';
 import { StepRegistryError } from '../errors/errors.js';
+import { SynapseError } from '../errors/synapse-error.js';
 import type { BaseStep } from './base-step.js';
 import type { BaseStepContext } from './step-context.js';
 
@@ -104,6 +106,12 @@ export class StepRegistry<C extends BaseStepContext = BaseStepContext> {
         `Cannot register step class ${stepClass.name} without a DI container; pass one to new StepRegistry(container) or register an instance`,
       );
     }
-    return this.container.get(stepClass, { autobind: true });
+    try {
+      return this.container.get(stepClass, { autobind: true });
+    } catch (error) {
+      // The step's own errors pass as they are; the container's become one line.
+      if (SynapseError.is(error)) throw error;
+      throw dependencyError(this.container, stepClass, error);
+    }
   }
 }

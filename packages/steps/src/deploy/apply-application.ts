@@ -6,7 +6,9 @@ import {
   type ServeApplicationConfig,
   type ServeInstanceDetails,
 } from '@synapse-sdk/clients';
-import { CancelledError, SynapseError, systemClock } from '@synapse-sdk/core';
+import { CancelledError, systemClock } from '@synapse-sdk/core';
+
+import { StepsError } from '../errors.js';
 
 import { compareVersions } from './compare-versions.js';
 
@@ -107,7 +109,8 @@ export async function applyApplication(
         return { previous, before, put: true };
       }
       if (lastError !== undefined) throw lastError;
-      throw new Error(
+      throw new StepsError(
+        'SERVE_CONFIG_BUSY',
         `The Ray Serve config at ${client.address} changed ${MAX_ROUNDS} times while preparing the update of '${name}'; another tool is writing it continuously — retry when it is done`,
       );
     },
@@ -131,9 +134,9 @@ function isUnchanged(
  * An app started with `serve.run` has no config we could put back, so replacing it could not
  * be undone: refuse instead of risking the loss of a running app.
  */
-function imperativeConflict(name: string): SynapseError {
-  return new SynapseError(
-    'CONFIG_INVALID',
+function imperativeConflict(name: string): StepsError {
+  return new StepsError(
+    'IMPERATIVE_APP',
     `Application '${name}' is running and was started imperatively (serve.run); replacing it could not be rolled back`,
     {
       hint: 'shut it down from the Python code that started it, or deploy under another name (SYNAPSE_PLUGIN_RELEASE_CODE)',
@@ -152,8 +155,8 @@ function refuseOnOldRay(
     .filter(([other, app]) => other !== name && isImperative(app))
     .map(([other]) => other);
   if (endangered.length === 0) return;
-  throw new SynapseError(
-    'CONFIG_INVALID',
+  throw new StepsError(
+    'IMPERATIVE_APPS_AT_RISK',
     `Ray ${rayVersion} deletes applications started with serve.run on every config PUT; refusing to change the config while ${endangered.join(', ')} run${endangered.length === 1 ? 's' : ''}`,
     {
       hint: `upgrade Ray to ${RAY_KEEPS_IMPERATIVE_APPS} or later, or move those apps to a Serve config`,

@@ -3,8 +3,10 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CancelledError, SynapseError, systemClock } from '@synapse-sdk/core';
+import { CancelledError, systemClock } from '@synapse-sdk/core';
 import lockfile from 'proper-lockfile';
+
+import { StepsError } from '../errors.js';
 
 /** Options of {@link withClusterLock}. */
 export interface ClusterLockOptions {
@@ -58,7 +60,8 @@ async function withFileLock<T>(
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(dir, error);
       if (Date.now() > deadline) {
-        throw new Error(
+        throw new StepsError(
+          'LOCK_TIMEOUT',
           `Another deploy to ${key} has held the cluster lock for over ${Math.round((options.waitMs ?? 120_000) / 1000)} s; wait for it to finish, or remove ${file}.lock if no deploy is running`,
           { cause: error },
         );
@@ -94,9 +97,9 @@ async function lockDirectory(configured: string | undefined): Promise<string> {
   return dir;
 }
 
-function lockError(dir: string, error: unknown): SynapseError {
+function lockError(dir: string, error: unknown): StepsError {
   const code = (error as NodeJS.ErrnoException).code ?? 'error';
-  return new SynapseError('CONFIG_INVALID', `Cannot use the deploy lock folder ${dir} (${code})`, {
+  return new StepsError('LOCK_DIR_UNUSABLE', `Cannot use the deploy lock folder ${dir} (${code})`, {
     cause: error,
     hint: 'set SYNAPSE_LOCK_DIR to a folder every user who deploys can write to',
   });

@@ -6,7 +6,9 @@ import {
   type ServeApplicationConfig,
 } from '@synapse-sdk/clients';
 import type { Logger } from '@synapse-sdk/core';
-import { SynapseError, silentLogger } from '@synapse-sdk/core';
+import { silentLogger } from '@synapse-sdk/core';
+
+import { StepsError } from '../errors.js';
 
 import { applyApplication } from './apply-application.js';
 import { configIsLive } from './serve-config.js';
@@ -110,8 +112,8 @@ export async function deployApplication(
       }
       replacedBy = 'replaced by another writer with a different config';
       if (reapplied >= maxReapplies) {
-        throw new SynapseError(
-          'DEPLOY_FAILED',
+        throw new StepsError(
+          'DEPLOY_CONTESTED',
           `Ray Serve application '${name}' was ${replacedBy} ${reapplied + 1} times while this deploy waited for it`,
           { hint: `another tool keeps deploying '${name}'; stop it, then deploy again` },
         );

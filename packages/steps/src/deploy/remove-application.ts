@@ -1,5 +1,6 @@
 import type { RayServeClient } from '@synapse-sdk/clients';
-import { SynapseError } from '@synapse-sdk/core';
+
+import { StepsError } from '../errors.js';
 
 import { applyApplication } from './apply-application.js';
 
@@ -22,8 +23,8 @@ export async function removeApplication(
 ): Promise<{ removed: boolean }> {
   const current = (await client.getApplications(options.signal)).applications[name];
   if (current?.source === 'imperative') {
-    throw new SynapseError(
-      'CONFIG_INVALID',
+    throw new StepsError(
+      'IMPERATIVE_APP',
       `Application '${name}' was started imperatively (serve.run); the dashboard's REST API cannot remove it`,
       { hint: 'shut it down from the Python code that started it' },
     );

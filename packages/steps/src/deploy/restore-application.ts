@@ -2,6 +2,8 @@ import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/client
 import type { Logger } from '@synapse-sdk/core';
 import { silentLogger, systemClock } from '@synapse-sdk/core';
 
+import { StepsError } from '../errors.js';
+
 import { applyApplication } from './apply-application.js';
 import { configIsLive } from './serve-config.js';
 
@@ -85,7 +87,8 @@ async function waitUntilRestored(
       return;
     }
     if (Date.now() + interval > deadline) {
-      throw new Error(
+      throw new StepsError(
+        'RESTORE_TIMEOUT',
         `Restoring application '${name}' did not settle within ${Math.round(options.timeoutMs / 1000)} s: it is ${live?.status ?? 'absent'}${restored ? '' : ' without its previous config'}`,
       );
     }

@@ -1,4 +1,4 @@
-import { SynapseError } from '@synapse-sdk/core';
+import { StepsError } from '../errors.js';
 
 /** The line that opens a job's result block, as the Python SDK's Jobs entrypoint prints it. */
 export const RESULT_START = '__SYNAPSE_RESULT_START__';
@@ -8,7 +8,7 @@ export const RESULT_END = '__SYNAPSE_RESULT_END__';
 /**
  * The result a job printed: the JSON object between the last {@link RESULT_START} and
  * {@link RESULT_END} lines, or undefined when it printed none.
- * @throws SynapseError (JOB_FAILED) when the block is not a JSON object.
+ * @throws StepsError (JOB_RESULT_INVALID) when the block is not a JSON object.
  */
 export function parseJobResult(
   logs: string,
@@ -31,8 +31,8 @@ export function parseJobResult(
     Array.isArray(value) ||
     value instanceof Error
   ) {
-    throw new SynapseError(
-      'JOB_FAILED',
+    throw new StepsError(
+      'JOB_RESULT_INVALID',
       `Ray job '${submissionId}' printed a result block that is not a JSON object: ${text.slice(0, 200)}`,
       {
         hint: `print one JSON object between ${RESULT_START} and ${RESULT_END}, e.g. print(json.dumps(result))`,

@@ -1,4 +1,5 @@
 import {
+  JOB_STOP_WAIT_MS,
   JobExistsError,
   JobFailedError,
   JobTimeoutError,
@@ -12,7 +13,6 @@ import {
 import {
   BaseStep,
   CancelledError,
-  SynapseError,
   stepSuccess,
   type BaseStepContext,
   type RetryPolicy,
@@ -341,31 +341,15 @@ export class RayJobStep extends BaseStep<RayJobContext> {
 
   /** Asks Ray to stop the job and waits (bounded) until it has ended. */
   private async stopJob(context: RayJobContext, jobs: RayJobsClient, id: string): Promise<void> {
-    const timeoutMs = this.options.stopTimeoutMs ?? 30_000;
+    const timeoutMs = this.options.stopTimeoutMs ?? JOB_STOP_WAIT_MS;
     context.log('ray_job_stopping', { submissionId: id, waitUpToS: Math.round(timeoutMs / 1000) });
-    await jobs.stop(id);
-    try {
-      const job = await jobs.waitForJob(id, { timeoutMs, logger: context.runtimeCtx.logger });
-      context.log('ray_job_stopped', { submissionId: id, status: job.status });
-    } catch (error) {
-      if (!(error instanceof JobTimeoutError)) throw error;
-      if (error.lastStatus === 'PENDING') {
-        // Ray delivers the stop once the job is scheduled; it will not run its command then.
-        context.log('ray_job_stop_pending', {
-          submissionId: id,
-          reason: 'still PENDING (waiting for resources); Ray stops it as soon as it is scheduled',
-        });
-        return;
-      }
-      throw new SynapseError(
-        'JOB_TIMEOUT',
-        `Ray job '${id}' was asked to stop but is still ${error.lastStatus ?? 'running'} after ${Math.round(timeoutMs / 1000)} s`,
-        {
-          cause: error,
-          hint: `check it with 'synapse jobs list' and stop it with 'synapse jobs stop ${id}'`,
-        },
-      );
-    }
+    const status = await jobs.stopAndWait(id, { timeoutMs, logger: context.runtimeCtx.logger });
+    if (status === 'PENDING') {
+      context.log('ray_job_stop_pending', {
+        submissionId: id,
+        reason: 'still PENDING (waiting for resources); Ray stops it as soon as it is scheduled',
+      });
+    } else context.log('ray_job_stopped', { submissionId: id, status });
   }
 
   private jobsClient(context: RayJobContext): RayJobsClient {

@@ -1,7 +1,9 @@
-import { SynapseError, type SynapseErrorOptions } from '@synapse-sdk/core';
+import type { SynapseErrorOptions } from '@synapse-sdk/core';
+
+import { StepsError } from '../errors.js';
 
 /** The plugin's working_dir cannot be packaged (a link out of the directory, too large, …). */
-export class PackageError extends SynapseError {
+export class PackageError extends StepsError {
   public constructor(message: string, options: SynapseErrorOptions = {}) {
     super('PACKAGE_INVALID', message, options);
   }

@@ -1,7 +1,6 @@
 import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
 import {
   BaseStep,
-  SynapseError,
   stepSuccess,
   systemClock,
   type StepAttempt,
@@ -10,6 +9,7 @@ import {
 
 import { compareVersions } from '../deploy/compare-versions.js';
 import type { ClusterInfo, DeploymentContext } from '../deployment-context.js';
+import { StepsError } from '../errors.js';
 import { registrationTarget } from './register-step.js';
 
 /** Oldest Ray whose dashboard port serves the multi-app Serve REST API we use. */
@@ -92,8 +92,8 @@ export async function connectToRay(
         error instanceof ClientConnectionError || error instanceof ClientTimeoutError;
       if (!unreachable || Date.now() + delay > deadline) {
         if (unreachable) {
-          throw new SynapseError(
-            'HTTP_CONNECTION',
+          throw new StepsError(
+            'RAY_UNREACHABLE',
             `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(connectTimeoutMs / 1000)} s): ${error.reason}`,
             {
               cause: error,
@@ -102,8 +102,8 @@ export async function connectToRay(
           );
         }
         if (error instanceof NotFoundError) {
-          throw new SynapseError(
-            'HTTP_NOT_FOUND',
+          throw new StepsError(
+            'NOT_A_RAY_DASHBOARD',
             `${client.address} does not look like a Ray dashboard: /api/version answered 404`,
             {
               cause: error,
@@ -117,8 +117,8 @@ export async function connectToRay(
     }
   }
   if (compareVersions(version.ray_version, MIN_RAY_VERSION) < 0) {
-    throw new SynapseError(
-      'CONFIG_INVALID',
+    throw new StepsError(
+      'RAY_TOO_OLD',
       `Ray ${version.ray_version} at ${client.address} is too old: synapse-sdk needs Ray >= ${MIN_RAY_VERSION} (the Serve REST API on the dashboard port)`,
       { hint: 'upgrade the cluster' },
     );

@@ -3,13 +3,13 @@ import {
   BaseStep,
   ConfigError,
   ContextMissingError,
-  SynapseError,
   stepSuccess,
   type StepAttempt,
   type StepResult,
 } from '@synapse-sdk/core';
 
 import type { DeploymentContext } from '../deployment-context.js';
+import { StepsError } from '../errors.js';
 
 /**
  * Registers the running app with the Synapse backend (`POST serve_applications/`) and stores
@@ -93,7 +93,7 @@ export async function registerApplication(
     ? String((await agent.getServeApplication(name, { signal }))['status'] ?? 'UNKNOWN')
     : ((await context.rayClient.getApplication(name, signal))?.status ?? 'absent');
   if (status !== 'RUNNING') {
-    throw new SynapseError(
+    throw new StepsError(
       'REGISTER_FAILED',
       `Not registering '${name}': it is ${status}, not RUNNING`,
     );

@@ -19,6 +19,15 @@ export class JobExistsError extends ClientError {
   }
 }
 
+/** What went wrong with a Ray job: the codes of {@link JobFailedError} and {@link JobTimeoutError}. */
+export type JobErrorCode =
+  /** The job ended without succeeding (FAILED, or STOPPED by someone else). */
+  | 'JOB_FAILED'
+  /** The job did not end within the wait's timeout. */
+  | 'JOB_TIMEOUT'
+  /** The job was asked to stop and is still running after the stop wait. */
+  | 'JOB_STOP_TIMEOUT';
+
 /** What {@link JobFailedError} reports. */
 export interface JobFailedInit {
   submissionId: string;
@@ -41,7 +50,7 @@ const MAX_MESSAGE_DETAIL = 2_000;
  * environment or supervisor could not start) or STOPPED by someone else. The message carries
  * Ray's reason and the job's last log lines.
  */
-export class JobFailedError extends SynapseError {
+export class JobFailedError extends SynapseError<JobErrorCode> {
   public readonly submissionId: string;
   public readonly status: string;
   public readonly rayMessage: string;
@@ -96,7 +105,7 @@ export interface JobTimeoutInit {
 }
 
 /** A Ray job did not end within its time limit. */
-export class JobTimeoutError extends SynapseError {
+export class JobTimeoutError extends SynapseError<JobErrorCode> {
   public readonly submissionId: string;
   public readonly timeoutMs: number;
   public readonly lastStatus: string | undefined;
@@ -125,5 +134,22 @@ export class JobTimeoutError extends SynapseError {
     this.timeoutMs = init.timeoutMs;
     this.lastStatus = init.lastStatus;
     this.lastLogLines = init.lastLogLines.map((l) => redactSecrets(l));
+  }
+}
+
+/**
+ * A Ray job was asked to stop and had still not ended (nor was it PENDING, which Ray stops once
+ * it is scheduled) when the wait for the stop was over.
+ */
+export class JobStopTimeoutError extends SynapseError<JobErrorCode> {
+  public readonly submissionId: string;
+
+  public constructor(submissionId: string, waited: JobTimeoutError, hint: string) {
+    super(
+      'JOB_STOP_TIMEOUT',
+      `Ray job '${submissionId}' was asked to stop but is still ${waited.lastStatus ?? 'running'} after ${Math.round(waited.timeoutMs / 1000)} s`,
+      { cause: waited, hint },
+    );
+    this.submissionId = submissionId;
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '../dashboard-http.js';
 import { hasPackage, uploadPackage } from '../package-store.js';
 import { followJobLogs, type FollowJobLogsOptions } from './follow-job-logs.js';
-import { JobExistsError } from './job-errors.js';
+import { JobExistsError, JobStopTimeoutError, JobTimeoutError } from './job-errors.js';
 import {
   JobDeleteResponseSchema,
   JobDetailsSchema,
@@ -22,6 +22,7 @@ import {
   JobSubmitResponseSchema,
   type JobDetails,
   type JobSubmitRequest,
+  type RayJobStatus,
 } from './job-schemas.js';
 import { waitForJob, type WaitForJobOptions } from './wait-for-job.js';
 
@@ -29,6 +30,17 @@ import { waitForJob, type WaitForJobOptions } from './wait-for-job.js';
 export type RayJobsClientOptions = RayDashboardClientOptions;
 
 const JOBS_PATH = '/api/jobs/';
+
+/** How long {@link RayJobsClient.stopAndWait} waits for the job to end (Ray takes about a second). */
+export const JOB_STOP_WAIT_MS = 30_000;
+
+/** Options of {@link RayJobsClient.stopAndWait}. */
+export interface StopAndWaitOptions {
+  /** How long to wait for the job to end. @default {@link JOB_STOP_WAIT_MS} */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  logger?: ClientCommonOptions['logger'];
+}
 
 /**
  * Client of the Ray Jobs REST API on the dashboard (`/api/jobs/`), on the same HTTP layer as
@@ -217,6 +229,32 @@ export class RayJobsClient {
     signal?: AbortSignal,
   ): Promise<void> {
     return uploadPackage(this.http, uri, zip, signal);
+  }
+
+  /**
+   * Asks Ray to stop the job ({@link stop}) and waits until it has ended. Returns its final
+   * status, or `PENDING` for a job still waiting for resources: Ray stops it once it is
+   * scheduled, without running its command.
+   * @throws JobStopTimeoutError (JOB_STOP_TIMEOUT) when it is still running after the wait.
+   */
+  public async stopAndWait(id: string, options: StopAndWaitOptions = {}): Promise<RayJobStatus> {
+    await this.stop(id, options.signal);
+    try {
+      const job = await this.waitForJob(id, {
+        timeoutMs: options.timeoutMs ?? JOB_STOP_WAIT_MS,
+        signal: options.signal,
+        logger: options.logger,
+      });
+      return job.status;
+    } catch (error) {
+      if (!(error instanceof JobTimeoutError)) throw error;
+      if (error.lastStatus === 'PENDING') return 'PENDING';
+      throw new JobStopTimeoutError(
+        id,
+        error,
+        `check it with 'synapse jobs list' and stop it again with 'synapse jobs stop ${id}'`,
+      );
+    }
   }
 
   /**
