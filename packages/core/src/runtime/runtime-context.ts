@@ -6,6 +6,7 @@ import type { Container, ServiceIdentifier } from 'inversify';
 import { createContainer } from '../di/create-container.js';
 import { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from '../di/tokens.js';
 import { PluginEnvironment } from '../env/plugin-environment.js';
+import type { LoadedPluginConfig } from '../plugin/load-plugin-config.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { redactValue } from '../logging/secrets.js';
 import { type Clock, systemClock } from '../wait/clock.js';
@@ -34,6 +35,11 @@ export interface RuntimeContextOptions {
   signal?: AbortSignal;
   /** Time source of every wait of the run (retries, polls, locks). @default systemClock */
   clock?: Clock;
+  /**
+   * The plugin the run belongs to, as its runner (the CLI) loaded and validated it. Actions
+   * read the plugin from here rather than from the environment or the disk.
+   */
+  plugin?: LoadedPluginConfig;
 }
 
 /**
@@ -50,6 +56,8 @@ export class RuntimeContext {
   public readonly signal: AbortSignal;
   /** The run's time source: steps and the orchestrator wait on it, so tests can drive time. */
   public readonly clock: Clock;
+  /** The plugin of the run, when its runner handed one over. */
+  public readonly plugin: LoadedPluginConfig | undefined;
   public readonly events = new EventEmitter<RuntimeEvents>();
   private givenRunId: string | undefined;
 
@@ -62,6 +70,7 @@ export class RuntimeContext {
     this.container = options.container ?? createContainer();
     this.signal = options.signal ?? new AbortController().signal;
     this.clock = options.clock ?? systemClock;
+    this.plugin = options.plugin;
     this.givenRunId = options.runId;
   }
 

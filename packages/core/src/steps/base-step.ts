@@ -23,6 +23,14 @@ export abstract class BaseStep<C extends BaseStepContext = BaseStepContext> {
   public readonly retry?: RetryPolicy;
   /** Time limit of one attempt, in milliseconds. @default none */
   public readonly timeoutMs?: number;
+  /**
+   * True when `execute` stops soon after its signal aborts and still returns its result, with
+   * the `rollbackData` of what it changed so far. After a cancellation or a timeout the
+   * orchestrator then waits for the attempt to end before rolling back, so `rollback` receives
+   * that result. Leave it unset for a step that may ignore its signal: the run then moves on
+   * without waiting, and `rollback` gets an empty `rollbackData`. @default false
+   */
+  public readonly settlesOnAbort?: boolean;
 
   /** Does the work. Throwing or returning `success: false` fails the step. */
   public abstract execute(context: C, attempt: StepAttempt): Promise<StepResult> | StepResult;

@@ -8,7 +8,7 @@ import { BaseStep, type StepAttempt } from './base-step.js';
 import { Orchestrator, type OrchestratorOptions } from './orchestrator.js';
 import { BaseStepContext } from './step-context.js';
 import { StepRegistry } from './step-registry.js';
-import { stepSuccess, type StepResult } from './step-result.js';
+import { stepFailure, stepSuccess, type StepResult } from './step-result.js';
 
 function setup(steps: (journal: string[]) => BaseStep[], options: { signal?: AbortSignal } = {}) {
   const journal: string[] = [];
@@ -119,6 +119,29 @@ describe('Orchestrator', () => {
         [{ by: 'a' }, undefined, undefined],
         true,
       ]);
+    });
+
+    it("hands each step's result on by name, and records which steps were rolled back", async () => {
+      let seenByB: unknown;
+      const { context, run } = setup((j) => [
+        new ScriptedStep('a', j),
+        new ScriptedStep('b', j, {
+          attempts: [
+            () => {
+              seenByB = context.resultOf('a')?.data;
+              throw new Error('b broke');
+            },
+          ],
+        }),
+      ]);
+      await failureOf(run());
+      expect([
+        seenByB,
+        context.resultOf('b')?.error,
+        context.resultOf('nope'),
+        context.wasRolledBack('a'),
+        context.wasRolledBack('b'),
+      ]).toEqual([{ by: 'a' }, 'b broke', undefined, true, true]);
     });
 
     it('sets currentStep while a step runs and clears it afterwards', async () => {
@@ -434,6 +457,63 @@ describe('Orchestrator', () => {
       );
       await expect(run()).rejects.toBeInstanceOf(CancelledError);
       expect(journal).toEqual(['execute:deaf:1', 'rollback:deaf:failed']);
+    });
+
+    it('waits for a step that settles on abort, and hands what it changed to its rollback', async () => {
+      const controller = new AbortController();
+      const rolledBackWith: unknown[] = [];
+      const { journal, run } = setup(
+        (j) => [
+          new ScriptedStep('put', j, {
+            settlesOnAbort: true,
+            onRollback: (result) => rolledBackWith.push(result.rollbackData),
+            attempts: [
+              (attempt: StepAttempt) =>
+                new Promise((resolve) => {
+                  // It finishes what it started (as a PUT in flight must), then reports it.
+                  attempt.signal.addEventListener('abort', () =>
+                    setTimeout(() => {
+                      journal.push('put:settled');
+                      resolve(stepFailure('Cancelled', { sent: 'config v2' }));
+                    }, 5),
+                  );
+                  setTimeout(() => controller.abort(), 5);
+                }),
+            ],
+          }),
+        ],
+        { signal: controller.signal },
+      );
+      const error = await failureOf(run());
+      expect([error instanceof CancelledError, journal, rolledBackWith]).toEqual([
+        true,
+        ['execute:put:1', 'put:settled', 'rollback:put:failed'],
+        [{ sent: 'config v2' }],
+      ]);
+    });
+
+    it('hands the rollbackData of a timed-out step that settles to its rollback', async () => {
+      const rolledBackWith: unknown[] = [];
+      const { run } = setup((j) => [
+        new ScriptedStep('slow', j, {
+          timeoutMs: 10,
+          settlesOnAbort: true,
+          onRollback: (result) => rolledBackWith.push([result.error, result.rollbackData]),
+          attempts: [
+            (attempt: StepAttempt) =>
+              new Promise((resolve) => {
+                attempt.signal.addEventListener('abort', () =>
+                  resolve(stepFailure('stopped', { uploaded: true })),
+                );
+              }),
+          ],
+        }),
+      ]);
+      const error = await failureOf(run());
+      expect([error.message, rolledBackWith]).toEqual([
+        "Step 'slow' failed: Step 'slow' timed out after 10 ms",
+        [["Step 'slow' timed out after 10 ms", { uploaded: true }]],
+      ]);
     });
 
     it('runs nothing when the signal is already aborted', async () => {

@@ -4,11 +4,12 @@ import type { Clock } from '../wait/clock.js';
 import { policyBackoff, shouldRetry, STEP_RETRY_BACKOFF } from '../wait/retry-policy.js';
 import { BaseStep } from './base-step.js';
 import { errorMessage } from './error-message.js';
-import { runAttempt } from './run-attempt.js';
+import { AbortedAttempt, runAttempt } from './run-attempt.js';
 import type { BaseStepContext } from './step-context.js';
 import {
   describeMalformedResult,
   normalizeResult,
+  rollbackDataOf,
   stepFailure,
   stepSkipped,
   type StepResult,
@@ -175,6 +176,11 @@ export class Orchestrator<C extends BaseStepContext> {
     try {
       value = await runAttempt(step, this.context, attempt, signal);
     } catch (error) {
+      if (error instanceof AbortedAttempt) {
+        // The step settled after the abort: its rollback gets what it said it changed.
+        const result = stepFailure(errorMessage(error.reason), rollbackDataOf(error.settled));
+        return { result, cause: error.reason };
+      }
       return { result: stepFailure(errorMessage(error)), cause: error };
     }
     const malformed = describeMalformedResult(value);
@@ -240,6 +246,7 @@ export class Orchestrator<C extends BaseStepContext> {
       let error: string | undefined;
       try {
         await step.rollback(this.context, result);
+        this.context.recordRollback(step.name);
         undone++;
       } catch (cause) {
         error = `Rollback failed for step '${step.name}': ${errorMessage(cause)}`;

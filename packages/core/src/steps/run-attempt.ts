@@ -6,7 +6,8 @@ import type { BaseStepContext } from './step-context.js';
 /**
  * Runs one attempt of `step`, stopping the wait when the run is cancelled or the attempt times
  * out. The step gets a signal that aborts in both cases; a step that ignores it keeps running in
- * the background, but the orchestrator moves on to rollback instead of hanging.
+ * the background, but the orchestrator moves on to rollback instead of hanging — unless the
+ * step declares `settlesOnAbort`, in which case its result is awaited for its rollback data.
  *
  * A synchronous result is returned as is: the orchestrator loop is hot, and most of its cost
  * would otherwise be promise and listener bookkeeping.
@@ -20,7 +21,9 @@ export function runAttempt<C extends BaseStepContext>(
   if (runSignal.aborted) throw cancellation(runSignal);
   if (step.timeoutMs === undefined) {
     const value = step.execute(context, { signal: runSignal, number: attempt });
-    return isPromiseLike(value) ? interruptible(value, runSignal, undefined) : value;
+    return isPromiseLike(value)
+      ? interruptible(value, runSignal, undefined, step.settlesOnAbort === true)
+      : value;
   }
   const controller = new AbortController();
   const forwardAbort = (): void => controller.abort(cancellation(runSignal));
@@ -37,40 +40,60 @@ export function runAttempt<C extends BaseStepContext>(
       cleanup();
       return value;
     }
-    return interruptible(value, controller.signal, cleanup);
+    return interruptible(value, controller.signal, cleanup, step.settlesOnAbort === true);
   } catch (error) {
     cleanup();
     throw error;
   }
 }
 
-/** Settles with `work`, or rejects with the signal's reason as soon as `signal` aborts. */
+/**
+ * How an attempt of a step with `settlesOnAbort` ended when its signal aborted: the abort's
+ * reason, and what the step returned (or undefined when it threw) once it stopped.
+ */
+export class AbortedAttempt extends Error {
+  public constructor(
+    public readonly reason: Error,
+    public readonly settled: unknown,
+  ) {
+    super(reason.message);
+    this.name = 'AbortedAttempt';
+  }
+}
+
+/**
+ * Settles with `work`, or rejects with the signal's reason as soon as `signal` aborts; with
+ * `settle`, waits for `work` to end first and rejects with an {@link AbortedAttempt}.
+ */
 function interruptible(
   work: PromiseLike<unknown>,
   signal: AbortSignal,
   cleanup: (() => void) | undefined,
+  settle: boolean,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
+    const reason = (): Error =>
+      signal.reason instanceof Error ? signal.reason : cancellation(signal);
     const onAbort = (): void => {
+      if (settle) return;
       cleanup?.();
-      reject(signal.reason instanceof Error ? signal.reason : cancellation(signal));
+      reject(reason());
     };
-    if (signal.aborted) {
+    if (signal.aborted && !settle) {
       onAbort();
       return;
     }
     signal.addEventListener('abort', onAbort, { once: true });
+    const end = (settled: unknown, error: unknown, failed: boolean): void => {
+      signal.removeEventListener('abort', onAbort);
+      cleanup?.();
+      if (signal.aborted && settle) reject(new AbortedAttempt(reason(), settled));
+      else if (failed) reject(error);
+      else resolve(settled);
+    };
     work.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        cleanup?.();
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        cleanup?.();
-        reject(error);
-      },
+      (value) => end(value, undefined, false),
+      (error: unknown) => end(undefined, error, true),
     );
   });
 }

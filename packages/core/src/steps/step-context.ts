@@ -9,28 +9,43 @@ export class BaseStepContext {
   public readonly runtimeCtx: RuntimeContext;
   /** Every step's result in order, skipped steps included. */
   public readonly stepResults: StepResult[] = [];
-  private readonly resultsByStep = new Map<string, StepResult>();
   /** Messages of errors collected during the run, rollback failures included. */
   public readonly errors: string[] = [];
   /** Name of the step running now; null between steps. */
   public currentStep: string | null = null;
+  private readonly resultsByStep = new Map<string, StepResult>();
+  private readonly undoneSteps = new Set<string>();
 
   public constructor(runtimeCtx: RuntimeContext) {
     this.runtimeCtx = runtimeCtx;
   }
 
   /**
-   * The result of the step named `stepName` in this run (its last attempt), or undefined when it
-   * has not finished yet. This is how a step reads what an earlier one produced.
+   * Records what step `name` returned (the orchestrator does, once per step). Later steps read
+   * it with {@link resultOf}: that is how a step hands its output on.
    */
-  public resultOf(stepName: string): StepResult | undefined {
-    return this.resultsByStep.get(stepName);
+  public recordResult(name: string, result: StepResult): void {
+    this.stepResults.push(result);
+    this.resultsByStep.set(name, result);
+    this.undoneSteps.delete(name);
   }
 
-  /** @internal Records a step's result; the orchestrator calls it. */
-  public recordResult(stepName: string, result: StepResult): void {
-    this.stepResults.push(result);
-    this.resultsByStep.set(stepName, result);
+  /**
+   * The result of the step named `name` in this run (its last attempt; skipped steps too), or
+   * undefined when it has not finished yet. This is how a step reads what an earlier one produced.
+   */
+  public resultOf(name: string): StepResult | undefined {
+    return this.resultsByStep.get(name);
+  }
+
+  /** Records that step `name` was rolled back (the orchestrator does). */
+  public recordRollback(name: string): void {
+    this.undoneSteps.add(name);
+  }
+
+  /** True when step `name` was rolled back in this run. */
+  public wasRolledBack(name: string): boolean {
+    return this.undoneSteps.has(name);
   }
 
   /** The run's cancellation signal. */

@@ -65,6 +65,12 @@ export function describeMalformedResult(value: unknown): string | undefined {
   return undefined;
 }
 
+/** The `rollbackData` of what a step returned, or `{}` when it returned no StepResult. */
+export function rollbackDataOf(value: unknown): Record<string, unknown> {
+  if (describeMalformedResult(value) !== undefined) return {};
+  return normalizeResult(value as StepResult).rollbackData;
+}
+
 /** Fills the optional parts of a well-formed result a step returned loosely. */
 export function normalizeResult(value: Partial<StepResult> & { success: boolean }): StepResult {
   return {

@@ -11,12 +11,16 @@ export interface ScriptedStepOptions {
   rollbackThrows?: string;
   retry?: BaseStep['retry'];
   timeoutMs?: number;
+  settlesOnAbort?: boolean;
+  /** Receives the result each rollback is given. */
+  onRollback?: (result: StepResult) => void;
 }
 
 /** A step whose behaviour each test scripts, and which records what happened to it in `journal`. */
 export class ScriptedStep extends BaseStep {
   public override readonly retry: BaseStep['retry'];
   public override readonly timeoutMs: number | undefined;
+  public override readonly settlesOnAbort: boolean | undefined;
   public readonly progressWeight: number;
   public executions = 0;
 
@@ -29,6 +33,7 @@ export class ScriptedStep extends BaseStep {
     this.progressWeight = options.weight ?? 1;
     this.retry = options.retry;
     this.timeoutMs = options.timeoutMs;
+    this.settlesOnAbort = options.settlesOnAbort;
   }
 
   public override canSkip(): boolean {
@@ -57,6 +62,7 @@ export class ScriptedStep extends BaseStep {
 
   public override rollback(_context: BaseStepContext, result: StepResult): void {
     this.journal.push(`rollback:${this.name}:${result.success ? 'ok' : 'failed'}`);
+    this.options.onRollback?.(result);
     if (this.options.rollbackThrows) throw new Error(this.options.rollbackThrows);
   }
 }
