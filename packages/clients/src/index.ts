@@ -165,6 +165,8 @@ export {
 export { JOB_STOP_WAIT_MS, RayJobsClient } from './ray/jobs/ray-jobs-client.js';
 export { RayServeClient } from './ray/ray-serve-client.js';
 export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
+export { MAX_POLL_INTERVAL_MS } from './ray/poll.js';
+export { POLL_INTERVAL_MS } from './ray/wait-for-application.js';
 export { CLIENTS_VERSION, USER_AGENT } from './version.js';
 
 // Types `ctx.client` and `ctx.agentClient` of core's RuntimeContext for every program that uses

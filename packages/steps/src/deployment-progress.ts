@@ -1,6 +1,7 @@
 /**
  * Standard progress category names for deployment workflows, for use with `setProgress`:
- * `this.setProgress(2, 3, this.progress.DEPLOY)`.
+ * `this.setProgress(2, 3, this.progress.DEPLOY)`. They are also the names of the three standard
+ * steps, whose progress is reported under their name.
  */
 export const DeploymentProgressCategories = Object.freeze({
   /** Connecting to the Ray cluster. */

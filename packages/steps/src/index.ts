@@ -19,27 +19,18 @@
  * @packageDocumentation
  */
 export type { DeploymentRunResult } from './action/base-deployment-action.js';
-export type { DeploymentPlan } from './action/deployment-plan.js';
-export type { ApplyOptions, ApplyOutcome } from './deploy/apply-application.js';
-export type { PreparedApplication, PythonClassPath } from './deploy/build-application.js';
-export type { ClusterLockOptions } from './deploy/cluster-lock.js';
-export type {
-  DeployApplicationOptions,
-  DeployOutcome,
-  DeployState,
-} from './deploy/deploy-application.js';
-export type { RemoveApplicationOptions } from './deploy/remove-application.js';
-export type { RestoreOptions } from './deploy/restore-application.js';
+export type { ClusterInfo } from './cluster/cluster-info.js';
 export type { ChangeKind } from './deploy/serve-config.js';
-export type { ClusterInfo, DeploymentContextInit } from './deployment-context.js';
+export type { DeployChange } from './deploy/deploy-change.js';
+export type { RemoveApplicationOptions } from './deploy/remove-application.js';
+export type { DeploymentContextInit } from './deployment-context.js';
 export type { DeploymentProgressCategory } from './deployment-progress.js';
 export type { PackageCompression } from './packaging/compression.js';
-export type {
-  PackageFile,
-  PackageOptions,
-  WorkingDirPackage,
-} from './packaging/package-working-dir.js';
-export type { Requirements } from './config/runtime-env.js';
+export type { StepsErrorCode } from './errors.js';
+export type { PythonClassPath } from './deploy/build-application.js';
+export type { DeploymentPlan } from './plan/deployment-plan.js';
+export type { Registration } from './registration/register-application.js';
+export type { DeploymentSpec } from './spec/deployment-spec.js';
 export type { DeployStepOptions } from './steps/deploy-step.js';
 export type {
   FromContext,
@@ -49,38 +40,26 @@ export type {
 } from './jobs/ray-job-step.js';
 export type { PackageStoreClient } from './packaging/package-plugin.js';
 export type { InitializeRayStepOptions } from './steps/initialize-ray-step.js';
-export type { Registration, RegistrationTarget } from './steps/register-step.js';
 
 export { BaseDeploymentAction } from './action/base-deployment-action.js';
-export { planDeployment } from './action/deployment-plan.js';
-export { resolveRoutePrefix, resolveServeAppName } from './config/app-identity.js';
-export { buildRuntimeEnv, readRequirements } from './config/runtime-env.js';
-export { RAY_KEEPS_IMPERATIVE_APPS, applyApplication } from './deploy/apply-application.js';
-export { compareVersions } from './deploy/compare-versions.js';
-export { parseClassPath, prepareApplication } from './deploy/build-application.js';
-export { withClusterLock } from './deploy/cluster-lock.js';
-export { deployApplication } from './deploy/deploy-application.js';
+export { parseClassPath } from './deploy/build-application.js';
+export { DeployChangeSchema, deployChangeIn } from './deploy/deploy-change.js';
 export { removeApplication } from './deploy/remove-application.js';
-export { restoreApplication } from './deploy/restore-application.js';
-export {
-  canonicalJson,
-  classifyChange,
-  declarativeConfigs,
-  mergeApplication,
-  sameConfig,
-} from './deploy/serve-config.js';
+export { withClusterLock } from './deploy/cluster-lock.js';
 export { DeploymentContext } from './deployment-context.js';
 export { DeploymentProgressCategories } from './deployment-progress.js';
 export { DEFAULT_IGNORES } from './packaging/collect-files.js';
-export { PackageError } from './packaging/package-error.js';
-export { MAX_PACKAGE_BYTES, packageWorkingDir } from './packaging/package-working-dir.js';
-export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
-export { DeployStep } from './steps/deploy-step.js';
 export { RESULT_END, RESULT_START } from './jobs/job-output.js';
 export { RayJobStep } from './jobs/ray-job-step.js';
 export { jobSubmissionId } from './jobs/submission-id.js';
 export { ensurePackage, packagePlugin } from './packaging/package-plugin.js';
-export { InitializeRayStep, MIN_RAY_VERSION, connectToRay } from './steps/initialize-ray-step.js';
-export { RegisterStep, registerApplication, registrationTarget } from './steps/register-step.js';
-export type { StepsErrorCode } from './errors.js';
+export type { WorkingDirPackage } from './packaging/package-working-dir.js';
+export { packageWorkingDir } from './packaging/package-working-dir.js';
+export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export { StepsError } from './errors.js';
+export { PackageError } from './packaging/package-error.js';
+export { planDeployment } from './plan/deployment-plan.js';
+export { resolveRoutePrefix, resolveServeAppName } from './spec/app-identity.js';
+export { DeployStep } from './steps/deploy-step.js';
+export { InitializeRayStep } from './steps/initialize-ray-step.js';
+export { RegisterStep } from './steps/register-step.js';

@@ -12,6 +12,7 @@ import {
   PluginEnvironment,
   RuntimeContext,
   createContainer,
+  type LoadedPluginConfig,
   type Logger,
 } from '@synapse-sdk/core';
 import type { ContainerModule } from 'inversify';
@@ -24,6 +25,8 @@ export interface CreateRunContextOptions {
   signal: AbortSignal;
   /** Plugin modules, loaded after the SDK's bindings so that they can rebind a client. */
   containerModules?: readonly ContainerModule[];
+  /** The plugin, loaded and validated once; handed to the action through the context. */
+  plugin?: LoadedPluginConfig;
 }
 
 /**
@@ -55,6 +58,7 @@ export async function createRunContext(options: CreateRunContextOptions): Promis
     logger,
     container,
     signal: options.signal,
+    ...(options.plugin === undefined ? {} : { plugin: options.plugin }),
     ...(jobId === undefined ? {} : { jobId }),
     ...(client === undefined ? {} : { client }),
     ...(agentClient === undefined ? {} : { agentClient }),

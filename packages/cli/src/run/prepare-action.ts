@@ -41,8 +41,9 @@ export interface PreparedAction {
 /**
  * Everything `plugin run` and `serve plan` do before the first request: read `--params`, load
  * the plugin and its action, build the environment, clients, container and context, and
- * construct the action (which validates its params). The run's environment is also applied to
- * `process.env`, for plugin code that reads it directly.
+ * construct the action (which validates its params). The plugin goes to the action as an object
+ * (`ctx.plugin`), loaded once. The run's environment is also applied to `process.env`, for
+ * plugin code that reads it directly.
  */
 export async function prepareAction(options: PrepareActionOptions): Promise<PreparedAction> {
   const params = await parseParamsOption(options.params, options.cwd);
@@ -59,6 +60,7 @@ export async function prepareAction(options: PrepareActionOptions): Promise<Prep
     logger: options.logger,
     signal: options.signal,
     containerModules: plugin.containerModules,
+    plugin: { dir: plugin.dir, file: plugin.configFile, config: plugin.config },
   });
   let action: BaseAction;
   try {

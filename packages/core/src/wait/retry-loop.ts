@@ -19,7 +19,7 @@ export function done<T>(value: T): TryOutcome<T> {
 }
 
 /** A try that should be made again; `minDelayMs` raises the next delay. */
-export function tryAgain<T>(reason: unknown, minDelayMs?: number): TryOutcome<T> {
+export function tryAgain(reason: unknown, minDelayMs?: number): TryOutcome<never> {
   return minDelayMs === undefined ? { done: false, reason } : { done: false, reason, minDelayMs };
 }
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RAY_SERVE_CLIENT, RayServeClient } from '@synapse-sdk/clients';
-import { ContextMissingError, PluginEnvironment, RuntimeContext } from '@synapse-sdk/core';
+import {
+  ContextMissingError,
+  PluginEnvironment,
+  RuntimeContext,
+  parsePluginConfig,
+} from '@synapse-sdk/core';
 
 import { createPluginDir } from '../test-support/plugin-fixture.js';
 import { StepDeploy } from '../test-support/deploy-harness.js';
@@ -109,7 +114,7 @@ describe('BaseDeploymentAction', () => {
     expect({
       entrypoint: context.entrypoint,
       backendUrl: context.backendUrl,
-      pluginDir: context.pluginDir,
+      pluginDir: context.spec.pluginDir,
       actor: context.rayActorOptions,
       deployed: context.deployed,
       previous: context.previousAppConfig,
@@ -121,5 +126,28 @@ describe('BaseDeploymentAction', () => {
       deployed: false,
       previous: undefined,
     });
+  });
+
+  it('takes the plugin its runner handed over, not the environment or the disk', () => {
+    const handed = parsePluginConfig('name: Handed\ncode: handed\nversion: 3.1.0\n');
+    const ctx = RuntimeContext.create({
+      env: new PluginEnvironment({ SYNAPSE_PLUGIN_DIR: '/somewhere/else' }),
+      plugin: { dir: plugin.dir, file: `${plugin.dir}/config.yaml`, config: handed },
+    });
+    const deploy = new StepDeploy({}, ctx);
+    expect([deploy.spec.pluginDir, deploy.getServeAppName()]).toEqual([plugin.dir, 'handed@3.1.0']);
+  });
+
+  it('resolves the spec once, frozen, with the params the SDK reads typed', () => {
+    const deploy = action({}, { num_cpus: 2, num_replicas: 3 });
+    const spec = deploy.spec;
+    expect([
+      deploy.spec === spec,
+      Object.isFrozen(spec),
+      Object.isFrozen(spec.runtimeEnv),
+      spec.rayActorOptions,
+      spec.numReplicas,
+      deploy.createContext().spec === spec,
+    ]).toEqual([true, true, true, { num_cpus: 2 }, 3, true]);
   });
 });

@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-
 import {
   RAY_SERVE_CLIENT,
   RayServeClient,
@@ -12,22 +9,24 @@ import {
   ContextMissingError,
   Orchestrator,
   StepRegistry,
-  parsePluginConfig,
+  stepSuccess,
   type ActionClass,
   type OrchestratorResult,
   type PluginConfig,
 } from '@synapse-sdk/core';
 import type { z } from 'zod';
 
-import { resolveRoutePrefix, resolveServeAppName } from '../config/app-identity.js';
-import { buildRuntimeEnv } from '../config/runtime-env.js';
-import { DeploymentContext, type ClusterInfo } from '../deployment-context.js';
+import type { ClusterInfo } from '../cluster/cluster-info.js';
+import { initializeCluster } from '../cluster/initialize-cluster.js';
+import { CONNECT_TIMEOUT_MS } from '../defaults.js';
+import { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
+import { type DeploymentPlan, planDeployment } from '../plan/deployment-plan.js';
+import { registerApplication } from '../registration/register-application.js';
+import { type DeploymentSpec, resolveDeploymentSpec } from '../spec/deployment-spec.js';
+import { type PluginSource, pluginSource } from '../spec/plugin-source.js';
 import { DeployStep } from '../steps/deploy-step.js';
-import { initializeCluster, type InitializeRayStepOptions } from '../steps/initialize-ray-step.js';
-import type { RegisterStep } from '../steps/register-step.js';
-import { registerApplication } from '../steps/register-step.js';
-import { planDeployment, type DeploymentPlan } from './deployment-plan.js';
+import type { InitializeRayStepOptions } from '../steps/initialize-ray-step.js';
 
 /** What a step-mode deployment run returns. */
 export interface DeploymentRunResult extends OrchestratorResult {
@@ -49,6 +48,10 @@ interface DeploymentActionClass extends ActionClass {
  * `deploy()` and `registerServeApplication()` (simple mode), or register
  * {@link InitializeRayStep}, {@link DeployStep} and {@link RegisterStep} in `setupSteps`
  * (step mode, which takes precedence and rolls back on failure).
+ *
+ * What to deploy is resolved once, as the action's {@link DeploymentSpec}: from the plugin the
+ * runner handed over (`ctx.plugin`; else `SYNAPSE_PLUGIN_DIR` or the working directory), the
+ * validated params and the environment.
  */
 export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseAction<
   S,
@@ -60,9 +63,10 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
   /** Standard progress category names. */
   public readonly progress = DeploymentProgressCategories;
 
+  private resolvedPlugin: PluginSource | undefined;
+  private resolvedSpec: DeploymentSpec | undefined;
   private simpleContext: DeploymentContext | undefined;
   private ownRayClient: RayServeClient | undefined;
-  private loadedConfig: { config: PluginConfig | undefined } | undefined;
 
   /** The Synapse backend client. @throws ContextMissingError when none is configured. */
   public get client(): BackendClient {
@@ -92,44 +96,43 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
     if (container.isBound(RAY_SERVE_CLIENT)) return container.get(RAY_SERVE_CLIENT);
     this.ownRayClient ??= RayServeClient.fromEnv(this.ctx.env.toObject(), {
       logger: this.ctx.logger,
+      clock: this.ctx.clock,
     });
     return this.ownRayClient;
   }
 
-  /** The plugin directory that is deployed: env SYNAPSE_PLUGIN_DIR, else the working directory. */
+  /** The plugin directory that is deployed. */
   public get pluginDir(): string {
-    return resolve(this.ctx.env.getStr('SYNAPSE_PLUGIN_DIR') ?? process.cwd());
+    return this.plugin.dir;
   }
 
   /** The plugin's config.yaml, or undefined when it has none. */
   public get pluginConfig(): PluginConfig | undefined {
-    if (!this.loadedConfig) {
-      const file = join(this.pluginDir, 'config.yaml');
-      let text: string | undefined;
-      try {
-        text = readFileSync(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      }
-      this.loadedConfig = {
-        config: text === undefined ? undefined : parsePluginConfig(text, file),
-      };
-    }
-    return this.loadedConfig.config;
+    return this.plugin.config;
+  }
+
+  /** What this action deploys, resolved on first use and the same ever after. */
+  public get spec(): DeploymentSpec {
+    this.resolvedSpec ??= resolveDeploymentSpec({
+      plugin: this.plugin,
+      env: this.ctx.env,
+      params: this.params,
+      entrypoint: (this.constructor as DeploymentActionClass).entrypoint,
+      actionName: (this.constructor as ActionClass).actionName ?? 'deployment',
+      jobId: this.ctx.jobId,
+      actionClassName: this.constructor.name,
+    });
+    return this.resolvedSpec;
   }
 
   /** `SYNAPSE_PLUGIN_RELEASE_CODE`, else `code@version` from config.yaml. */
   public getServeAppName(): string {
-    return resolveServeAppName(
-      this.ctx.env,
-      this.pluginConfig,
-      join(this.pluginDir, 'config.yaml'),
-    );
+    return this.spec.serveAppName;
   }
 
   /** `/` + `SYNAPSE_PLUGIN_RELEASE_CHECKSUM`, else `/` + md5 of the app name. */
   public getRoutePrefix(): string {
-    return resolveRoutePrefix(this.ctx.env, this.getServeAppName());
+    return this.spec.routePrefix;
   }
 
   /**
@@ -137,66 +140,41 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
    * SDK, so `num_gpus: 0` really means no GPU) plus `runtime_env`.
    */
   public getRayActorOptions(): Record<string, unknown> {
-    const params = (this.params ?? {}) as Record<string, unknown>;
-    const options: Record<string, unknown> = {};
-    for (const key of ['num_cpus', 'num_gpus', 'memory']) {
-      const value = params[key];
-      if (typeof value === 'number') options[key] = value;
-    }
-    const runtimeEnv = this.getRuntimeEnv();
-    if (Object.keys(runtimeEnv).length > 0) options['runtime_env'] = runtimeEnv;
-    return options;
+    const { rayActorOptions, runtimeEnv } = this.spec;
+    return Object.keys(runtimeEnv).length > 0
+      ? { ...rayActorOptions, runtime_env: structuredClone(runtimeEnv) }
+      : { ...rayActorOptions };
   }
 
   /** requirements.txt (pip or uv per config.yaml) plus config.yaml `env` and `runtime_env`. */
   public getRuntimeEnv(): Record<string, unknown> {
-    return buildRuntimeEnv(this.pluginDir, this.pluginConfig);
+    return structuredClone(this.spec.runtimeEnv);
   }
 
-  /**
-   * Builds the deployment context, checking what can be checked without the network: the
-   * entrypoint and the app name. (What registration needs is checked by the initialize step,
-   * so that `plan()` works without it.)
-   */
+  /** Builds the deployment context from the {@link spec} (which checks the entrypoint and app name). */
   public override createContext(): DeploymentContext {
-    const entrypoint = (this.constructor as DeploymentActionClass).entrypoint;
-    if (!entrypoint) {
-      throw new ContextMissingError(`${this.constructor.name}.entrypoint is not set`, {
-        hint: "set it to the plugin's serve deployment class, e.g. static entrypoint = 'serve_app:MyDeployment'",
-      });
-    }
-    const env = this.ctx.env;
-    const releaseId = env.getInt('SYNAPSE_PLUGIN_RELEASE_ID');
-    const { runtime_env: runtimeEnv, ...actorOptions } = this.getRayActorOptions();
-    const params = (this.params ?? {}) as Record<string, unknown>;
-    const modelId = params['model_id'];
     return new DeploymentContext({
       runtimeCtx: this.ctx,
       rayClient: this.rayClient,
-      params,
-      serveAppName: this.getServeAppName(),
-      routePrefix: this.getRoutePrefix(),
-      rayActorOptions: actorOptions,
-      runtimeEnv: (runtimeEnv as Record<string, unknown> | undefined) ?? {},
-      entrypoint,
-      backendUrl: env.getStr('SYNAPSE_PLUGIN_RUN_HOST') ?? env.getStr('SYNAPSE_HOST') ?? '',
-      pluginDir: this.pluginDir,
-      actionName: (this.constructor as ActionClass).actionName ?? 'deployment',
-      pluginReleaseId: releaseId,
-      modelId: typeof modelId === 'number' ? modelId : undefined,
+      spec: this.spec,
     });
   }
 
   /**
    * Simple mode: connects to the Ray dashboard and checks it (see {@link InitializeRayStep});
-   * an unreachable dashboard is retried for `connectTimeoutMs` (15 s by default).
+   * an unreachable dashboard is retried for `connectTimeoutMs`.
    */
   public async rayInit(options: InitializeRayStepOptions = {}): Promise<ClusterInfo> {
-    return await initializeCluster(
-      this.deploymentContext(),
-      options.connectTimeoutMs ?? 15_000,
-      this.ctx.signal,
-    );
+    const context = this.deploymentContext();
+    const known = context.clusterInfo;
+    if (known) return known;
+    const info = await initializeCluster(context, {
+      timeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+      signal: this.ctx.signal,
+    });
+    // In simple mode the action runs the pipeline: it records what the initialize step would.
+    context.recordResult(DeploymentProgressCategories.INITIALIZE, stepSuccess({ ...info }));
+    return info;
   }
 
   /**
@@ -205,20 +183,22 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
    */
   public async deploy(): Promise<void> {
     const context = this.deploymentContext();
-    await this.runOne(new DeployStep(), context);
+    const registry = new StepRegistry<DeploymentContext>().register(new DeployStep());
+    await new Orchestrator(registry, context).execute();
   }
 
   /** Simple mode: registers the app with the backend; null when there is no job id. */
   public async registerServeApplication(): Promise<number | null> {
     const context = this.deploymentContext();
     if (!this.ctx.jobId) return null;
-    const { serveApplication } = await registerApplication(context, this.ctx.signal);
-    return typeof serveApplication === 'number' ? serveApplication : null;
+    const registration = await registerApplication(context, this.ctx.signal);
+    context.recordResult(DeploymentProgressCategories.REGISTER, stepSuccess({ ...registration }));
+    return context.serveAppId;
   }
 
   /** What a deploy would change, without changing anything. */
   public async plan(): Promise<DeploymentPlan> {
-    return await planDeployment(this.createContext(), this.rayClient);
+    return await planDeployment(this.spec, this.rayClient, this.ctx.signal);
   }
 
   /** Step mode when `setupSteps` registered steps (with the deployment result keys), else `execute()`. */
@@ -233,13 +213,13 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
     return outcome;
   }
 
+  private get plugin(): PluginSource {
+    this.resolvedPlugin ??= pluginSource(this.ctx);
+    return this.resolvedPlugin;
+  }
+
   private deploymentContext(): DeploymentContext {
     this.simpleContext ??= this.createContext();
     return this.simpleContext;
-  }
-
-  private async runOne(step: DeployStep | RegisterStep, context: DeploymentContext): Promise<void> {
-    const registry = new StepRegistry<DeploymentContext>().register(step);
-    await new Orchestrator(registry, context).execute();
   }
 }

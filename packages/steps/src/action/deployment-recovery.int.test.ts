@@ -18,7 +18,7 @@ const APP = 'test-model@1.0.0';
 /** The config a deploy of `params` would apply, with its package already uploaded. */
 async function uploadedConfig(params: Record<string, unknown>) {
   const action = new StepDeploy(params, runtimeFor(fixture.env));
-  const { app, pkg } = await prepareApplication(action.createContext());
+  const { app, pkg } = await prepareApplication(action.spec);
   await fixture.cluster.ray.uploadPackage(pkg.uri, pkg.zip);
   await pkg.remove();
   return app;

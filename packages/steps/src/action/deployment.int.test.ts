@@ -140,6 +140,34 @@ describe('BaseDeploymentAction against the devserver', () => {
     expect(stableView(await cluster.ray.getApplications())).toEqual(before);
   });
 
+  it('returns what it changed as its rollbackData, a JSON record, also when it fails', async () => {
+    await new StepDeploy({ num_cpus: 1 }, runtimeFor(env)).run();
+    const previous = (await cluster.ray.getApplication('test-model@1.0.0'))?.deployed_app_config;
+    cluster.dev.control.injectFault({
+      kind: 'replica-startup-failure',
+      app: 'test-model@1.0.0',
+      deployment: 'BrokenModel',
+      error: 'RuntimeError: weights not found',
+    });
+    const runtime = runtimeFor(env);
+    const records: unknown[] = [];
+    runtime.events.on('step:end', (e) => {
+      if (e.step === 'deploy') records.push(JSON.parse(JSON.stringify(e.result.rollbackData)));
+    });
+    await failureOf(new BrokenStepDeploy({ num_cpus: 1 }, runtime).run());
+    expect(records).toEqual([
+      {
+        appName: 'test-model@1.0.0',
+        previousConfig: previous,
+        previousStatus: 'RUNNING',
+        appliedConfig: expect.objectContaining({
+          args: expect.objectContaining({ entrypoint: 'serve_app:BrokenModel' }),
+        }),
+        rayVersion: expect.any(String),
+      },
+    ]);
+  });
+
   it('removes an app it created when the deploy fails, leaving the others', async () => {
     await deployOtherApp();
     const before = stableView(await cluster.ray.getApplications());

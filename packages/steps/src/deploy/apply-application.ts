@@ -4,18 +4,22 @@ import {
   type ApplicationDetails,
   type RayServeClient,
   type ServeApplicationConfig,
-  type ServeInstanceDetails,
 } from '@synapse-sdk/clients';
-import { CancelledError, systemClock } from '@synapse-sdk/core';
+import {
+  CancelledError,
+  type Clock,
+  done,
+  retryLoop,
+  systemClock,
+  tryAgain,
+} from '@synapse-sdk/core';
 
+import { MAX_APPLY_ROUNDS, REREAD_BACKOFF } from '../defaults.js';
 import { StepsError } from '../errors.js';
-
-import { compareVersions } from './compare-versions.js';
-
+import { refusalError, writeRefusal } from '../rules/deploy-rules.js';
 import { withClusterLock } from './cluster-lock.js';
 import {
   declarativeConfigs,
-  isImperative,
   liveFingerprint,
   mergeApplication,
   sameConfig,
@@ -23,13 +27,26 @@ import {
 
 /** What {@link applyApplication} found and did. */
 export interface ApplyOutcome {
-  /** The app's config before, or null when it was not deployed declaratively. */
+  /**
+   * The app's config before the change (null when it was not deployed declaratively), as read
+   * right before the first PUT; when nothing was sent, as last read.
+   */
   previous: ServeApplicationConfig | null;
-  /** The app as it was before, if present. */
+  /** The app as read at the same moment, if present. */
   before: ApplicationDetails | undefined;
-  /** False when the live config already matched, so nothing was sent. */
+  /** True once a PUT was sent: the cluster may have changed. */
   put: boolean;
 }
+
+/** How an apply ended: what it did, or the error and whether a PUT had been sent. */
+export type ApplyResult =
+  | { readonly ok: true; readonly outcome: ApplyOutcome }
+  | {
+      readonly ok: false;
+      readonly error: unknown;
+      /** What was read before the first PUT, when one was sent before the failure. */
+      readonly sent: ApplyOutcome | undefined;
+    };
 
 /** Options of {@link applyApplication}. */
 export interface ApplyOptions {
@@ -40,21 +57,12 @@ export interface ApplyOptions {
    * Send an identical config again when the app is not RUNNING or DEPLOYING, so that Ray retries
    * a failed build (a PUT is a new target even when nothing changed). @default false
    */
-  reapplyUnlessHealthy?: boolean;
-  /** The cluster's Ray version, when known: old versions need extra care (see below). */
+  reapplyUnlessHealthy?: boolean | undefined;
+  /** The cluster's Ray version, when known: old versions need extra care (see the rules). */
   rayVersion?: string | undefined;
-  /** Called under the lock right before the PUT, with the config and app being replaced. */
-  beforePut?: (
-    previous: ServeApplicationConfig | null,
-    before: ApplicationDetails | undefined,
-  ) => void;
+  /** Times the waits between reads and for the lock. @default systemClock */
+  clock?: Clock | undefined;
 }
-
-// Re-reads allowed when another writer keeps changing the live config, or a PUT fails in transit.
-const MAX_ROUNDS = 5;
-
-/** Before this Ray, a declarative PUT also deleted every app started with `serve.run` (ray#44476). */
-export const RAY_KEEPS_IMPERATIVE_APPS = '2.12.0';
 
 /**
  * Sets application `name` to `app` (or removes it, for null) without touching any other
@@ -73,49 +81,79 @@ export async function applyApplication(
   app: ServeApplicationConfig | null,
   options: ApplyOptions = {},
 ): Promise<ApplyOutcome> {
-  const { signal } = options;
-  // Our app is checked strictly here; the others are sent back exactly as Ray reported them,
-  // even when they carry keys this SDK does not know (a newer Ray, another tool).
-  if (app) parseServeDeployConfig({ applications: [app] }, `Serve config of application '${name}'`);
-  return await withClusterLock(
-    client.address,
-    async () => {
-      let lastError: unknown;
-      for (let round = 0; round < MAX_ROUNDS; round++) {
-        const details = await client.getApplications(signal);
-        const before = details.applications[name];
-        if (app && before && isImperative(before)) throw imperativeConflict(name);
-        refuseOnOldRay(details, name, options.rayVersion);
-        const previous = declarativeConfigs(details).get(name) ?? null;
-        if (isUnchanged(app, previous, before, options.reapplyUnlessHealthy === true)) {
-          return { previous, before, put: false };
-        }
+  const result = await attemptApply(client, name, app, options);
+  if (!result.ok) throw result.error;
+  return result.outcome;
+}
 
-        const body = mergeApplication(details, name, app);
-        const recheck = await client.getApplications(signal);
-        if (liveFingerprint(recheck) !== liveFingerprint(details)) continue;
-        if (signal?.aborted) {
-          throw new CancelledError(`Cancelled before updating application '${name}'`);
-        }
-        options.beforePut?.(previous, before);
-        try {
-          await client.putApplications(body, undefined, { validate: false, retry: false });
-        } catch (error) {
-          if (!isTransientError(error)) throw error;
-          lastError = error;
-          await systemClock.sleep(200 * (round + 1));
-          continue;
-        }
-        return { previous, before, put: true };
-      }
-      if (lastError !== undefined) throw lastError;
-      throw new StepsError(
-        'SERVE_CONFIG_BUSY',
-        `The Ray Serve config at ${client.address} changed ${MAX_ROUNDS} times while preparing the update of '${name}'; another tool is writing it continuously — retry when it is done`,
-      );
-    },
-    { signal, lockDir: options.lockDir },
-  );
+/**
+ * {@link applyApplication}, reporting a failure as a value that says whether a PUT had been sent,
+ * for callers that must record what may have changed (the deploy).
+ */
+export async function attemptApply(
+  client: RayServeClient,
+  name: string,
+  app: ServeApplicationConfig | null,
+  options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  const { signal } = options;
+  // The view right before the first PUT: what the cluster held before this apply changed it.
+  let sent: ApplyOutcome | undefined;
+  try {
+    // Our app is checked strictly here; the others are sent back exactly as Ray reported them,
+    // even when they carry keys this SDK does not know (a newer Ray, another tool).
+    if (app) {
+      parseServeDeployConfig({ applications: [app] }, `Serve config of application '${name}'`);
+    }
+    const clock = options.clock ?? systemClock;
+    let lastPutError: unknown;
+    const outcome = await withClusterLock(
+      client.address,
+      () =>
+        retryLoop(
+          async () => {
+            const details = await client.getApplications(signal);
+            const before = details.applications[name];
+            const refusal = writeRefusal(details, name, app, options.rayVersion);
+            if (refusal) throw refusalError(refusal);
+            const previous = declarativeConfigs(details).get(name) ?? null;
+            if (isUnchanged(app, previous, before, options.reapplyUnlessHealthy === true)) {
+              return done(sent ?? { previous, before, put: false });
+            }
+            const body = mergeApplication(details, name, app);
+            const recheck = await client.getApplications(signal);
+            if (liveFingerprint(recheck) !== liveFingerprint(details)) return tryAgain('changed');
+            if (signal?.aborted) {
+              throw new CancelledError(`Cancelled before updating application '${name}'`);
+            }
+            sent ??= { previous, before, put: true };
+            try {
+              await client.putApplications(body, undefined, { validate: false, retry: false });
+            } catch (error) {
+              if (!isTransientError(error)) throw error;
+              lastPutError = error;
+              return tryAgain(error);
+            }
+            return done(sent);
+          },
+          { clock, backoff: REREAD_BACKOFF, attempts: MAX_APPLY_ROUNDS, signal },
+          ({ why }) => {
+            if (why === 'cancelled') {
+              return new CancelledError(`Cancelled before updating application '${name}'`);
+            }
+            if (lastPutError instanceof Error) return lastPutError;
+            return new StepsError(
+              'SERVE_CONFIG_BUSY',
+              `The Ray Serve config at ${client.address} changed ${MAX_APPLY_ROUNDS} times while preparing the update of '${name}'; another tool is writing it continuously — retry when it is done`,
+            );
+          },
+        ),
+      { signal, lockDir: options.lockDir, clock },
+    );
+    return { ok: true, outcome };
+  } catch (error) {
+    return { ok: false, error, sent };
+  }
 }
 
 function isUnchanged(
@@ -128,38 +166,4 @@ function isUnchanged(
   if (!sameConfig(previous, app)) return false;
   if (!reapplyUnlessHealthy) return true;
   return before?.status === 'RUNNING' || before?.status === 'DEPLOYING';
-}
-
-/**
- * An app started with `serve.run` has no config we could put back, so replacing it could not
- * be undone: refuse instead of risking the loss of a running app.
- */
-function imperativeConflict(name: string): StepsError {
-  return new StepsError(
-    'IMPERATIVE_APP',
-    `Application '${name}' is running and was started imperatively (serve.run); replacing it could not be rolled back`,
-    {
-      hint: 'shut it down from the Python code that started it, or deploy under another name (SYNAPSE_PLUGIN_RELEASE_CODE)',
-    },
-  );
-}
-
-function refuseOnOldRay(
-  details: ServeInstanceDetails,
-  name: string,
-  rayVersion: string | undefined,
-): void {
-  if (rayVersion === undefined || compareVersions(rayVersion, RAY_KEEPS_IMPERATIVE_APPS) >= 0)
-    return;
-  const endangered = Object.entries(details.applications)
-    .filter(([other, app]) => other !== name && isImperative(app))
-    .map(([other]) => other);
-  if (endangered.length === 0) return;
-  throw new StepsError(
-    'IMPERATIVE_APPS_AT_RISK',
-    `Ray ${rayVersion} deletes applications started with serve.run on every config PUT; refusing to change the config while ${endangered.join(', ')} run${endangered.length === 1 ? 's' : ''}`,
-    {
-      hint: `upgrade Ray to ${RAY_KEEPS_IMPERATIVE_APPS} or later, or move those apps to a Serve config`,
-    },
-  );
 }

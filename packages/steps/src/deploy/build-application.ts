@@ -1,11 +1,11 @@
 import type { ServeApplicationConfig } from '@synapse-sdk/clients';
 import { ConfigError } from '@synapse-sdk/core';
 
-import type { DeploymentContext } from '../deployment-context.js';
 import type { PackageCompression } from '../packaging/compression.js';
 import { packagePlugin } from '../packaging/package-plugin.js';
 import type { WorkingDirPackage } from '../packaging/package-working-dir.js';
 import { BUILDER_IMPORT_PATH } from '../packaging/serve-builder.js';
+import type { DeploymentSpec } from '../spec/deployment-spec.js';
 
 /** A Python class path split into its module and class. */
 export interface PythonClassPath {
@@ -45,39 +45,40 @@ export interface PreparedApplication {
 
 /**
  * Packages the plugin directory with the generated builder module and builds the Serve
- * application config: the builder as `import_path`, the serve class and backend URL as `args`,
- * the runtime env with the uploaded `working_dir`, and the actor options and `userConfig` (Ray
- * hands it to the class's `reconfigure`) as an override of the one deployment the builder
- * creates (named after the class).
+ * application config of `spec`: the builder as `import_path`, the serve class and backend URL
+ * as `args`, the runtime env with the uploaded `working_dir`, and the actor options and
+ * `userConfig` (Ray hands it to the class's `reconfigure`) as an override of the one deployment
+ * the builder creates (named after the class).
  */
 export async function prepareApplication(
-  context: DeploymentContext,
+  spec: DeploymentSpec,
   options: {
     compression?: PackageCompression | undefined;
     userConfig?: Record<string, unknown> | undefined;
   } = {},
 ): Promise<PreparedApplication> {
-  const { module, className } = parseClassPath(context.entrypoint);
-  const pkg = await packagePlugin(context.pluginDir, context.runtimeEnv, options.compression);
+  const { module, className } = parseClassPath(spec.entrypoint);
+  const pkg = await packagePlugin(spec.pluginDir, spec.runtimeEnv, options.compression);
   const modulePath = module.split('.').join('/');
   if (!pkg.files.includes(`${modulePath}.py`) && !pkg.files.includes(`${modulePath}/__init__.py`)) {
     await pkg.remove();
     throw new ConfigError(
       'entrypoint',
-      `'${context.entrypoint}' names module ${module}, but ${modulePath}.py is not in ${context.pluginDir} (or is excluded by .gitignore / runtime_env.excludes)`,
+      `'${spec.entrypoint}' names module ${module}, but ${modulePath}.py is not in ${spec.pluginDir} (or is excluded by .gitignore / runtime_env.excludes)`,
       [],
       {
         hint: `add ${modulePath}.py to the plugin directory, or fix the action's static entrypoint`,
       },
     );
   }
+  // Plain copies: the spec is frozen, and the config goes to a schema, a JSON body and a record.
   const app: ServeApplicationConfig = {
-    name: context.serveAppName,
-    route_prefix: context.routePrefix,
+    name: spec.serveAppName,
+    route_prefix: spec.routePrefix,
     import_path: BUILDER_IMPORT_PATH,
-    runtime_env: { ...context.runtimeEnv, working_dir: pkg.uri },
-    args: { entrypoint: `${module}:${className}`, backend_url: context.backendUrl },
-    ...deploymentOverride(className, context.rayActorOptions, options.userConfig),
+    runtime_env: { ...structuredClone(spec.runtimeEnv), working_dir: pkg.uri },
+    args: { entrypoint: `${module}:${className}`, backend_url: spec.backendUrl },
+    ...deploymentOverride(className, spec.rayActorOptions, options.userConfig),
   };
   return { app, pkg };
 }
@@ -85,7 +86,7 @@ export async function prepareApplication(
 /** The override of the builder's one deployment: actor options and user_config, when given. */
 function deploymentOverride(
   className: string,
-  rayActorOptions: Record<string, unknown>,
+  rayActorOptions: Readonly<Record<string, number>>,
   userConfig: Record<string, unknown> | undefined,
 ): Pick<ServeApplicationConfig, 'deployments'> {
   const hasOptions = Object.keys(rayActorOptions).length > 0;
@@ -94,7 +95,7 @@ function deploymentOverride(
     deployments: [
       {
         name: className,
-        ...(hasOptions ? { ray_actor_options: rayActorOptions } : {}),
+        ...(hasOptions ? { ray_actor_options: { ...rayActorOptions } } : {}),
         ...(userConfig === undefined ? {} : { user_config: userConfig }),
       },
     ],

@@ -3,18 +3,28 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CancelledError, systemClock } from '@synapse-sdk/core';
+import {
+  CancelledError,
+  type Clock,
+  done,
+  retryLoop,
+  systemClock,
+  tryAgain,
+} from '@synapse-sdk/core';
 import lockfile from 'proper-lockfile';
 
+import { LOCK_BACKOFF, LOCK_REFRESH_MS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../defaults.js';
 import { StepsError } from '../errors.js';
 
 /** Options of {@link withClusterLock}. */
 export interface ClusterLockOptions {
   signal?: AbortSignal | undefined;
-  /** How long to wait for another writer. @default 120000 */
-  waitMs?: number;
+  /** How long to wait for another writer. @default {@link LOCK_WAIT_MS} */
+  waitMs?: number | undefined;
   /** Folder of the lock files. @default env SYNAPSE_LOCK_DIR, else <tmpdir>/synapse-sdk-locks */
   lockDir?: string | undefined;
+  /** Times the waits for a held lock. @default systemClock */
+  clock?: Clock | undefined;
 }
 
 // Writers in this process queue here; proper-lockfile serializes across processes.
@@ -49,32 +59,41 @@ async function withFileLock<T>(
 ): Promise<T> {
   const dir = await lockDirectory(options.lockDir);
   const file = join(dir, `${createHash('sha1').update(key).digest('hex').slice(0, 16)}.ray-serve`);
-  const deadline = Date.now() + (options.waitMs ?? 120_000);
-  let delay = 20;
-  for (;;) {
-    if (options.signal?.aborted)
-      throw new CancelledError('Cancelled while waiting for the cluster lock');
-    let release: () => Promise<void>;
-    try {
-      release = await lockfile.lock(file, { realpath: false, stale: 15_000, update: 5_000 });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(dir, error);
-      if (Date.now() > deadline) {
-        throw new StepsError(
-          'LOCK_TIMEOUT',
-          `Another deploy to ${key} has held the cluster lock for over ${Math.round((options.waitMs ?? 120_000) / 1000)} s; wait for it to finish, or remove ${file}.lock if no deploy is running`,
-          { cause: error },
+  const waitMs = options.waitMs ?? LOCK_WAIT_MS;
+  const release = await retryLoop(
+    async () => {
+      try {
+        return done(
+          await lockfile.lock(file, {
+            realpath: false,
+            stale: LOCK_STALE_MS,
+            update: LOCK_REFRESH_MS,
+          }),
         );
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw lockError(dir, error);
+        return tryAgain(error);
       }
-      await systemClock.sleep(delay, options.signal);
-      delay = Math.min(delay * 2, 250);
-      continue;
-    }
-    try {
-      return await fn();
-    } finally {
-      await release().catch(() => undefined);
-    }
+    },
+    {
+      clock: options.clock ?? systemClock,
+      backoff: LOCK_BACKOFF,
+      timeoutMs: waitMs,
+      signal: options.signal,
+    },
+    ({ why, reason }) =>
+      why === 'cancelled'
+        ? new CancelledError('Cancelled while waiting for the cluster lock')
+        : new StepsError(
+            'LOCK_TIMEOUT',
+            `Another deploy to ${key} has held the cluster lock for over ${Math.round(waitMs / 1000)} s; wait for it to finish, or remove ${file}.lock if no deploy is running`,
+            { cause: reason },
+          ),
+  );
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
   }
 }
 

@@ -5,26 +5,14 @@ import {
   type RayServeClient,
   type ServeApplicationConfig,
 } from '@synapse-sdk/clients';
-import type { Logger } from '@synapse-sdk/core';
-import { silentLogger } from '@synapse-sdk/core';
+import type { Clock, Logger } from '@synapse-sdk/core';
+import { silentLogger, systemClock } from '@synapse-sdk/core';
 
+import { MAX_REAPPLIES } from '../defaults.js';
 import { StepsError } from '../errors.js';
-
-import { applyApplication } from './apply-application.js';
+import { type ApplyOptions, type ApplyOutcome, attemptApply } from './apply-application.js';
+import { type DeployChange, noChange } from './deploy-change.js';
 import { configIsLive } from './serve-config.js';
-
-/**
- * What a deploy has changed so far; rollback reads it. It is written as the deploy goes, so
- * that a cancelled or timed-out deploy can still be undone.
- */
-export interface DeployState {
-  /** The app's config before this run; null when it did not exist; undefined until read. */
-  previousAppConfig?: ServeApplicationConfig | null | undefined;
-  /** The app's status before this run; undefined when absent or not read yet. */
-  previousAppStatus?: string | undefined;
-  /** True once a PUT with our config may have reached the cluster. */
-  applied: boolean;
-}
 
 /** Options of {@link deployApplication}. */
 export interface DeployApplicationOptions {
@@ -32,100 +20,116 @@ export interface DeployApplicationOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   lockDir?: string | undefined;
-  /** First delay between status polls. @default 100 */
-  pollIntervalMs?: number;
-  /** Times our config is re-applied when another writer drops the app. @default 3 */
-  maxReapplies?: number;
-  onStatus?: (update: ApplicationStatusUpdate) => void;
-  logger?: Logger;
+  /** First delay between status polls. @default the client's */
+  pollIntervalMs?: number | undefined;
+  /** Times the config is applied again when another writer drops it. @default {@link MAX_REAPPLIES} */
+  maxReapplies?: number | undefined;
+  onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
+  logger?: Logger | undefined;
   /** The cluster's Ray version, when known (see {@link ApplyOptions.rayVersion}). */
   rayVersion?: string | undefined;
+  /** Times the deadline and the waits. @default systemClock */
+  clock?: Clock | undefined;
 }
 
-/** How a deploy ended. */
-export interface DeployOutcome {
-  app: ApplicationDetails;
-  /** True when the identical config was already RUNNING: nothing was sent. */
-  upToDate: boolean;
-  /** Times the config was applied again after another writer dropped it. */
-  reapplied: number;
-}
+/** How a deploy went, success or not, with what it changed (for rollback, or a journal). */
+export type DeployReport =
+  | {
+      readonly ok: true;
+      readonly change: DeployChange;
+      /** The application as last seen, RUNNING with this config. */
+      readonly app: ApplicationDetails;
+      /** True when the identical config was already RUNNING: nothing was sent. */
+      readonly upToDate: boolean;
+      /** Times the config was applied again after another writer dropped or replaced it. */
+      readonly reapplied: number;
+    }
+  | { readonly ok: false; readonly change: DeployChange; readonly error: unknown };
 
 /**
  * Applies `app` (see {@link applyApplication}) and waits until it is RUNNING. If another writer
- * drops it before then, it is merged in and applied again, a bounded number of times.
+ * drops it before then, it is merged in and applied again, a bounded number of times. Never
+ * throws: the report says what the cluster now holds of this run, also when it failed, so the
+ * caller can undo exactly that.
  */
 export async function deployApplication(
   client: RayServeClient,
   app: ServeApplicationConfig,
-  state: DeployState,
   options: DeployApplicationOptions,
-): Promise<DeployOutcome> {
+): Promise<DeployReport> {
   const name = app.name ?? 'default';
   const logger = options.logger ?? silentLogger;
-  const deadline = Date.now() + options.timeoutMs;
-  const maxReapplies = options.maxReapplies ?? 3;
+  const clock = options.clock ?? systemClock;
+  const deadline = clock.now() + options.timeoutMs;
+  const maxReapplies = options.maxReapplies ?? MAX_REAPPLIES;
+  let change = noChange(name, options.rayVersion ?? null);
 
-  const apply = async () => {
-    const outcome = await applyApplication(client, name, app, {
+  /** Applies `app`, recording in `change` what the cluster held before this run's first PUT. */
+  const apply = async (first: boolean): Promise<ApplyOutcome> => {
+    const result = await attemptApply(client, name, app, {
       signal: options.signal,
       lockDir: options.lockDir,
       rayVersion: options.rayVersion,
       reapplyUnlessHealthy: true,
-      beforePut: (previous, before) => {
-        if (!state.applied) {
-          state.previousAppConfig = previous;
-          state.previousAppStatus = before?.status;
-          state.applied = true;
-        }
-      },
+      clock,
     });
-    if (state.previousAppConfig === undefined) {
-      state.previousAppConfig = outcome.previous;
-      state.previousAppStatus = outcome.before?.status;
+    const seen = result.ok ? result.outcome : result.sent;
+    const sent = result.ok ? result.outcome.put : result.sent !== undefined;
+    if (seen && change.appliedConfig === null && (sent || first)) {
+      change = {
+        ...change,
+        previousConfig: seen.previous,
+        previousStatus: seen.before?.status ?? null,
+        appliedConfig: sent ? app : null,
+      };
     }
-    return outcome;
+    if (!result.ok) throw result.error;
+    return result.outcome;
   };
 
-  let outcome = await apply();
-  if (!outcome.put && outcome.before?.status === 'RUNNING') {
-    return { app: outcome.before, upToDate: true, reapplied: 0 };
-  }
-
-  for (let reapplied = 0; ; reapplied++) {
-    const since = outcome.put ? (outcome.before?.last_deployed_time_s ?? null) : undefined;
-    let replacedBy: string;
-    try {
-      const running = await client.waitForApplication(name, {
-        timeoutMs: Math.max(1, deadline - Date.now()),
-        signal: options.signal,
-        ...(since === undefined ? {} : { sinceDeployedTime: since }),
-        putAnswered: outcome.put,
-        ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
-        ...(options.onStatus ? { onStatus: options.onStatus } : {}),
-        logger,
-      });
-      // RUNNING is only ours if it runs what we sent: a writer on another host may have put
-      // back an older config of this app from a stale read.
-      if (configIsLive(app, running.deployed_app_config)) {
-        return { app: running, upToDate: false, reapplied };
-      }
-      replacedBy = 'replaced by another writer with a different config';
-      if (reapplied >= maxReapplies) {
-        throw new StepsError(
-          'DEPLOY_CONTESTED',
-          `Ray Serve application '${name}' was ${replacedBy} ${reapplied + 1} times while this deploy waited for it`,
-          { hint: `another tool keeps deploying '${name}'; stop it, then deploy again` },
-        );
-      }
-    } catch (error) {
-      const dropped = error instanceof DeployFailedError && error.reason === 'removed';
-      if (!dropped || reapplied >= maxReapplies) throw error;
-      replacedBy = 'removed by another writer';
+  try {
+    let outcome = await apply(true);
+    if (!outcome.put && outcome.before?.status === 'RUNNING') {
+      return { ok: true, change, app: outcome.before, upToDate: true, reapplied: 0 };
     }
-    logger.warn(`Application '${name}' was ${replacedBy}; applying it again`, {
-      attempt: reapplied + 1,
-    });
-    outcome = await apply();
+    for (let reapplied = 0; ; reapplied++) {
+      const since = outcome.put ? (outcome.before?.last_deployed_time_s ?? null) : undefined;
+      let replacedBy: string;
+      try {
+        const running = await client.waitForApplication(name, {
+          timeoutMs: Math.max(1, deadline - clock.now()),
+          signal: options.signal,
+          sinceDeployedTime: since,
+          putAnswered: outcome.put,
+          pollIntervalMs: options.pollIntervalMs,
+          onStatus: options.onStatus,
+          logger,
+          clock,
+        });
+        // RUNNING is only ours if it runs what we sent: a writer on another host may have put
+        // back an older config of this app from a stale read.
+        if (configIsLive(app, running.deployed_app_config)) {
+          return { ok: true, change, app: running, upToDate: false, reapplied };
+        }
+        replacedBy = 'replaced by another writer with a different config';
+        if (reapplied >= maxReapplies) {
+          throw new StepsError(
+            'DEPLOY_CONTESTED',
+            `Ray Serve application '${name}' was ${replacedBy} ${reapplied + 1} times while this deploy waited for it`,
+            { hint: `another tool keeps deploying '${name}'; stop it, then deploy again` },
+          );
+        }
+      } catch (error) {
+        const dropped = error instanceof DeployFailedError && error.reason === 'removed';
+        if (!dropped || reapplied >= maxReapplies) throw error;
+        replacedBy = 'removed by another writer';
+      }
+      logger.warn(`Application '${name}' was ${replacedBy}; applying it again`, {
+        attempt: reapplied + 1,
+      });
+      outcome = await apply(false);
+    }
+  } catch (error) {
+    return { ok: false, change, error };
   }
 }

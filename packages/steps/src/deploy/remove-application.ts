@@ -1,15 +1,18 @@
 import type { RayServeClient } from '@synapse-sdk/clients';
+import type { Clock } from '@synapse-sdk/core';
 
-import { StepsError } from '../errors.js';
-
+import { REMOVE_TIMEOUT_MS } from '../defaults.js';
+import { refusalError, removeRefusal } from '../rules/deploy-rules.js';
 import { applyApplication } from './apply-application.js';
 
 /** Options of {@link removeApplication}. */
 export interface RemoveApplicationOptions {
   signal?: AbortSignal | undefined;
-  /** How long to wait for the app to be gone. @default 120000 */
-  timeoutMs?: number;
+  /** How long to wait for the app to be gone. @default {@link REMOVE_TIMEOUT_MS} */
+  timeoutMs?: number | undefined;
   lockDir?: string | undefined;
+  /** Times the waits. @default the client's clock */
+  clock?: Clock | undefined;
 }
 
 /**
@@ -21,24 +24,20 @@ export async function removeApplication(
   name: string,
   options: RemoveApplicationOptions = {},
 ): Promise<{ removed: boolean }> {
-  const current = (await client.getApplications(options.signal)).applications[name];
-  if (current?.source === 'imperative') {
-    throw new StepsError(
-      'IMPERATIVE_APP',
-      `Application '${name}' was started imperatively (serve.run); the dashboard's REST API cannot remove it`,
-      { hint: 'shut it down from the Python code that started it' },
-    );
-  }
+  const refusal = removeRefusal(await client.getApplications(options.signal), name);
+  if (refusal) throw refusalError(refusal);
   const { ray_version: rayVersion } = await client.getVersion(options.signal);
   const outcome = await applyApplication(client, name, null, {
     rayVersion,
     signal: options.signal,
     lockDir: options.lockDir,
+    clock: options.clock,
   });
   if (!outcome.before) return { removed: false };
   await client.waitForApplicationRemoved(name, {
-    timeoutMs: options.timeoutMs ?? 120_000,
+    timeoutMs: options.timeoutMs ?? REMOVE_TIMEOUT_MS,
     signal: options.signal,
+    clock: options.clock,
   });
   return { removed: true };
 }

@@ -1,10 +1,22 @@
-import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
-import type { Logger } from '@synapse-sdk/core';
-import { silentLogger, systemClock } from '@synapse-sdk/core';
+import {
+  MAX_POLL_INTERVAL_MS,
+  POLL_INTERVAL_MS,
+  type RayServeClient,
+  type ServeApplicationConfig,
+} from '@synapse-sdk/clients';
+import {
+  type Clock,
+  done,
+  type Logger,
+  retryLoop,
+  silentLogger,
+  systemClock,
+  tryAgain,
+} from '@synapse-sdk/core';
 
 import { StepsError } from '../errors.js';
-
 import { applyApplication } from './apply-application.js';
+import type { DeployChange } from './deploy-change.js';
 import { configIsLive } from './serve-config.js';
 
 /** Options of {@link restoreApplication}. */
@@ -12,51 +24,47 @@ export interface RestoreOptions {
   /** How long to wait for the restored state to settle. */
   timeoutMs: number;
   lockDir?: string | undefined;
-  pollIntervalMs?: number;
-  /**
-   * The app's status before the run. Only an app that was RUNNING is waited for until RUNNING
-   * again; one that was still deploying, failed or unhealthy is restored once its config is live.
-   */
-  previousStatus?: string | undefined;
-  /** The cluster's Ray version, when known (see `ApplyOptions.rayVersion`). */
-  rayVersion?: string | undefined;
-  logger?: Logger;
+  /** First delay between status polls. @default the client's */
+  pollIntervalMs?: number | undefined;
+  /** Times the waits. @default systemClock */
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
 }
 
 /**
- * Puts application `name` back to `previous` (or removes it when it did not exist before),
- * leaving every other application as it is, and waits until that has settled: RUNNING again,
- * or gone. Runs without a cancellation signal on purpose: a rollback stopped halfway would leave
- * the half-state it exists to undo.
+ * Undoes `change`: puts the application back to its previous config (or removes it when it
+ * did not exist before), leaving every other application as it is, and waits until that has
+ * settled. An application that was RUNNING is waited for until RUNNING again; one that was still
+ * deploying, failed or unhealthy until its config is live again. Runs without a cancellation
+ * signal on purpose: a rollback stopped halfway would leave the half-state it exists to undo.
  */
 export async function restoreApplication(
   client: RayServeClient,
-  name: string,
-  previous: ServeApplicationConfig | null,
+  change: DeployChange,
   options: RestoreOptions,
 ): Promise<{ changed: boolean }> {
   const logger = options.logger ?? silentLogger;
+  const name = change.appName;
+  const previous = change.previousConfig;
   const outcome = await applyApplication(client, name, previous, {
     lockDir: options.lockDir,
-    rayVersion: options.rayVersion,
+    rayVersion: change.rayVersion ?? undefined,
+    clock: options.clock,
   });
   const poll = {
     timeoutMs: options.timeoutMs,
-    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    pollIntervalMs: options.pollIntervalMs,
+    clock: options.clock,
   };
   if (previous === null) {
     await client.waitForApplicationRemoved(name, poll);
     logger.info(`Removed application '${name}', which did not exist before this run`);
-  } else if (options.previousStatus === 'RUNNING') {
+  } else if (change.previousStatus === 'RUNNING') {
     const since = outcome.put ? (outcome.before?.last_deployed_time_s ?? null) : undefined;
-    await client.waitForApplication(name, {
-      ...poll,
-      ...(since === undefined ? {} : { sinceDeployedTime: since }),
-      logger,
-    });
+    await client.waitForApplication(name, { ...poll, sinceDeployedTime: since, logger });
     logger.info(`Restored the previous config of application '${name}'; it is RUNNING`);
   } else {
-    await waitUntilRestored(client, name, previous, options);
+    await waitUntilRestored(client, change, previous, options);
   }
   return { changed: outcome.put };
 }
@@ -69,30 +77,42 @@ export async function restoreApplication(
  */
 async function waitUntilRestored(
   client: RayServeClient,
-  name: string,
+  change: DeployChange,
   previous: ServeApplicationConfig,
   options: RestoreOptions,
 ): Promise<void> {
   const logger = options.logger ?? silentLogger;
-  const deadline = Date.now() + options.timeoutMs;
-  let interval = options.pollIntervalMs ?? 100;
-  for (;;) {
-    const live = await client.getApplication(name);
-    const restored =
-      live !== undefined &&
-      live.status !== 'DELETING' &&
-      configIsLive(previous, live.deployed_app_config);
-    if (restored && (options.previousStatus === 'DEPLOYING' || live.status !== 'DEPLOYING')) {
-      logger.info(`Restored the previous config of application '${name}' (${live.status})`);
-      return;
-    }
-    if (Date.now() + interval > deadline) {
-      throw new StepsError(
-        'RESTORE_TIMEOUT',
-        `Restoring application '${name}' did not settle within ${Math.round(options.timeoutMs / 1000)} s: it is ${live?.status ?? 'absent'}${restored ? '' : ' without its previous config'}`,
+  const name = change.appName;
+  const status = await retryLoop(
+    async () => {
+      const live = await client.getApplication(name);
+      const restored =
+        live !== undefined &&
+        live.status !== 'DELETING' &&
+        configIsLive(previous, live.deployed_app_config);
+      if (restored && (change.previousStatus === 'DEPLOYING' || live.status !== 'DEPLOYING')) {
+        return done(live.status);
+      }
+      return tryAgain(
+        `${live?.status ?? 'absent'}${restored ? '' : ' without its previous config'}`,
       );
-    }
-    await systemClock.sleep(interval);
-    interval = Math.min(interval * 2, 1_000);
-  }
+    },
+    {
+      clock: options.clock ?? systemClock,
+      backoff: {
+        initialDelayMs: options.pollIntervalMs ?? POLL_INTERVAL_MS,
+        maxDelayMs: MAX_POLL_INTERVAL_MS,
+        factor: 2,
+        jitter: 0,
+      },
+      timeoutMs: options.timeoutMs,
+    },
+    ({ reason }) =>
+      new StepsError(
+        'RESTORE_TIMEOUT',
+        `Restoring application '${name}' did not settle within ${Math.round(options.timeoutMs / 1000)} s: it is ${String(reason)}`,
+        { hint: 'check the application with `synapse serve status` and deploy again if needed' },
+      ),
+  );
+  logger.info(`Restored the previous config of application '${name}' (${status})`);
 }

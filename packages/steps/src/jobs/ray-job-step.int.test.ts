@@ -30,12 +30,15 @@ const JOB_TIMINGS = {
 } as const;
 
 class JobContext extends BaseStepContext implements RayJobContext {
+  public readonly spec: RayJobContext['spec'];
+
   public constructor(
     runtimeCtx: RuntimeContext,
-    public readonly pluginDir: string,
-    public readonly runtimeEnv: Record<string, unknown> = {},
+    pluginDir: string,
+    runtimeEnv: Record<string, unknown> = {},
   ) {
     super(runtimeCtx);
+    this.spec = { pluginDir, runtimeEnv };
   }
 }
 

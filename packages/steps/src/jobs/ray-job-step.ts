@@ -22,16 +22,18 @@ import {
 } from '@synapse-sdk/core';
 
 import { ensurePackage, packagePlugin } from '../packaging/package-plugin.js';
+import type { DeploymentSpec } from '../spec/deployment-spec.js';
 import { findLatestJob } from './find-job.js';
 import { LineSplitter, lastLines, parseJobResult } from './job-output.js';
 import { generationId, jobSubmissionId } from './submission-id.js';
 
 /** What {@link RayJobStep} needs from its context; `DeploymentContext` has it. */
 export interface RayJobContext extends BaseStepContext {
-  /** The plugin directory, packaged as the job's working_dir exactly as a deploy packages it. */
-  readonly pluginDir: string;
-  /** The plugin's runtime env (requirements, env vars, excludes). */
-  readonly runtimeEnv: Record<string, unknown>;
+  /**
+   * The run's spec: its plugin directory is packaged as the job's working_dir exactly as a
+   * deploy packages it, with the plugin's runtime env (requirements, env vars, excludes).
+   */
+  readonly spec: Pick<DeploymentSpec, 'pluginDir' | 'runtimeEnv'>;
 }
 
 /** A value given as is, or computed from the context when the step runs. */
@@ -242,7 +244,7 @@ export class RayJobStep extends BaseStep<RayJobContext> {
     state: RunState,
     signal: AbortSignal,
   ): Promise<boolean> {
-    const pkg = await packagePlugin(context.pluginDir, context.runtimeEnv);
+    const pkg = await packagePlugin(context.spec.pluginDir, context.spec.runtimeEnv);
     try {
       await ensurePackage(jobs, pkg, (event, data) => context.log(event, data), signal);
     } finally {
@@ -310,12 +312,12 @@ export class RayJobStep extends BaseStep<RayJobContext> {
       typeof options.entrypoint === 'function' ? options.entrypoint(context) : options.entrypoint;
     const envVars =
       typeof options.envVars === 'function' ? options.envVars(context) : options.envVars;
-    const pluginEnv = context.runtimeEnv['env_vars'];
+    const pluginEnv = context.spec.runtimeEnv['env_vars'];
     return {
       entrypoint,
       submission_id: id,
       runtime_env: {
-        ...context.runtimeEnv,
+        ...context.spec.runtimeEnv,
         working_dir: workingDir,
         env_vars: {
           ...(typeof pluginEnv === 'object' && pluginEnv !== null

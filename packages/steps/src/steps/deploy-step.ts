@@ -1,46 +1,59 @@
-import { BaseStep, stepSuccess, type StepAttempt, type StepResult } from '@synapse-sdk/core';
+import {
+  BaseStep,
+  stepFailure,
+  stepSuccess,
+  type StepAttempt,
+  type StepResult,
+} from '@synapse-sdk/core';
 
-import { deployApplication } from '../deploy/deploy-application.js';
+import { initializeCluster } from '../cluster/initialize-cluster.js';
 import { prepareApplication } from '../deploy/build-application.js';
+import { deployApplication } from '../deploy/deploy-application.js';
+import { deployChangeIn } from '../deploy/deploy-change.js';
 import { restoreApplication } from '../deploy/restore-application.js';
+import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
 import { ensurePackage } from '../packaging/package-plugin.js';
 import type { DeploymentContext } from '../deployment-context.js';
+import { DeploymentProgressCategories } from '../deployment-progress.js';
 import type { PackageCompression } from '../packaging/compression.js';
-import { initializeCluster } from './initialize-ray-step.js';
 
 /** Options of {@link DeployStep}. */
 export interface DeployStepOptions {
-  /** How long to wait for the app to reach RUNNING. @default 600000 (10 min: pip installs are slow) */
-  waitTimeoutMs?: number;
-  /** How long rollback waits for the previous state to settle. @default 300000 */
-  rollbackTimeoutMs?: number;
-  /** First delay between status polls. @default 100 */
-  pollIntervalMs?: number;
+  /** How long to wait for the app to reach RUNNING. @default {@link DEPLOY_WAIT_TIMEOUT_MS} */
+  waitTimeoutMs?: number | undefined;
+  /** How long rollback waits for the previous state to settle. @default {@link ROLLBACK_TIMEOUT_MS} */
+  rollbackTimeoutMs?: number | undefined;
+  /** First delay between status polls. @default the Ray client's (100 ms) */
+  pollIntervalMs?: number | undefined;
   /** Folder of the cluster lock files. @default env SYNAPSE_LOCK_DIR, else the OS temp folder */
-  lockDir?: string;
+  lockDir?: string | undefined;
   /** How the package's files are compressed. @default 'store' (see {@link PackageCompression}) */
-  compression?: PackageCompression;
+  compression?: PackageCompression | undefined;
   /**
    * The deployment's `user_config`, computed when the step runs, so it can carry what an earlier
    * step produced (`context.resultOf('train')`). Ray passes it to the serve class's
    * `reconfigure(config)`, which the class must define; a changed value updates the running
    * replicas in place. @default none
    */
-  userConfig?: (context: DeploymentContext) => Record<string, unknown> | undefined;
+  userConfig?: ((context: DeploymentContext) => Record<string, unknown> | undefined) | undefined;
 }
 
 /**
- * Deploys the plugin to Ray Serve without ever deleting the running app first: packages the
- * plugin directory (uploading it only when the cluster lacks it), builds the app config, merges
- * it into the live config keeping every other app, PUTs it under the cluster lock, and waits
- * for RUNNING. An identical config already RUNNING is "up to date" and sends nothing.
+ * Deploys the plugin to Ray Serve without ever deleting the running app first:
+ * spec → package (uploaded only when the cluster lacks it) → apply (merged into the live config,
+ * every other app kept, PUT under the cluster lock) → wait for RUNNING. An identical config
+ * already RUNNING is "up to date" and sends nothing.
  *
- * Rollback puts back the app's previous config, or removes the app if this run created it, and
- * waits for that to settle; other apps are left as they are.
+ * Its `rollbackData`, also on failure or cancellation, is the {@link DeployChange}: what the
+ * cluster held before this run's first PUT. Rollback reads it back and puts the app's previous
+ * config back, or removes the app if this run created it, and waits for that to settle; other
+ * apps are left as they are.
  */
 export class DeployStep extends BaseStep<DeploymentContext> {
-  public readonly name = 'deploy';
+  public readonly name = DeploymentProgressCategories.DEPLOY;
   public readonly progressWeight = 0.7;
+  /** A PUT in flight is let finish, and what it changed is reported before rolling back. */
+  public override readonly settlesOnAbort = true;
   private readonly options: DeployStepOptions;
 
   public constructor(options: DeployStepOptions = {}) {
@@ -50,15 +63,16 @@ export class DeployStep extends BaseStep<DeploymentContext> {
 
   public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
     const { signal } = attempt;
-    const client = context.rayClient;
+    const { spec, rayClient: client } = context;
     // Without InitializeRayStep in the pipeline, make the same checks before changing anything.
-    const clusterInfo = await initializeCluster(context, 15_000, signal);
+    const cluster =
+      context.clusterInfo ??
+      (await initializeCluster(context, { timeoutMs: CONNECT_TIMEOUT_MS, signal }));
 
-    const { app, pkg } = await prepareApplication(context, {
+    const { app, pkg } = await prepareApplication(spec, {
       compression: this.options.compression,
       userConfig: this.options.userConfig?.(context),
     });
-    context.appConfig = app;
     context.setProgress(1, 4);
     try {
       await ensurePackage(client, pkg, (event, data) => context.log(event, data), signal);
@@ -68,14 +82,13 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     context.setProgress(2, 4);
 
     let lastStatus = '';
-    const outcome = await deployApplication(client, app, context, {
-      timeoutMs: this.options.waitTimeoutMs ?? 600_000,
+    const report = await deployApplication(client, app, {
+      timeoutMs: this.options.waitTimeoutMs ?? DEPLOY_WAIT_TIMEOUT_MS,
       signal,
       lockDir: this.options.lockDir,
-      rayVersion: clusterInfo.rayVersion,
-      ...(this.options.pollIntervalMs === undefined
-        ? {}
-        : { pollIntervalMs: this.options.pollIntervalMs }),
+      rayVersion: cluster.rayVersion,
+      pollIntervalMs: this.options.pollIntervalMs,
+      clock: context.runtimeCtx.clock,
       logger: context.runtimeCtx.logger,
       onStatus: ({ app: details, seen }) => {
         const status = details?.status ?? 'absent';
@@ -85,8 +98,12 @@ export class DeployStep extends BaseStep<DeploymentContext> {
         context.log('app_status', { app: app.name, status, message: details?.message ?? '' });
       },
     });
-    context.deployed = true;
-    context.log(outcome.upToDate ? 'app_up_to_date' : 'app_running', {
+    const rollbackData = { ...report.change };
+    if (!report.ok) {
+      const error = report.error instanceof Error ? report.error : String(report.error);
+      return stepFailure(error, rollbackData);
+    }
+    context.log(report.upToDate ? 'app_up_to_date' : 'app_running', {
       app: app.name,
       routePrefix: app.route_prefix,
     });
@@ -94,39 +111,35 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       {
         appName: app.name,
         routePrefix: app.route_prefix,
-        status: outcome.app.status,
+        status: report.app.status,
         packageUri: pkg.uri,
-        upToDate: outcome.upToDate,
-        reapplied: outcome.reapplied,
+        upToDate: report.upToDate,
+        reapplied: report.reapplied,
       },
-      { previousAppConfig: context.previousAppConfig ?? null },
+      rollbackData,
     );
   }
 
-  public override async rollback(context: DeploymentContext): Promise<void> {
-    if (!context.applied) {
+  public override async rollback(context: DeploymentContext, result: StepResult): Promise<void> {
+    const change = deployChangeIn(result.rollbackData);
+    if (!change || change.appliedConfig === null) {
       context.log('deploy_rollback_skipped', { reason: 'the cluster was not changed' });
       return;
     }
-    const previous = context.previousAppConfig ?? null;
-    const timeoutMs = this.options.rollbackTimeoutMs ?? 300_000;
+    const timeoutMs = this.options.rollbackTimeoutMs ?? ROLLBACK_TIMEOUT_MS;
+    const restore = change.previousConfig !== null;
     context.log('deploy_rolling_back', {
-      app: context.serveAppName,
-      action: previous ? 'restore the previous config' : 'remove the new app',
+      app: change.appName,
+      action: restore ? 'restore the previous config' : 'remove the new app',
       waitUpToS: Math.round(timeoutMs / 1000),
     });
-    await restoreApplication(context.rayClient, context.serveAppName, previous, {
+    await restoreApplication(context.rayClient, change, {
       timeoutMs,
       lockDir: this.options.lockDir,
-      previousStatus: context.previousAppStatus,
-      rayVersion: context.clusterInfo?.rayVersion,
-      ...(this.options.pollIntervalMs === undefined
-        ? {}
-        : { pollIntervalMs: this.options.pollIntervalMs }),
+      pollIntervalMs: this.options.pollIntervalMs,
+      clock: context.runtimeCtx.clock,
       logger: context.runtimeCtx.logger,
     });
-    context.applied = false;
-    context.deployed = false;
-    context.log(previous ? 'deploy_restored' : 'deploy_removed', { app: context.serveAppName });
+    context.log(restore ? 'deploy_restored' : 'deploy_removed', { app: change.appName });
   }
 }

@@ -5,7 +5,12 @@ import {
   RayServeClient,
   type ServeInstanceDetails,
 } from '@synapse-sdk/clients';
-import { PluginEnvironment, RuntimeContext, type StepRegistry } from '@synapse-sdk/core';
+import {
+  type Clock,
+  PluginEnvironment,
+  RuntimeContext,
+  type StepRegistry,
+} from '@synapse-sdk/core';
 import { startDevServer, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
 import { z } from 'zod';
 
@@ -82,21 +87,23 @@ export async function startCluster(options: DevServerOptions = {}): Promise<Clus
     SYNAPSE_ACCESS_TOKEN: options.backendToken ?? 'backend-token-1234',
   };
   if (options.authToken) env['RAY_AUTH_TOKEN'] = options.authToken;
-  return { dev, env, ray: RayServeClient.fromEnv(env), stop: () => dev.stop() };
+  const clock = options.clock as Clock | undefined;
+  return { dev, env, ray: RayServeClient.fromEnv(env, { clock }), stop: () => dev.stop() };
 }
 
 /** A runtime context for a plugin dir against `env`, with backend (and agent) clients. */
 export function runtimeFor(
   env: Record<string, string>,
-  options: { signal?: AbortSignal; agent?: boolean } = {},
+  options: { signal?: AbortSignal; agent?: boolean; clock?: Clock } = {},
 ): RuntimeContext {
-  const backend = BackendClient.fromEnv(env, { retry: { attempts: 1 } });
-  const agent = options.agent ? AgentClient.fromEnv(env) : undefined;
+  const backend = BackendClient.fromEnv(env, { retry: { attempts: 1 }, clock: options.clock });
+  const agent = options.agent ? AgentClient.fromEnv(env, { clock: options.clock }) : undefined;
   return RuntimeContext.create({
     env: new PluginEnvironment(env),
     ...(backend ? { client: backend } : {}),
     ...(agent ? { agentClient: agent } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
   });
 }
 
