@@ -46,9 +46,7 @@ export async function loadPluginAction(
   dir: string,
   actionName: string,
 ): Promise<LoadedPluginAction> {
-  const loaded = await loadPluginConfig(dir).catch((error: unknown) => {
-    throw withYamlHint(error);
-  });
+  const loaded = await loadPluginConfig(dir);
   const { config, file } = loaded;
   const actionConfig = Object.hasOwn(config.actions, actionName)
     ? config.actions[actionName]
@@ -152,21 +150,6 @@ function loadFailureHint(error: unknown): string {
   const missing = /Cannot find package '([^']+)'/.exec(error instanceof Error ? error.message : '');
   if (code !== 'ERR_MODULE_NOT_FOUND' || !missing) return 'fix the plugin code';
   return `install ${missing[1]} in the plugin's own node_modules (only ${SHARED_PACKAGES.join(', ')} come from the CLI)`;
-}
-
-/** A YAML syntax error in config.yaml gets the parser's reason as its hint. */
-function withYamlHint(error: unknown): unknown {
-  if (!(error instanceof ConfigError) || error.hint !== undefined) return error;
-  const cause: unknown = error.cause;
-  if (!(cause instanceof Error) || cause.name !== 'YAMLParseError') return error;
-  const reason = (cause.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-  const message = error.message.startsWith(`${error.source}: `)
-    ? error.message.slice(error.source.length + 2)
-    : error.message;
-  return new ConfigError(error.source, message, error.issues, {
-    hint: `fix the YAML syntax there${reason ? ` (${reason})` : ''}: check indentation, colons and quotes`,
-    cause,
-  });
 }
 
 function isActionClass(value: unknown): value is ActionClass {

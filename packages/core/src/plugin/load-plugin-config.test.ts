@@ -67,6 +67,18 @@ describe('loadPluginConfig', () => {
     );
   });
 
+  it("gives the parser's reason as the hint of a YAML syntax error", () => {
+    let error: unknown;
+    try {
+      parsePluginConfig('name: x\ncode: [a\n', 'c.yaml');
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).hint).toMatch(
+      /^fix the YAML syntax there \(.+\): check indentation, colons and quotes$/,
+    );
+  });
+
   it('rejects a document that is not a mapping', () => {
     expect(() => parsePluginConfig('- a\n- b\n', 'c.yaml')).toThrow(
       'c.yaml: must be a YAML mapping with at least `name` and `code`',

@@ -43,11 +43,7 @@ export function parsePluginConfig(text: string, file = 'config.yaml'): PluginCon
   try {
     raw = parse(text);
   } catch (error) {
-    const where =
-      error instanceof YAMLParseError && error.linePos
-        ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
-        : '';
-    throw new ConfigError(file, `is not valid YAML${where}`, [], { cause: error });
+    throw yamlError(file, error);
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(file, 'must be a YAML mapping with at least `name` and `code`');
@@ -59,4 +55,20 @@ export function parsePluginConfig(text: string, file = 'config.yaml'): PluginCon
     throw new ConfigError(file, `${label}: ${formatIssues(issues)}`, issues);
   }
   return parsed.data;
+}
+
+/** A config.yaml syntax error: where it is, and the parser's reason as what to fix. */
+function yamlError(file: string, error: unknown): ConfigError {
+  if (!(error instanceof YAMLParseError)) {
+    return new ConfigError(file, 'is not valid YAML', [], { cause: error });
+  }
+  const where = error.linePos
+    ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
+    : '';
+  // The parser's first line says what is wrong; the rest is a code excerpt.
+  const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  return new ConfigError(file, `is not valid YAML${where}`, [], {
+    cause: error,
+    hint: `fix the YAML syntax there${reason ? ` (${reason})` : ''}: check indentation, colons and quotes`,
+  });
 }
