@@ -33,27 +33,13 @@ export type {
   UpdateJobRequest,
 } from './backend/schemas.js';
 export type { ClientCommonOptions, Env } from './http/client-options.js';
-export type { ClientErrorCode, ClientErrorInit } from './http/errors.js';
-export type {
-  FileBody,
-  HttpClientOptions,
-  HttpMethod,
-  HttpRequest,
-  HttpResponse,
-  RetryEvent,
-  RetryListener,
-} from './http/http-client.js';
+export type { ClientErrorCode } from './http/errors.js';
+export type { FileBody, RetryEvent, RetryListener } from './http/http-client.js';
 export type { ResolvedRetryPolicy } from './http/retry.js';
-export type { ServiceName, ServiceProfile } from './http/service.js';
+export type { ServiceName } from './http/service.js';
 export type { TimeoutOptions } from './http/timeouts.js';
 export type { SearchParams } from './http/url.js';
-export type {
-  DeployErrorCode,
-  DeployFailedInit,
-  DeployFailureReason,
-  DeployTimeoutInit,
-  FailedDeployment,
-} from './ray/deploy-errors.js';
+export type { DeployErrorCode, DeployFailureReason, FailedDeployment } from './ray/deploy-errors.js';
 export type {
   AutoscalingConfig,
   DeploymentOverride,
@@ -92,21 +78,13 @@ import type { AgentClient } from './agent/agent-client.js';
 import type { BackendClient } from './backend/backend-client.js';
 
 export { AgentClient } from './agent/agent-client.js';
-export { BACKEND_PAGE_SIZE, BackendClient } from './backend/backend-client.js';
+export { BackendClient } from './backend/backend-client.js';
 export { JobReporter } from './backend/job-reporter.js';
-export {
-  BackendServeApplicationSchema,
-  JOB_STATUSES,
-  LogEntrySchema,
-  ServeApplicationCreateSchema,
-  UpdateJobSchema,
-} from './backend/schemas.js';
 export {
   AuthError,
   ClientConnectionError,
   ClientError,
   ClientTimeoutError,
-  MAX_SERVER_MESSAGE_LENGTH,
   NotFoundError,
   RateLimitError,
   RequestValidationError,
@@ -114,12 +92,9 @@ export {
   ServerError,
   UnexpectedStatusError,
 } from './http/errors.js';
-export { HttpClient } from './http/http-client.js';
 export { isTransientError } from './http/is-transient-error.js';
-export { DEFAULT_RETRY, RETRYABLE_STATUSES } from './http/retry.js';
-export { AGENT_SERVICE, BACKEND_SERVICE, RAY_DASHBOARD_SERVICE } from './http/service.js';
+export { DEFAULT_RETRY } from './http/retry.js';
 export { AGENT_TIMEOUTS, BACKEND_TIMEOUTS, RAY_DASHBOARD_TIMEOUTS } from './http/timeouts.js';
-export { joinUrl } from './http/url.js';
 export { DeployFailedError, DeployTimeoutError } from './ray/deploy-errors.js';
 export {
   AutoscalingConfigSchema,
@@ -139,14 +114,7 @@ export {
   routePrefixProblem,
   serveDeployConfigIssues,
 } from './ray/deploy-schema.js';
-export {
-  APPLICATION_STATUSES,
-  ApplicationDetailsSchema,
-  DeploymentDetailsSchema,
-  RayVersionSchema,
-  ReplicaDetailsSchema,
-  ServeInstanceDetailsSchema,
-} from './ray/details-schema.js';
+export { ApplicationDetailsSchema, ServeInstanceDetailsSchema } from './ray/details-schema.js';
 export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
 export { DEFAULT_RAY_DASHBOARD_ADDRESS } from './ray/dashboard-http.js';
 export {
@@ -167,7 +135,6 @@ export { RayServeClient } from './ray/ray-serve-client.js';
 export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
 export { MAX_POLL_INTERVAL_MS } from './ray/poll.js';
 export { POLL_INTERVAL_MS } from './ray/wait-for-application.js';
-export { CLIENTS_VERSION, USER_AGENT } from './version.js';
 
 // Types `ctx.client` and `ctx.agentClient` of core's RuntimeContext for every program that uses
 // the clients package (core itself knows nothing about HTTP).

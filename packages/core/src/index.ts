@@ -1,6 +1,7 @@
 /**
  * `@synapse-sdk/core`: actions, the step engine (registry, context, orchestrator), runtime
- * events, dependency injection and the SDK's error types. Nothing here knows about Ray.
+ * events, dependency injection, the waits on an injectable clock and the SDK's error types.
+ * Nothing here knows about Ray.
  *
  * @packageDocumentation
  */
@@ -11,6 +12,8 @@ export type { CreateContainerOptions } from './di/create-container.js';
 export type { FieldIssue } from './errors/errors.js';
 export type { CoreErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
 export type { ConsoleLoggerOptions, LogLevel, Logger } from './logging/logger.js';
+export type { LoadedPluginConfig } from './plugin/load-plugin-config.js';
+export type { ActionConfig, PluginConfig } from './plugin/plugin-config.js';
 export type {
   AgentClientType,
   BackendClientType,
@@ -30,15 +33,14 @@ export type {
 } from './runtime/runtime-events.js';
 export type { StepAttempt } from './steps/base-step.js';
 export type { OrchestratorOptions, OrchestratorResult } from './steps/orchestrator.js';
-export type { StepResult } from './steps/step-result.js';
 export type { StepLike } from './steps/step-registry.js';
+export type { StepResult } from './steps/step-result.js';
 export type { Backoff } from './wait/backoff.js';
 export type { Clock } from './wait/clock.js';
 export type { GiveUp, LoopRetry, RetryLoopOptions, TryOutcome } from './wait/retry-loop.js';
 export type { RetryPolicy } from './wait/retry-policy.js';
 
 export { BaseAction } from './action/base-action.js';
-export { validateParams } from './action/validate-params.js';
 export { createContainer } from './di/create-container.js';
 export { describeDependency } from './di/dependency-error.js';
 export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
@@ -55,26 +57,17 @@ export {
   formatIssues,
 } from './errors/errors.js';
 export { SynapseError } from './errors/synapse-error.js';
-export { zodIssues } from './errors/zod-issues.js';
 export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';
+export { loadPluginConfig, parsePluginConfig } from './plugin/load-plugin-config.js';
+export { PluginConfigSchema } from './plugin/plugin-config.js';
 export { RuntimeContext } from './runtime/runtime-context.js';
 export { BaseStep } from './steps/base-step.js';
 export { errorMessage } from './steps/error-message.js';
 export { Orchestrator } from './steps/orchestrator.js';
 export { BaseStepContext } from './steps/step-context.js';
-export { stepFailure, stepSkipped, stepSuccess } from './steps/step-result.js';
 export { StepRegistry } from './steps/step-registry.js';
+export { stepFailure, stepSkipped, stepSuccess } from './steps/step-result.js';
 export { backoffDelay } from './wait/backoff.js';
 export { cancellation, systemClock } from './wait/clock.js';
 export { done, retryLoop, tryAgain } from './wait/retry-loop.js';
-export { policyBackoff, STEP_RETRY_BACKOFF } from './wait/retry-policy.js';
-export type { LoadedPluginConfig } from './plugin/load-plugin-config.js';
-export type { ActionConfig, PluginConfig } from './plugin/plugin-config.js';
-export { loadPluginConfig, parsePluginConfig } from './plugin/load-plugin-config.js';
-export {
-  ActionConfigSchema,
-  PLUGIN_CATEGORIES,
-  PluginConfigSchema,
-  RUN_METHODS,
-} from './plugin/plugin-config.js';

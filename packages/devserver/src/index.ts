@@ -15,7 +15,7 @@
 export type { DevServer } from './dev-server.js';
 export type { DevServerOptions, DevServerPorts, DevServerTimings } from './options.js';
 export type { Clock, TimerHandle } from './clock.js';
-export type { ForeignPutResult, RestartOptions } from './control.js';
+export type { DevServerControl, ForeignPutResult, RestartOptions } from './control.js';
 export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
 export type {
   JobFault,
@@ -38,4 +38,3 @@ export type {
 export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
 export { DEFAULT_TIMINGS } from './options.js';
 export { ManualClock, systemClock } from './clock.js';
-export { DevServerControl } from './control.js';
