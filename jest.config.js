@@ -1,6 +1,6 @@
 import { createDefaultEsmPreset } from 'ts-jest';
 
-/** Settings every jest project shares: native ESM through ts-jest (see reference/style.md §3). */
+/** Settings every jest project shares: native ESM through ts-jest (docs/development.md#jest-on-native-esm). */
 export const base = {
   ...createDefaultEsmPreset({ tsconfig: '<rootDir>/tsconfig.test.json' }),
   testEnvironment: 'node',

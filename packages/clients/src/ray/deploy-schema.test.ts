@@ -21,7 +21,7 @@ const ajv = new Ajv({ strict: false, allErrors: true });
 const rayV1 = ajv.compile(raySchema('ray-serve-deploy.schema.json'));
 const rayV2 = ajv.compile(raySchema('ray-serve-deploy.v2.schema.json'));
 
-/** The documented example of reference §2.3. */
+/** Ray's documented example of a PUT body (docs/ray-serve-rest.md#applications). */
 const DOCS_EXAMPLE: ServeDeployConfig = {
   proxy_location: 'EveryNode',
   http_options: { host: '0.0.0.0', port: 8000 },
@@ -158,7 +158,7 @@ const withApps = (...apps: Record<string, unknown>[]): Record<string, unknown> =
 const withDeployment = (deployment: Record<string, unknown>): Record<string, unknown> =>
   withApps(app({ deployments: [{ name: 'Ok' }, { name: 'D', ...deployment }] }));
 
-/** [description, config, field path, text the message must contain] — reference §3 and Appendix B. */
+/** [description, config, field path, text the message must contain] — docs/ray-serve-rest.md#config-validation. */
 const INVALID: [string, unknown, string, string][] = [
   ['applications missing', {}, 'applications', 'expected array'],
   [
@@ -310,14 +310,14 @@ const INVALID: [string, unknown, string, string][] = [
     'is a local path',
   ],
   [
-    'null runtime_env (B8)',
+    'null runtime_env (docs/ray-serve-rest.md#config-validation)',
     withApps(app({ runtime_env: null })),
     'applications.0.runtime_env',
     'must not be null',
   ],
-  ['null args (B8)', withApps(app({ args: null })), 'applications.0.args', 'must not be null'],
+  ['null args (docs/ray-serve-rest.md#config-validation)', withApps(app({ args: null })), 'applications.0.args', 'must not be null'],
   [
-    'null deployments (B8)',
+    'null deployments (docs/ray-serve-rest.md#config-validation)',
     withApps(app({ deployments: null })),
     'applications.0.deployments',
     'must not be null',
@@ -353,7 +353,7 @@ const INVALID: [string, unknown, string, string][] = [
     'must be a positive integer or "auto"',
   ],
   [
-    'num_replicas "2" (B2)',
+    'num_replicas "2" (docs/ray-serve-rest.md#the-400-text)',
     withDeployment({ num_replicas: '2' }),
     'applications.0.deployments.1.num_replicas',
     'must be a positive integer or "auto"',

@@ -47,7 +47,7 @@ export type FetchApplications = (signal: AbortSignal) => Promise<ServeInstanceDe
 
 /**
  * Polls until application `name` is RUNNING after the awaited deploy and returns it
- * (reference §4.6). Fails with DeployFailedError on DEPLOY_FAILED, on UNHEALTHY (unless
+ * (docs/ray-serve-rest.md#waiting-for-a-deploy). Fails with DeployFailedError on DEPLOY_FAILED, on UNHEALTHY (unless
  * `unhealthy: 'wait'`), and when the application goes DELETING or disappears after the deploy
  * showed up (or, with `putAnswered`, whenever it is absent). 502/503/504 and connection errors while polling are tolerated until the timeout.
  * @throws DeployFailedError (DEPLOY_FAILED), DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.

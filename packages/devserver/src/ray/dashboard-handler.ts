@@ -37,7 +37,7 @@ type Route = Partial<
   >
 >;
 
-/** Paths that token auth lets through (reference §6). */
+/** Paths that token auth lets through (docs/ray-serve-rest.md#authentication). */
 const AUTH_WHITELIST = new Set([
   '/',
   '/favicon.ico',

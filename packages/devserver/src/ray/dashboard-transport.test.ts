@@ -65,7 +65,7 @@ describe('dashboard transport (checklist 1)', () => {
     ]);
   });
 
-  it("refuses Node's built-in fetch on PUT, which sends Sec-Fetch-Mode (Appendix B9)", async () => {
+  it("refuses Node's built-in fetch on PUT, which sends Sec-Fetch-Mode (docs/ray-serve-rest.md#transport)", async () => {
     const res = await fetch(`${base}/api/serve/applications/`, {
       method: 'PUT',
       body: '{"applications": []}',

@@ -19,13 +19,13 @@ function errorText(body: unknown, options = lenient): string {
   return result.text;
 }
 
-describe('validateServeDeploy (reference §3, pydantic v1 era)', () => {
+describe('validateServeDeploy (docs/ray-serve-rest.md#config-validation, pydantic v1 era)', () => {
   it('accepts a minimal config and keeps only the keys that were sent', () => {
     const result = validateServeDeploy({ applications: [{ import_path: 'mod:app' }] }, lenient);
     expect(result).toEqual({ ok: true, config: { applications: [{ import_path: 'mod:app' }] } });
   });
 
-  it('reports a missing applications list, followed by the root validator error (Appendix B1)', () => {
+  it('reports a missing applications list, followed by the root validator error (docs/ray-serve-rest.md#the-400-text)', () => {
     expect(errorText({})).toBe(
       "ValidationError(model='ServeDeploySchema', errors=[{'loc': ('applications',), 'msg': 'field required', 'type': 'value_error.missing'}, {'loc': ('__root__',), 'msg': \"'NoneType' object is not iterable\", 'type': 'type_error'}])",
     );
@@ -86,7 +86,7 @@ describe('validateServeDeploy (reference §3, pydantic v1 era)', () => {
     ).toBe(true);
   });
 
-  it('accepts remote URIs and gcs packages, rejects local paths and http:// (Appendix B3)', () => {
+  it('accepts remote URIs and gcs packages, rejects local paths and http:// (docs/ray-serve-rest.md#config-validation)', () => {
     for (const uri of ['gcs://_ray_pkg_abc.zip', 'https://x/y.zip', 's3://b/k.zip']) {
       expect(
         validateServeDeploy({ applications: [app({ runtime_env: { working_dir: uri } })] }, lenient)
@@ -125,7 +125,7 @@ describe('validateServeDeploy (reference §3, pydantic v1 era)', () => {
     ).toContain('but got: 0');
   });
 
-  it('coerces like pydantic v1: "2" and 1.5 and true become ints (Appendix B2/B8)', () => {
+  it('coerces like pydantic v1: "2" and 1.5 and true become ints (docs/ray-serve-rest.md#the-400-text)', () => {
     const result = validateServeDeploy(
       {
         applications: [
@@ -174,7 +174,7 @@ describe('validateServeDeploy (reference §3, pydantic v1 era)', () => {
     );
   });
 
-  it('rejects null for args, runtime_env and deployments (Appendix B8)', () => {
+  it('rejects null for args, runtime_env and deployments (docs/ray-serve-rest.md#config-validation)', () => {
     for (const key of ['args', 'runtime_env', 'deployments']) {
       expect(errorText({ applications: [app({ [key]: null })] })).toContain(
         `('applications', 0, '${key}'), 'msg': 'none is not an allowed value', 'type': 'type_error.none.not_allowed'`,
@@ -290,7 +290,7 @@ describe('validateServeDeploy (reference §3, pydantic v1 era)', () => {
     expect(ok.ok && ok.config.logging_config).toEqual({ log_level: 'DEBUG' });
   });
 
-  it('does not validate route_prefix format or autoscaling_config contents at PUT time (§3.5)', () => {
+  it('does not validate route_prefix format or autoscaling_config contents at PUT time (docs/ray-serve-rest.md#what-only-fails-later)', () => {
     expect(
       validateServeDeploy(
         {

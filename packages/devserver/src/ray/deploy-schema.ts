@@ -266,7 +266,7 @@ export interface DeploySchemaOptions {
  * the raw input and its "after" ones only when the fields passed, and words errors as v2 does;
  * older Ray (pydantic v1) runs root validators after the fields either way, and adds the
  * `'NoneType' object is not iterable` root error after any failure under `applications`
- * (reference Appendix B1).
+ * (docs/ray-serve-rest.md#the-400-text).
  */
 export function validateServeDeploy(body: unknown, options: DeploySchemaOptions): DeployValidation {
   const behaviour = options.behaviour ?? rayBehaviour('2.58.0');

@@ -59,7 +59,7 @@ interface DeploymentView {
   body: Record<string, unknown>;
 }
 
-/** Renders `ServeInstanceDetails` (reference §5) at the clock's current time. */
+/** Renders `ServeInstanceDetails` (docs/ray-serve-rest.md#instance-details) at the clock's current time. */
 export class DetailsRenderer {
   public constructor(
     private readonly timings: DevServerTimings,

@@ -238,7 +238,7 @@ function routePrefixError(prefix: string, serve258: boolean): string | undefined
 }
 
 /**
- * The controller-side checks that happen after a 200 (reference §3.5) and the effective options
+ * The controller-side checks that happen after a 200 (docs/ray-serve-rest.md#what-only-fails-later) and the effective options
  * of every deployment: route prefix format, override names, autoscaling config, replicas per node.
  */
 export function planDeployments(

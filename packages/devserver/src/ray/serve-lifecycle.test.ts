@@ -334,7 +334,7 @@ describe('declarative replace (checklist 6)', () => {
   });
 });
 
-describe('update classes (reference §4.2)', () => {
+describe('update classes (docs/ray-serve-rest.md#update-classes)', () => {
   let t: TestServer;
   const base = { deployments: [{ name: 'app', user_config: { v: 1 } }, { name: 'other' }] };
   beforeEach(async () => {

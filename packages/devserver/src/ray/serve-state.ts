@@ -432,7 +432,7 @@ export const DEFAULT_CONSTRUCTOR_ERROR =
 export const DEFAULT_HEALTH_ERROR =
   'RuntimeError: Simulated health check failure injected by the devserver.';
 
-/** How an in-place update touches a deployment (reference §4.2). */
+/** How an in-place update touches a deployment (docs/ray-serve-rest.md#update-classes). */
 export function classifyChange(
   old: DeploymentPlan,
   next: DeploymentPlan,

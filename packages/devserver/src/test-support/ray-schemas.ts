@@ -9,7 +9,7 @@ function load(file: string): Record<string, unknown> {
 
 /**
  * The v1 generator never admits `null` for optional fields although Ray sends and accepts
- * them (fixture README / reference Appendix B): let every property also be null.
+ * them (docs/ray-serve-rest.md#schemas): let every property also be null.
  */
 function allowNulls(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(allowNulls);

@@ -122,7 +122,7 @@ export function configIsLive(sent: ServeApplicationConfig, live: unknown): boole
   return Object.entries(sent).every(([key, value]) => sameConfig(value, liveRecord[key]));
 }
 
-/** How a new application config relates to the one deployed (Ray's update classes, §4.2). */
+/** How a new application config relates to the one deployed (docs/ray-serve-rest.md#update-classes). */
 export type ChangeKind = 'added' | 'unchanged' | 'updated-in-place' | 'code-change';
 
 /** The fields Ray hashes into an application's code version; a change rebuilds the app. */
