@@ -60,7 +60,7 @@ describe('references to documents', () => {
     const outside = sources.filter(
       (file) =>
         file !== fileURLToPath(import.meta.url) &&
-        /reference\s*§|reference\/[\w-]+\.md|Appendix B\d|\(B\d+\)/.test(
+        /reference\s*§|reference\/[\w-]+\.md|Appendix B\d|\(B\d+\)|checklists? (item )?\d/.test(
           readFileSync(file, 'utf8'),
         ),
     );

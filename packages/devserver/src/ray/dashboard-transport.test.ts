@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestServer } from '../test-support/http.js';
 import { appConfig, http, startTestServer } from '../test-support/http.js';
 
-describe('dashboard transport (checklist 1)', () => {
+describe('dashboard transport (docs/ray-serve-rest.md#transport)', () => {
   let t: TestServer;
   let base: string;
   beforeAll(async () => {
@@ -133,7 +133,7 @@ describe('dashboard transport (checklist 1)', () => {
   });
 });
 
-describe('version and health (checklists 2, 3)', () => {
+describe('version and health (docs/ray-serve-rest.md#version-and-probes)', () => {
   let t: TestServer;
   beforeAll(async () => {
     t = await startTestServer({ rayVersion: '2.52.1' });
@@ -197,7 +197,7 @@ describe('version and health (checklists 2, 3)', () => {
   });
 });
 
-describe('token auth (checklist 13)', () => {
+describe('token auth (docs/ray-serve-rest.md#authentication)', () => {
   let t: TestServer;
   const token = 'sekret-token';
   beforeAll(async () => {

@@ -4,7 +4,7 @@ import type { TestServer } from '../test-support/http.js';
 import { appConfig, http, startTestServer } from '../test-support/http.js';
 import { instanceDetailsErrors } from '../test-support/ray-schemas.js';
 
-describe('fault injection (checklist 8)', () => {
+describe('fault injection (docs/ray-serve-rest.md#what-only-fails-later)', () => {
   let t: TestServer;
   beforeEach(async () => {
     t = await startTestServer();

@@ -17,7 +17,7 @@ const PLUGIN_ZIP = zip({
   'flat.py': 'app = None',
 });
 
-describe('package store (checklist 11)', () => {
+describe('package store (docs/ray-serve-rest.md#packages)', () => {
   let t: TestServer;
   let pkgUrl: (name: string) => string;
   beforeEach(async () => {

@@ -24,7 +24,7 @@ describe('Serve applications: status machine and response shape', () => {
     expect(instanceDetailsErrors(body)).toEqual([]);
   });
 
-  it('shows DEPLOYING synchronously after the PUT, then UPDATING/STARTING, then RUNNING/HEALTHY (checklist 7)', async () => {
+  it('shows DEPLOYING synchronously after the PUT, then UPDATING/STARTING, then RUNNING/HEALTHY (docs/ray-serve-rest.md#statuses)', async () => {
     await t.clock.advance(1500);
     expect((await t.put({ applications: [appConfig('a')] })).status).toBe(200);
 
@@ -73,7 +73,7 @@ describe('Serve applications: status machine and response shape', () => {
     ]);
   });
 
-  it('echoes exactly the sent keys in deployed_app_config and shows effective deployment_config values (checklist 9)', async () => {
+  it('echoes exactly the sent keys in deployed_app_config and shows effective deployment_config values (docs/ray-serve-rest.md#instance-details)', async () => {
     const sent = {
       name: 'llm',
       route_prefix: '/llm',
@@ -212,7 +212,7 @@ describe('Serve applications: status machine and response shape', () => {
     expect(body.applications['a']?.deployments['app']?.target_num_replicas).toBe(2);
   });
 
-  it('keeps the http/grpc/proxy options of the first PUT until DELETE (checklist 10)', async () => {
+  it('keeps the http/grpc/proxy options of the first PUT until DELETE (docs/ray-serve-rest.md#put-replaces-the-whole-declarative-set)', async () => {
     await t.put({ http_options: { port: 8001 }, applications: [appConfig('a')] });
     const second = await t.put({
       proxy_location: 'HeadOnly',
@@ -249,7 +249,7 @@ describe('Serve applications: status machine and response shape', () => {
   });
 });
 
-describe('declarative replace (checklist 6)', () => {
+describe('declarative replace (docs/ray-serve-rest.md#put-replaces-the-whole-declarative-set)', () => {
   let t: TestServer;
   beforeEach(async () => {
     t = await startTestServer();
@@ -309,7 +309,7 @@ describe('declarative replace (checklist 6)', () => {
     });
   });
 
-  it('serializes PUTs: the last writer wins (checklist 14)', async () => {
+  it('serializes PUTs: the last writer wins (docs/ray-serve-rest.md#concurrent-writers)', async () => {
     const results = await Promise.all([
       t.put({ applications: [appConfig('x')] }),
       t.put({ applications: [appConfig('y')] }),
@@ -321,7 +321,7 @@ describe('declarative replace (checklist 6)', () => {
     expect(['x', 'y']).toContain(names[0]);
   });
 
-  it('lets a foreign writer drop "your" app right after your PUT (checklist 14)', async () => {
+  it('lets a foreign writer drop "your" app right after your PUT (docs/ray-serve-rest.md#concurrent-writers)', async () => {
     await t.put({ applications: [appConfig('theirs')] });
     t.dev.control.dropAppAfterNextPut('mine', 50);
     await t.put({ applications: [appConfig('theirs'), appConfig('mine')] });
@@ -440,7 +440,7 @@ describe('update classes (docs/ray-serve-rest.md#update-classes)', () => {
   });
 });
 
-describe('deferred failures: 200, then DEPLOY_FAILED (checklist 5)', () => {
+describe('deferred failures: 200, then DEPLOY_FAILED (docs/ray-serve-rest.md#what-only-fails-later)', () => {
   let t: TestServer;
   beforeEach(async () => {
     t = await startTestServer();
