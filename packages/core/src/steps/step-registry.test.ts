@@ -94,7 +94,7 @@ describe('StepRegistry', () => {
       const registry = new StepRegistry(createContainer({ modules: [plugin] }));
       registry.register(UsesTwoClients);
       const resolved = registry.getSteps()[0] as UsesTwoClients;
-      const result = await resolved.execute();
+      const result = resolved.execute() as StepResult;
       expect([resolved instanceof UsesTwoClients, result.data]).toEqual([true, { text: 'hi 1' }]);
     });
 

@@ -10,7 +10,7 @@ import { silentLogger, systemClock } from '@synapse-sdk/core';
 
 import { MAX_REAPPLIES } from '../defaults.js';
 import { StepsError } from '../errors.js';
-import { type ApplyOptions, type ApplyOutcome, attemptApply } from './apply-application.js';
+import { type ApplyOutcome, attemptApply } from './apply-application.js';
 import { type DeployChange, noChange } from './deploy-change.js';
 import { configIsLive } from './serve-config.js';
 
@@ -26,7 +26,7 @@ export interface DeployApplicationOptions {
   maxReapplies?: number | undefined;
   onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
   logger?: Logger | undefined;
-  /** The cluster's Ray version, when known (see {@link ApplyOptions.rayVersion}). */
+  /** The cluster's Ray version, when known: old versions need extra care (see the rules). */
   rayVersion?: string | undefined;
   /** Times the deadline and the waits. @default systemClock */
   clock?: Clock | undefined;
