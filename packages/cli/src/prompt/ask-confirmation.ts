@@ -9,7 +9,7 @@ export interface ConfirmationStreams {
   /** Treat `input` as a terminal (raw keys: Ctrl-C arrives as a key, not as SIGINT). */
   terminal: boolean;
   /** Aborting it (SIGTERM while waiting) cancels the question. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /**

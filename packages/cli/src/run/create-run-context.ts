@@ -26,7 +26,7 @@ export interface CreateRunContextOptions {
   /** Plugin modules, loaded after the SDK's bindings so that they can rebind a client. */
   containerModules?: readonly ContainerModule[];
   /** The plugin, loaded and validated once; handed to the action through the context. */
-  plugin?: LoadedPluginConfig;
+  plugin?: LoadedPluginConfig | undefined;
 }
 
 /**
@@ -58,9 +58,9 @@ export async function createRunContext(options: CreateRunContextOptions): Promis
     logger,
     container,
     signal: options.signal,
-    ...(options.plugin === undefined ? {} : { plugin: options.plugin }),
-    ...(jobId === undefined ? {} : { jobId }),
-    ...(client === undefined ? {} : { client }),
-    ...(agentClient === undefined ? {} : { agentClient }),
+    plugin: options.plugin,
+    jobId,
+    client,
+    agentClient,
   });
 }

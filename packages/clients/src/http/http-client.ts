@@ -100,7 +100,7 @@ export interface HttpRequest {
    */
   idempotent?: boolean;
   /** `false` makes exactly one attempt. @default true */
-  retry?: boolean;
+  retry?: boolean | undefined;
   /** Non-2xx statuses returned as responses instead of thrown (e.g. 404 for "absent"). */
   acceptStatuses?: readonly number[];
 }

@@ -28,13 +28,13 @@ export interface PutApplicationsOptions {
    * bodies that carry other writers' `deployed_app_config` verbatim, which may hold keys this
    * schema does not know. @default true
    */
-  validate?: boolean;
+  validate?: boolean | undefined;
   /**
    * `false` makes exactly one attempt. A read-merge-PUT writer wants this: a body built from an
    * earlier read must not be re-sent blindly after a failure, but re-read and rebuilt.
    * @default true
    */
-  retry?: boolean;
+  retry?: boolean | undefined;
 }
 
 /**
@@ -144,7 +144,7 @@ export class RayServeClient {
       path: APPLICATIONS_PATH,
       json: body,
       signal,
-      ...(options.retry === false ? { retry: false } : {}),
+      retry: options.retry,
     });
   }
 

@@ -19,7 +19,7 @@ export type CoreErrorCode =
 /** Options accepted by every {@link SynapseError} subclass. */
 export interface SynapseErrorOptions extends ErrorOptions {
   /** A one-line suggestion of what the user can do about it. */
-  hint?: string;
+  hint?: string | undefined;
 }
 
 /**

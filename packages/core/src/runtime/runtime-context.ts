@@ -16,30 +16,30 @@ import type { RuntimeEvents } from './runtime-events.js';
 /** Options of {@link RuntimeContext.create}. Everything is optional. */
 export interface RuntimeContextOptions {
   /** @default PluginEnvironment.fromEnviron() */
-  env?: PluginEnvironment;
+  env?: PluginEnvironment | undefined;
   /** @default silentLogger */
-  logger?: Logger;
+  logger?: Logger | undefined;
   /** @default env SYNAPSE_JOB_ID */
-  jobId?: string;
+  jobId?: string | undefined;
   /**
    * Identifies this run; steps derive the names of what they create on a cluster from it, so
    * that a run started again with the same id finds them. @default env SYNAPSE_RUN_ID, else
    * `job-<jobId>` with a job id, else a random id
    */
-  runId?: string;
-  client?: BackendClientType;
-  agentClient?: AgentClientType;
+  runId?: string | undefined;
+  client?: BackendClientType | undefined;
+  agentClient?: AgentClientType | undefined;
   /** @default createContainer() */
-  container?: Container;
+  container?: Container | undefined;
   /** Cancels the run when aborted. @default a signal that never aborts */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time source of every wait of the run (retries, polls, locks). @default systemClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /**
    * The plugin the run belongs to, as its runner (the CLI) loaded and validated it. Actions
    * read the plugin from here rather than from the environment or the disk.
    */
-  plugin?: LoadedPluginConfig;
+  plugin?: LoadedPluginConfig | undefined;
 }
 
 /**

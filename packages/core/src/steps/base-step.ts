@@ -20,9 +20,9 @@ export abstract class BaseStep<C extends BaseStepContext = BaseStepContext> {
   /** Share of the run's progress this step represents (relative to the sum of all weights). */
   public abstract readonly progressWeight: number;
   /** Retry policy for failed attempts. @default no retry */
-  public readonly retry?: RetryPolicy;
+  public readonly retry?: RetryPolicy | undefined;
   /** Time limit of one attempt, in milliseconds. @default none */
-  public readonly timeoutMs?: number;
+  public readonly timeoutMs?: number | undefined;
   /**
    * True when `execute` stops soon after its signal aborts and still returns its result, with
    * the `rollbackData` of what it changed so far. After a cancellation or a timeout the
@@ -30,7 +30,7 @@ export abstract class BaseStep<C extends BaseStepContext = BaseStepContext> {
    * that result. Leave it unset for a step that may ignore its signal: the run then moves on
    * without waiting, and `rollback` gets an empty `rollbackData`. @default false
    */
-  public readonly settlesOnAbort?: boolean;
+  public readonly settlesOnAbort?: boolean | undefined;
 
   /** Does the work. Throwing or returning `success: false` fails the step. */
   public abstract execute(context: C, attempt: StepAttempt): Promise<StepResult> | StepResult;

@@ -14,7 +14,7 @@ function setup(steps: (journal: string[]) => BaseStep[], options: { signal?: Abo
   const journal: string[] = [];
   const registry = new StepRegistry();
   for (const step of steps(journal)) registry.register(step);
-  const runtime = RuntimeContext.create(options.signal ? { signal: options.signal } : {});
+  const runtime = RuntimeContext.create({ signal: options.signal });
   const context = new BaseStepContext(runtime);
   const progress: Array<[number, number]> = [];
   const clock = new ManualClock({ autoAdvance: true });

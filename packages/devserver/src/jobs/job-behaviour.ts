@@ -10,18 +10,18 @@ export type JobFaultKind =
 /** Which jobs a fault or an output script applies to; at least one field is required. */
 export interface JobMatch {
   /** Jobs whose entrypoint contains this text. */
-  entrypoint?: string;
+  entrypoint?: string | undefined;
   /** The job with this submission id. */
-  submissionId?: string;
+  submissionId?: string | undefined;
 }
 
 /** A fault to inject into jobs submitted from now on. */
 export interface JobFaultSpec extends JobMatch {
   kind: JobFaultKind;
   /** `exit`: the exit code. @default 1 */
-  exitCode?: number;
+  exitCode?: number | undefined;
   /** `exit`: lines printed before exiting (e.g. a traceback); `runtime-env-error`: the error text. */
-  error?: string;
+  error?: string | undefined;
 }
 
 /** What a simulated entrypoint prints: nothing is executed, so tests script the output. */
@@ -29,7 +29,7 @@ export interface JobOutputSpec extends JobMatch {
   /** Lines printed, in order. */
   lines: string[];
   /** Time between lines, from the start. @default timings.jobLineIntervalMs */
-  lineIntervalMs?: number;
+  lineIntervalMs?: number | undefined;
 }
 
 /** An injected job fault with its id. */

@@ -2,7 +2,7 @@ import { pyStr } from '../python/py-repr.js';
 import { formatTraceback, rayFrame } from '../python/traceback.js';
 import { findModuleError, indexZip } from '../ray/import-sim.js';
 import type { PackageStore } from '../ray/package-store.js';
-import { jobMatches, type JobFault, type JobOutputSpec } from './job-behaviour.js';
+import { jobMatches, type JobFault, type JobMatch, type JobOutputSpec } from './job-behaviour.js';
 import type { JobPlan, JobRequest, LogLine } from './sim-job.js';
 
 /** Durations of a simulated job, in ms of the devserver clock. */
@@ -31,7 +31,7 @@ export function planJob(
   faults: readonly JobFault[],
   outputs: readonly JobOutputSpec[],
 ): JobPlan {
-  const matches = <T extends { entrypoint?: string; submissionId?: string }>(specs: readonly T[]) =>
+  const matches = <T extends JobMatch>(specs: readonly T[]) =>
     specs.filter((s) => jobMatches(s, request.submissionId, request.entrypoint));
   const fault = matches(faults).at(-1);
   const output = matches(outputs).at(-1);

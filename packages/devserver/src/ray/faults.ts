@@ -15,17 +15,17 @@ export type FaultKind =
 export interface FaultSpec {
   kind: FaultKind;
   /** Match apps with this name. */
-  app?: string;
+  app?: string | undefined;
   /** Match apps with this `import_path`. */
-  importPath?: string;
+  importPath?: string | undefined;
   /** Only this deployment (replica/resources/unhealthy faults). @default every deployment */
-  deployment?: string;
+  deployment?: string | undefined;
   /** The exception line, e.g. `RuntimeError: weights not found`. A sensible default per kind. */
-  error?: string;
+  error?: string | undefined;
   /** replica-startup-failure: recover to HEALTHY/RUNNING this many ms after turning DEPLOY_FAILED. */
-  recoverAfterMs?: number;
+  recoverAfterMs?: number | undefined;
   /** unhealthy: how long after reaching RUNNING (or after injection) the health checks fail. @default 0 */
-  afterMs?: number;
+  afterMs?: number | undefined;
 }
 
 /** An injected fault with its id. */

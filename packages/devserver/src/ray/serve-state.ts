@@ -26,10 +26,10 @@ export interface ServeSystem {
 /** A deployment of an imperatively created app (`serve.run`), for {@link DevServerControl.seedImperativeApp}. */
 export interface ImperativeAppSpec {
   name: string;
-  importPath?: string;
-  routePrefix?: string | null;
+  importPath?: string | undefined;
+  routePrefix?: string | null | undefined;
   /** Deployment names and replica counts. @default one deployment named after the import attribute */
-  deployments?: { name: string; numReplicas?: number }[];
+  deployments?: { name: string; numReplicas?: number | undefined }[] | undefined;
 }
 
 const HTTP_DEFAULTS: Record<string, unknown> = {

@@ -48,7 +48,7 @@ export async function registerApplication(
         plugin_release: release,
         action: spec.actionName,
         params: { ...spec.params },
-        ...(spec.numReplicas === undefined ? {} : { num_replicas: spec.numReplicas }),
+        num_replicas: spec.numReplicas,
       },
       { signal, idempotencyKey: `synapse-serve:${jobId}:${name}:${release}` },
     ));

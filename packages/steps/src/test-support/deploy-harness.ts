@@ -100,10 +100,10 @@ export function runtimeFor(
   const agent = options.agent ? AgentClient.fromEnv(env, { clock: options.clock }) : undefined;
   return RuntimeContext.create({
     env: new PluginEnvironment(env),
-    ...(backend ? { client: backend } : {}),
-    ...(agent ? { agentClient: agent } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.clock ? { clock: options.clock } : {}),
+    client: backend,
+    agentClient: agent,
+    signal: options.signal,
+    clock: options.clock,
   });
 }
 
