@@ -57,31 +57,31 @@ export interface DevServerPorts {
 /** Options of {@link startDevServer}. */
 export interface DevServerOptions {
   /** Interface to listen on. @default '127.0.0.1' */
-  host?: string;
+  host?: string | undefined;
   /** Ports to listen on. @default all 0 (random free ports) */
-  ports?: DevServerPorts;
+  ports?: DevServerPorts | undefined;
   /**
    * The Ray release to emulate: `ray_version` of `/api/version`, and from 2.58.0 on Ray 2.58's
    * behaviour (pydantic v2 400 texts, `http://` URIs, DELETE refused to browsers, 2.58's GET
    * fields); below, the older behaviour. @default '2.58.0'
    */
-  rayVersion?: string;
+  rayVersion?: string | undefined;
   /** When set, the dashboard runs in token auth mode and requires `Bearer <authToken>`. */
-  authToken?: string;
+  authToken?: string | undefined;
   /** When set, the backend requires `Synapse-Access-Token: Token <backendToken>`. */
-  backendToken?: string;
+  backendToken?: string | undefined;
   /** When set, the agent requires `Authorization: <agentToken>`. */
-  agentToken?: string;
+  agentToken?: string | undefined;
   /** Overrides of the simulated durations. */
-  timings?: Partial<DevServerTimings>;
+  timings?: Partial<DevServerTimings> | undefined;
   /** Time source; pass a {@link ManualClock} to drive statuses from a test. @default systemClock */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** Reject unknown keys in the PUT body (Ray ≤ 2.6) instead of ignoring them (Ray ≥ 2.7). @default false */
-  strictExtras?: boolean;
+  strictExtras?: boolean | undefined;
   /** JSON file that keeps apps, packages and backend records across restarts (written on change). */
-  stateFile?: string;
+  stateFile?: string | undefined;
   /** Request body cap of the dashboard (Ray: 100 MiB). @default 104857600 */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /** Where request and lifecycle logs go. @default silentLogger */
-  logger?: Logger;
+  logger?: Logger | undefined;
 }

@@ -124,7 +124,11 @@ function shellQuote(value: string): string {
 /** The `export X=…` lines a shell needs to point the SDK at a running devserver. */
 export function exportLines(
   urls: { dashboardUrl: string; backendUrl: string; agentUrl: string },
-  tokens: { authToken?: string; backendToken?: string; agentToken?: string },
+  tokens: {
+    authToken?: string | undefined;
+    backendToken?: string | undefined;
+    agentToken?: string | undefined;
+  },
 ): string[] {
   const vars: [string, string | undefined][] = [
     ['RAY_DASHBOARD_ADDRESS', urls.dashboardUrl],

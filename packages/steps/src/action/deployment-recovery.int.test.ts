@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { StepFailedError } from '@synapse-sdk/core';
+import type { ManualClock } from '@synapse-sdk/test-kit';
 
 import {
   BrokenStepDeploy,
@@ -29,12 +30,16 @@ function foreignDeploy(config: unknown): void {
   fixture.cluster.dev.control.foreignPut({ applications: [config] });
 }
 
-/** Polls `read` until it returns `expected` (deep equality) or 5 s pass; returns the last value. */
+/**
+ * Reads `read` until it returns `expected` (deep equality), moving the cluster's clock on by
+ * 20 ms between reads, for at most 5 s of it; returns the last value.
+ */
 async function eventually<T>(read: () => Promise<T>, expected: T): Promise<T> {
-  const deadline = Date.now() + 5_000;
+  const clock = fixture.cluster.clock as ManualClock;
+  const deadline = clock.now() + 5_000;
   let value = await read();
-  while (JSON.stringify(value) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  while (JSON.stringify(value) !== JSON.stringify(expected) && clock.now() < deadline) {
+    clock.advance(20);
     value = await read();
   }
   return value;

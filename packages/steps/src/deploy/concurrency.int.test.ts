@@ -44,7 +44,8 @@ describe('writers in two processes', () => {
   describe('deploying different apps at the same moment', () => {
     let cluster: Cluster;
     beforeAll(async () => {
-      cluster = await startCluster();
+      // The deploys run in other processes, on the system clock: so must the devserver.
+      cluster = await startCluster({ realTime: true });
     });
     afterAll(async () => {
       await cluster.stop();

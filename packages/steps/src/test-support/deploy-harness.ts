@@ -10,7 +10,9 @@ import {
   PluginEnvironment,
   RuntimeContext,
   type StepRegistry,
+  systemClock,
 } from '@synapse-sdk/core';
+import { ManualClock } from '@synapse-sdk/test-kit';
 import { startDevServer, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
 import { z } from 'zod';
 
@@ -76,19 +78,44 @@ export interface Cluster {
   dev: DevServer;
   env: Record<string, string>;
   ray: RayServeClient;
+  /** The clock the devserver and every SDK client of the test share. */
+  clock: Clock;
   stop(): Promise<void>;
 }
 
-export async function startCluster(options: DevServerOptions = {}): Promise<Cluster> {
-  const dev = await startDevServer({ timings: FAST_TIMINGS, ...options });
+// The clock of each running devserver, by dashboard URL: runtimeFor(env) finds it there.
+const clocks = new Map<string, Clock>();
+
+/**
+ * Starts a devserver on a manual clock that moves as the SDK sleeps (so a deploy's waits and
+ * the simulated builds take no real time and happen in one order), unless `realTime` asks for
+ * the system clock, which tests with other processes need.
+ */
+export async function startCluster(
+  options: DevServerOptions & { realTime?: boolean } = {},
+): Promise<Cluster> {
+  const { realTime, ...devOptions } = options;
+  const shared =
+    devOptions.clock ?? (realTime ? undefined : new ManualClock({ autoAdvance: true }));
+  const dev = await startDevServer({ timings: FAST_TIMINGS, ...devOptions, clock: shared });
   const env: Record<string, string> = {
     RAY_DASHBOARD_ADDRESS: dev.dashboardUrl,
     SYNAPSE_HOST: dev.backendUrl,
     SYNAPSE_ACCESS_TOKEN: options.backendToken ?? 'backend-token-1234',
   };
   if (options.authToken) env['RAY_AUTH_TOKEN'] = options.authToken;
-  const clock = options.clock as Clock | undefined;
-  return { dev, env, ray: RayServeClient.fromEnv(env, { clock }), stop: () => dev.stop() };
+  const clock = shared instanceof ManualClock ? shared : systemClock;
+  clocks.set(dev.dashboardUrl, clock);
+  return {
+    dev,
+    env,
+    clock,
+    ray: RayServeClient.fromEnv(env, { clock }),
+    stop: async () => {
+      clocks.delete(dev.dashboardUrl);
+      await dev.stop();
+    },
+  };
 }
 
 /** A runtime context for a plugin dir against `env`, with backend (and agent) clients. */
@@ -96,14 +123,15 @@ export function runtimeFor(
   env: Record<string, string>,
   options: { signal?: AbortSignal; agent?: boolean; clock?: Clock } = {},
 ): RuntimeContext {
-  const backend = BackendClient.fromEnv(env, { retry: { attempts: 1 }, clock: options.clock });
-  const agent = options.agent ? AgentClient.fromEnv(env, { clock: options.clock }) : undefined;
+  const clock = options.clock ?? clocks.get(env['RAY_DASHBOARD_ADDRESS'] ?? '');
+  const backend = BackendClient.fromEnv(env, { retry: { attempts: 1 }, clock });
+  const agent = options.agent ? AgentClient.fromEnv(env, { clock }) : undefined;
   return RuntimeContext.create({
     env: new PluginEnvironment(env),
     client: backend,
     agentClient: agent,
     signal: options.signal,
-    clock: options.clock,
+    clock,
   });
 }
 
