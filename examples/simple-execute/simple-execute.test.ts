@@ -1,9 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import {
-  startTestDevServer,
-  type TestDevServer,
-} from '../../packages/cli/src/test-support/dev-env.js';
+import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { REPO_ROOT, runSynapse } from '../../packages/cli/src/test-support/run-synapse.js';
 
 describe('examples/simple-execute', () => {

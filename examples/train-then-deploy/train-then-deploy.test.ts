@@ -3,13 +3,14 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import {
   startTestDevServer,
   type TestDevServer,
-} from '../../packages/cli/src/test-support/dev-env.js';
+  waitForExit,
+  waitForOutput,
+} from '@synapse-sdk/test-kit';
+
 import {
   REPO_ROOT,
   runSynapse,
   spawnSynapse,
-  waitForExit,
-  waitForOutput,
 } from '../../packages/cli/src/test-support/run-synapse.js';
 
 const APP = 'train-then-deploy@1.0.0';

@@ -1,18 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from '@jest/globals';
 
-import {
-  REPO_ROOT,
-  runSynapse,
-  spawnSynapse,
-  waitForExit,
-  waitForOutput,
-} from './test-support/run-synapse.js';
+import { REPO_ROOT, runSynapse, spawnSynapse } from './test-support/run-synapse.js';
+import { holdPort, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 const ANY_PORTS = ['--dashboard-port', '0', '--serve-port', '0', '--backend-port', '0'];
 
@@ -107,10 +101,7 @@ describe('synapse dev', () => {
   });
 
   it('exits 2 when a port is taken, naming it and the flag that changes it', async () => {
-    const taken = createServer();
-    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
-    const address = taken.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const { port, release } = await holdPort();
     try {
       const result = await waitForExit(
         spawnSynapse(['dev', ...ANY_PORTS, '--agent-port', String(port)]),
@@ -125,7 +116,7 @@ describe('synapse dev', () => {
         ],
       ]);
     } finally {
-      await new Promise<void>((resolve) => taken.close(() => resolve()));
+      await release();
     }
   });
 

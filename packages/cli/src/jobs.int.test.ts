@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { RayJobsClient } from '@synapse-sdk/clients';
 
-import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { runSynapse } from './test-support/run-synapse.js';
 
 describe('synapse jobs', () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import {
   NOISY_DEPLOY_ACTION,
   createFixturePlugin,

@@ -3,9 +3,9 @@ import { parse } from 'yaml';
 
 import {
   startTestDevServer,
-  withoutHealthMetrics,
   type TestDevServer,
-} from './test-support/dev-env.js';
+  withoutHealthMetrics,
+} from '@synapse-sdk/test-kit';
 import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse } from './test-support/run-synapse.js';
 

@@ -7,13 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
-import {
-  runSynapse,
-  spawnSynapse,
-  waitForExit,
-  waitForOutput,
-  type SynapseRun,
-} from './test-support/run-synapse.js';
+import { runSynapse, spawnSynapse, type SynapseRun } from './test-support/run-synapse.js';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 /** The `error:` lines of a run, with the plugin directory written as DIR. */
 function errors(stderr: string, dir: string): string[] {

@@ -3,18 +3,14 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { closedPort, startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { closedPort, startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import {
   FIXTURE_FILES,
   createFixturePlugin,
   type FixturePlugin,
 } from './test-support/fixture-plugin.js';
-import {
-  runSynapse,
-  spawnSynapse,
-  waitForExit,
-  waitForOutput,
-} from './test-support/run-synapse.js';
+import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 /** Every line of stderr that is not a progress/log line. */
 function errorLines(stderr: string): string[] {

@@ -2,14 +2,10 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 
 import { ManualClock } from '@synapse-sdk/devserver';
 
-import { startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
-import {
-  runSynapse,
-  spawnSynapse,
-  waitForExit,
-  waitForOutput,
-} from './test-support/run-synapse.js';
+import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 describe('synapse plugin run', () => {
   let dev: TestDevServer;

@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   closedPort,
   startTestDevServer,
-  withoutHealthMetrics,
   type TestDevServer,
-} from './test-support/dev-env.js';
+  withoutHealthMetrics,
+} from '@synapse-sdk/test-kit';
 import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse, runSynapseInTerminal } from './test-support/run-synapse.js';
 

@@ -3,7 +3,7 @@ import { createServer, type Socket } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import { closedPort, startTestDevServer, type TestDevServer } from './test-support/dev-env.js';
+import { closedPort, startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { runSynapse } from './test-support/run-synapse.js';
 
 const SDK_VERSION = (

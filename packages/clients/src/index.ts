@@ -39,7 +39,11 @@ export type { ResolvedRetryPolicy } from './http/retry.js';
 export type { ServiceName } from './http/service.js';
 export type { TimeoutOptions } from './http/timeouts.js';
 export type { SearchParams } from './http/url.js';
-export type { DeployErrorCode, DeployFailureReason, FailedDeployment } from './ray/deploy-errors.js';
+export type {
+  DeployErrorCode,
+  DeployFailureReason,
+  FailedDeployment,
+} from './ray/deploy-errors.js';
 export type {
   AutoscalingConfig,
   DeploymentOverride,

@@ -2,20 +2,20 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConsoleLogger } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
 import { inspect } from 'node:util';
+import {
+  closedPort,
+  failure,
+  replyLater,
+  sendJson,
+  sendText,
+  startRecordingServer,
+} from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 
 import { AgentClient } from './agent/agent-client.js';
 import { BackendClient } from './backend/backend-client.js';
 import type { RetryEvent } from './http/http-client.js';
 import { RayServeClient } from './ray/ray-serve-client.js';
-import {
-  closedPort,
-  replyLater,
-  sendJson,
-  sendText,
-  startTestServer,
-} from './test-support/test-server.js';
-import type { TestServer } from './test-support/test-server.js';
-import { failure } from './test-support/failure.js';
 
 const RAY_TOKEN = 'rAyT0ken-leak-check-0001';
 const ACCESS_TOKEN = 'acc3ss-leak-check-0002';
@@ -24,7 +24,7 @@ const USER_TOKEN = 'us3r-leak-check-0004';
 const URL_PASSWORD = 'urlPassw0rd-leak-0005';
 const ALL = [RAY_TOKEN, ACCESS_TOKEN, AGENT_TOKEN, USER_TOKEN, URL_PASSWORD];
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -53,7 +53,7 @@ function expectNoSecret(texts: readonly string[]): void {
 }
 
 /** A server that echoes the credentials it got back in its error text, as careless servers do. */
-function echoingHandler(status: number): Parameters<typeof startTestServer>[0] {
+function echoingHandler(status: number): Parameters<typeof startRecordingServer>[0] {
   return (req, res) =>
     sendText(
       res,
@@ -66,7 +66,7 @@ describe('secret redaction', () => {
   it.each([401, 403, 400, 500, 503])(
     'keeps tokens out of %i errors, logs and retry events of every client',
     async (status) => {
-      server = await startTestServer(echoingHandler(status));
+      server = await startRecordingServer(echoingHandler(status));
       const { logger, lines, events } = capture();
       const common = {
         logger,
@@ -117,7 +117,9 @@ describe('secret redaction', () => {
       token: RAY_TOKEN,
       retry: { attempts: 1 },
     });
-    server = await startTestServer((_req, res) => replyLater(1_000, () => sendJson(res, 200, {})));
+    server = await startRecordingServer((_req, res) =>
+      replyLater(1_000, () => sendJson(res, 200, {})),
+    );
     const agent = new AgentClient({
       baseUrl: server.url,
       token: AGENT_TOKEN,
@@ -133,7 +135,7 @@ describe('secret redaction', () => {
   });
 
   it('keeps tokens out of deploy failures that quote them', async () => {
-    server = await startTestServer((_req, res) =>
+    server = await startRecordingServer((_req, res) =>
       sendJson(res, 200, {
         applications: {
           web: {

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import type { FixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
-import {
-  spawnSynapse,
-  waitForExit,
-  waitForOutput,
-} from '../../../packages/cli/src/test-support/run-synapse.js';
+import { spawnSynapse } from '../../../packages/cli/src/test-support/run-synapse.js';
 import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
 import type { AppView } from '../../parity/serve-target.js';
 import { deployCommand } from '../../support/deploy-command.js';

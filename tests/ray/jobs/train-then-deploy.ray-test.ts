@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients';
 
 import {
   REPO_ROOT,
   runSynapse,
   spawnSynapse,
-  waitForExit,
-  waitForOutput,
 } from '../../../packages/cli/src/test-support/run-synapse.js';
 import { rayLane, recordFigure } from '../support/lane-env.js';
 

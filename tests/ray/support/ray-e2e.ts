@@ -3,8 +3,9 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startTestDevServer } from '../../../packages/cli/src/test-support/dev-env.js';
-import type { TestDevServer } from '../../../packages/cli/src/test-support/dev-env.js';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+
 import { runSynapse } from '../../../packages/cli/src/test-support/run-synapse.js';
 import type {
   RunSynapseOptions,

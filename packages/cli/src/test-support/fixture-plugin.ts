@@ -1,6 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { type PluginDir, writePluginDir } from '@synapse-sdk/test-kit';
 
 /**
  * A plugin written to a temp directory (outside the repository, no node_modules): a step-mode
@@ -178,22 +176,11 @@ export class DeployAction extends BaseDeploymentAction<typeof Params> {
 `;
 
 /** A fixture plugin directory; `remove()` deletes it. */
-export interface FixturePlugin {
-  dir: string;
-  remove(): Promise<void>;
-}
+export type FixturePlugin = PluginDir;
 
 /** Writes {@link FIXTURE_FILES} (with `overrides`; `null` deletes a file) to a new temp dir. */
-export async function createFixturePlugin(
+export function createFixturePlugin(
   overrides: Readonly<Record<string, string | null>> = {},
 ): Promise<FixturePlugin> {
-  const dir = await mkdtemp(join(tmpdir(), 'synapse-cli-plugin-'));
-  const files: Record<string, string | null> = { ...FIXTURE_FILES, ...overrides };
-  for (const [path, content] of Object.entries(files)) {
-    if (content === null) continue;
-    const file = join(dir, path);
-    await mkdir(dirname(file), { recursive: true });
-    await writeFile(file, content);
-  }
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+  return writePluginDir({ ...FIXTURE_FILES, ...overrides }, 'synapse-cli-plugin-');
 }

@@ -1,6 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { type NodeRun, spawnNode, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import { shellQuote } from '../shell-quote.js';
 
@@ -11,12 +13,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 export const SYNAPSE_BIN = join(REPO_ROOT, 'packages/cli/dist/bin/synapse.js');
 
 /** What a finished `synapse` process left. */
-export interface SynapseRun {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type SynapseRun = NodeRun;
 
 /** Options of {@link runSynapse}. */
 export interface RunSynapseOptions {
@@ -52,36 +49,9 @@ export function spawnSynapse(
   args: readonly string[],
   options: RunSynapseOptions = {},
 ): ChildProcess {
-  return spawn(process.execPath, [SYNAPSE_BIN, ...args], {
+  return spawnNode(SYNAPSE_BIN, args, {
     cwd: options.cwd ?? REPO_ROOT,
     env: childEnv(options.env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-/** Collects a child's output until it exits. */
-export function waitForExit(child: ChildProcess, timeoutMs = 30_000): Promise<SynapseRun> {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(
-        new Error(
-          `synapse did not exit within ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
-        ),
-      );
-    }, timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolvePromise({ code, signal, stdout, stderr });
-    });
   });
 }
 
@@ -91,32 +61,6 @@ export function runSynapse(
   options: RunSynapseOptions = {},
 ): Promise<SynapseRun> {
   return waitForExit(spawnSynapse(args, options), options.timeoutMs);
-}
-
-/** Resolves once `read()` matches `pattern`, polling the child's output as it arrives. */
-export function waitForOutput(
-  child: ChildProcess,
-  stream: 'stdout' | 'stderr',
-  pattern: RegExp,
-  timeoutMs = 20_000,
-): Promise<string> {
-  let text = '';
-  const source = child[stream];
-  return new Promise((resolvePromise, reject) => {
-    const timer = setTimeout(() => {
-      source?.off('data', onData);
-      reject(new Error(`no ${String(pattern)} on ${stream} within ${timeoutMs} ms; got:\n${text}`));
-    }, timeoutMs);
-    const onData = (chunk: Buffer | string): void => {
-      text += chunk.toString();
-      if (pattern.test(text)) {
-        clearTimeout(timer);
-        source?.off('data', onData);
-        resolvePromise(text);
-      }
-    };
-    source?.on('data', onData);
-  });
 }
 
 /**

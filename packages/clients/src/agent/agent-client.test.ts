@@ -1,18 +1,18 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 
 import { NotFoundError } from '../http/errors.js';
-import { sendJson, sendText, startTestServer } from '../test-support/test-server.js';
-import type { TestServer } from '../test-support/test-server.js';
 import { AgentClient } from './agent-client.js';
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
-async function agent(handler: Parameters<typeof startTestServer>[0]): Promise<AgentClient> {
-  server = await startTestServer(handler);
+async function agent(handler: Parameters<typeof startRecordingServer>[0]): Promise<AgentClient> {
+  server = await startRecordingServer(handler);
   return new AgentClient({
     baseUrl: server.url,
     token: 'agent-raw-token-7777',
@@ -27,7 +27,7 @@ describe('AgentClient', () => {
     it('needs both SYNAPSE_AGENT_HOST and SYNAPSE_AGENT_TOKEN', async () => {
       expect(AgentClient.fromEnv({ SYNAPSE_AGENT_HOST: 'http://a:1' })).toBeUndefined();
       expect(AgentClient.fromEnv({ SYNAPSE_AGENT_TOKEN: 't' })).toBeUndefined();
-      server = await startTestServer((_req, res) => sendJson(res, 200, { status: 'ok' }));
+      server = await startRecordingServer((_req, res) => sendJson(res, 200, { status: 'ok' }));
       const client = AgentClient.fromEnv({
         SYNAPSE_AGENT_HOST: server.url,
         SYNAPSE_AGENT_TOKEN: 'env-agent-token',

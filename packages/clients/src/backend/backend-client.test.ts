@@ -1,25 +1,24 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 
 import { RequestValidationError, ResponseValidationError, ServerError } from '../http/errors.js';
-import { sendJson, sendText, startTestServer } from '../test-support/test-server.js';
-import type { TestServer } from '../test-support/test-server.js';
 import { BackendClient } from './backend-client.js';
 import type { ServeApplicationCreateRequest, UpdateJobRequest } from './schemas.js';
-import { failure } from '../test-support/failure.js';
 
 const FAST = { retry: { attempts: 3, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
 async function backend(
-  handler: Parameters<typeof startTestServer>[0],
+  handler: Parameters<typeof startRecordingServer>[0],
   extra: Partial<ConstructorParameters<typeof BackendClient>[0]> = {},
 ): Promise<BackendClient> {
-  server = await startTestServer(handler);
+  server = await startRecordingServer(handler);
   return new BackendClient({
     baseUrl: `${server.url}/api/v1`,
     accessToken: 'access-tok-1111',
@@ -31,7 +30,7 @@ async function backend(
 describe('BackendClient', () => {
   describe('.fromEnv', () => {
     it('prefers SYNAPSE_PLUGIN_RUN_HOST and sends SYNAPSE_ACCESS_TOKEN', async () => {
-      server = await startTestServer((_req, res) => sendJson(res, 200, { id: 1 }));
+      server = await startRecordingServer((_req, res) => sendJson(res, 200, { id: 1 }));
       const client = BackendClient.fromEnv({
         SYNAPSE_PLUGIN_RUN_HOST: server.url,
         SYNAPSE_HOST: 'http://other.invalid',

@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { RuntimeContext } from '@synapse-sdk/core';
+import { sendJson, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 
-import { sendJson, startTestServer, type TestServer } from '../test-support/test-server.js';
 import { BackendClient } from './backend-client.js';
 import { JobReporter } from './job-reporter.js';
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -14,7 +15,7 @@ afterEach(async () => {
 const ok = { success: true, data: {}, rollbackData: {}, skipped: false, timestamp: new Date() };
 
 async function setup(status = 200) {
-  server = await startTestServer((_req, res) => sendJson(res, status, { ok: true }));
+  server = await startRecordingServer((_req, res) => sendJson(res, status, { ok: true }));
   const client = new BackendClient({
     baseUrl: server.url,
     accessToken: 'job-token-7777',

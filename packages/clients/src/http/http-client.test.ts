@@ -5,15 +5,16 @@ import { CancelledError } from '@synapse-sdk/core';
 import { ManualClock } from '@synapse-sdk/test-kit';
 import type { Logger } from '@synapse-sdk/core';
 import { z } from 'zod';
-
 import {
   closedPort,
+  failure,
   replyLater,
   sendJson,
   sendText,
-  startTestServer,
-} from '../test-support/test-server.js';
-import type { TestServer } from '../test-support/test-server.js';
+  startRecordingServer,
+} from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
+
 import { USER_AGENT } from '../version.js';
 import {
   AuthError,
@@ -31,11 +32,10 @@ import { HttpClient } from './http-client.js';
 import type { HttpClientOptions, RetryEvent } from './http-client.js';
 import { RAY_DASHBOARD_SERVICE } from './service.js';
 import { parseBaseUrl } from './url.js';
-import { failure } from '../test-support/failure.js';
 
 const FAST_RETRY = { attempts: 3, initialDelayMs: 1, maxDelayMs: 5, jitter: 0 };
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -56,7 +56,7 @@ function client(url: string, options: Partial<HttpClientOptions> = {}): HttpClie
 describe('HttpClient', () => {
   describe('.request', () => {
     it('joins the path as given, keeping the trailing slash and the base path', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 200, 'ok'));
+      server = await startRecordingServer((_req, res) => sendText(res, 200, 'ok'));
       await client(`${server.url}/prefix`).request({
         method: 'GET',
         path: '/api/serve/applications/',
@@ -73,7 +73,7 @@ describe('HttpClient', () => {
     });
 
     it('sends our own User-Agent and no browser headers', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 200, ''));
+      server = await startRecordingServer((_req, res) => sendText(res, 200, ''));
       await client(server.url).request({ method: 'PUT', path: 'x/', json: { a: 1 } });
       const [request] = server.requests;
       expect(request?.headers['user-agent']).toBe(USER_AGENT);
@@ -90,7 +90,7 @@ describe('HttpClient', () => {
     });
 
     it('sends a raw body with its content type', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 200, ''));
+      server = await startRecordingServer((_req, res) => sendText(res, 200, ''));
       await client(server.url).request({
         method: 'PUT',
         path: 'p',
@@ -102,7 +102,7 @@ describe('HttpClient', () => {
     });
 
     it('returns accepted non-2xx statuses instead of throwing', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(res, 404, 'Package gcs://x.zip does not exist'),
       );
       const response = await client(server.url).request({
@@ -129,7 +129,7 @@ describe('HttpClient', () => {
       [501, ServerError, 'HTTP_SERVER'],
     ];
     it.each(cases)('maps %i to the right class and code, once', async (status, type, code) => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(res, status, `  server says ${status}\n`),
       );
       const error = await failure(client(server.url).request({ method: 'GET', path: '/api/x/' }));
@@ -149,7 +149,7 @@ describe('HttpClient', () => {
     });
 
     it('formats the message with the status text and the server text', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(res, 400, "ValidationError(model='ServeDeploySchema')"),
       );
       const error = (await failure(
@@ -161,7 +161,7 @@ describe('HttpClient', () => {
     });
 
     it('names the token variable on 401 and 403', async () => {
-      server = await startTestServer((req, res) =>
+      server = await startRecordingServer((req, res) =>
         req.headers.authorization
           ? sendText(res, 403, 'Forbidden: Invalid authentication token')
           : sendText(res, 401, 'Unauthorized: Missing authentication token'),
@@ -183,7 +183,7 @@ describe('HttpClient', () => {
     });
 
     it('trims a huge server text', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 500, 'x'.repeat(10_000)));
+      server = await startRecordingServer((_req, res) => sendText(res, 500, 'x'.repeat(10_000)));
       const error = (await failure(
         client(server.url).request({ method: 'POST', path: 'a' }),
       )) as ServerError;
@@ -192,7 +192,7 @@ describe('HttpClient', () => {
     });
 
     it('reads Retry-After on 429', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(res, 429, 'slow down', { 'retry-after': '7' }),
       );
       const error = (await failure(
@@ -204,7 +204,7 @@ describe('HttpClient', () => {
 
   describe('retries', () => {
     it('makes exactly `attempts` GET attempts on 503, then throws ServerError', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(res, 503, 'Failed to get a response from the controller'),
       );
       const events: RetryEvent[] = [];
@@ -225,7 +225,7 @@ describe('HttpClient', () => {
 
     it('waits the default backoff on its clock between attempts, honouring Retry-After', async () => {
       let calls = 0;
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         ++calls === 2
           ? sendText(res, 503, 'busy', { 'retry-after': '2' })
           : sendText(res, 503, 'busy'),
@@ -244,7 +244,7 @@ describe('HttpClient', () => {
 
     it('succeeds when a later attempt succeeds', async () => {
       let calls = 0;
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         ++calls < 3 ? sendText(res, 502, 'bad gateway') : sendJson(res, 200, { ok: true }),
       );
       const body = await client(server.url).requestJson(
@@ -256,7 +256,7 @@ describe('HttpClient', () => {
     });
 
     it('retries PUT and DELETE on 504', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 504, ''));
+      server = await startRecordingServer((_req, res) => sendText(res, 504, ''));
       await failure(client(server.url).request({ method: 'PUT', path: 'a', json: {} }));
       await failure(client(server.url).request({ method: 'DELETE', path: 'a' }));
       expect(server.requests.map((r) => r.method)).toEqual([
@@ -270,7 +270,7 @@ describe('HttpClient', () => {
     });
 
     it('sends a POST without an idempotency key exactly once', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 503, 'busy'));
+      server = await startRecordingServer((_req, res) => sendText(res, 503, 'busy'));
       const error = await failure(
         client(server.url).request({ method: 'POST', path: 'a', json: {} }),
       );
@@ -280,7 +280,7 @@ describe('HttpClient', () => {
     });
 
     it('retries a POST that carries an idempotency key, sending the same key each time', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 503, 'busy'));
+      server = await startRecordingServer((_req, res) => sendText(res, 503, 'busy'));
       await failure(
         client(server.url).request({
           method: 'POST',
@@ -297,19 +297,19 @@ describe('HttpClient', () => {
     });
 
     it('does not retry other statuses', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 500, 'Traceback ...'));
+      server = await startRecordingServer((_req, res) => sendText(res, 500, 'Traceback ...'));
       await failure(client(server.url).request({ method: 'GET', path: 'a' }));
       expect(server.requests).toHaveLength(1);
     });
 
     it('makes one attempt when the call disables retries', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 503, ''));
+      server = await startRecordingServer((_req, res) => sendText(res, 503, ''));
       await failure(client(server.url).request({ method: 'GET', path: 'a', retry: false }));
       expect(server.requests).toHaveLength(1);
     });
 
     it('retries connection resets for GET', async () => {
-      server = await startTestServer((_req, _res, raw) => {
+      server = await startRecordingServer((_req, _res, raw) => {
         raw.socket.destroy();
       });
       const error = (await failure(
@@ -321,7 +321,7 @@ describe('HttpClient', () => {
     });
 
     it('does not retry a connection reset for a POST without key', async () => {
-      server = await startTestServer((_req, _res, raw) => {
+      server = await startRecordingServer((_req, _res, raw) => {
         raw.socket.destroy();
       });
       await failure(client(server.url).request({ method: 'POST', path: 'a', json: {} }));
@@ -329,7 +329,7 @@ describe('HttpClient', () => {
     });
 
     it('logs each retry at debug level (routine), without headers', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 503, ''));
+      server = await startRecordingServer((_req, res) => sendText(res, 503, ''));
       const lines: string[] = [];
       const logger: Logger = {
         debug: (m, d) => lines.push(`debug ${m} ${JSON.stringify(d)}`),
@@ -366,7 +366,7 @@ describe('HttpClient', () => {
 
   describe('timeouts', () => {
     it('raises ClientTimeoutError when the answer is slower than the read timeout, retrying GET', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         replyLater(2_000, () => sendText(res, 200, 'late')),
       );
       const error = (await failure(
@@ -386,7 +386,7 @@ describe('HttpClient', () => {
 
   describe('cancellation', () => {
     it('aborts a request in flight with CancelledError', async () => {
-      server = await startTestServer(() => undefined);
+      server = await startRecordingServer(() => undefined);
       const controller = new AbortController();
       const pending = failure(
         client(server.url).request({ method: 'GET', path: 'hang', signal: controller.signal }),
@@ -400,7 +400,7 @@ describe('HttpClient', () => {
     });
 
     it('aborts during the backoff wait without another attempt', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 503, ''));
+      server = await startRecordingServer((_req, res) => sendText(res, 503, ''));
       const controller = new AbortController();
       const pending = failure(
         client(server.url, {
@@ -419,7 +419,7 @@ describe('HttpClient', () => {
     });
 
     it('sends nothing when the signal is already aborted', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       const error = await failure(
         client(server.url).request({ method: 'GET', path: 'a', signal: AbortSignal.abort() }),
       );
@@ -430,7 +430,7 @@ describe('HttpClient', () => {
 
   describe('.requestJson', () => {
     it('raises ResponseValidationError for malformed JSON', async () => {
-      server = await startTestServer((_req, res) => sendText(res, 200, '{"applications": '));
+      server = await startRecordingServer((_req, res) => sendText(res, 200, '{"applications": '));
       const error = (await failure(
         client(server.url).requestJson({ method: 'GET', path: 'a' }, z.unknown()),
       )) as ResponseValidationError;
@@ -440,7 +440,7 @@ describe('HttpClient', () => {
     });
 
     it('raises ResponseValidationError naming the field for a wrong shape', async () => {
-      server = await startTestServer((_req, res) => sendJson(res, 200, { version: 4 }));
+      server = await startRecordingServer((_req, res) => sendJson(res, 200, { version: 4 }));
       const error = (await failure(
         client(server.url).requestJson(
           { method: 'GET', path: 'a' },

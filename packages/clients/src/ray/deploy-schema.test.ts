@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@synapse-sdk/core';
-import { Ajv } from 'ajv';
-import { readFileSync } from 'node:fs';
+import { raySchema } from '@synapse-sdk/test-kit';
 
 import {
   ServeDeploySchema,
@@ -12,14 +11,8 @@ import {
 } from './deploy-schema.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
 
-function raySchema(file: string): object {
-  const url = new URL(`../../../../test-fixtures/ray-schemas/${file}`, import.meta.url);
-  return JSON.parse(readFileSync(url, 'utf8')) as object;
-}
-
-const ajv = new Ajv({ strict: false, allErrors: true });
-const rayV1 = ajv.compile(raySchema('ray-serve-deploy.schema.json'));
-const rayV2 = ajv.compile(raySchema('ray-serve-deploy.v2.schema.json'));
+const rayV1 = raySchema('deploy', 'v1');
+const rayV2 = raySchema('deploy', 'v2');
 
 /** Ray's documented example of a PUT body (docs/ray-serve-rest.md#applications). */
 const DOCS_EXAMPLE: ServeDeployConfig = {
@@ -315,7 +308,12 @@ const INVALID: [string, unknown, string, string][] = [
     'applications.0.runtime_env',
     'must not be null',
   ],
-  ['null args (docs/ray-serve-rest.md#config-validation)', withApps(app({ args: null })), 'applications.0.args', 'must not be null'],
+  [
+    'null args (docs/ray-serve-rest.md#config-validation)',
+    withApps(app({ args: null })),
+    'applications.0.args',
+    'must not be null',
+  ],
   [
     'null deployments (docs/ray-serve-rest.md#config-validation)',
     withApps(app({ deployments: null })),

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@synapse-sdk/core';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 
 import {
   AuthError,
@@ -13,13 +15,10 @@ import {
   ResponseValidationError,
   ServerError,
 } from '../http/errors.js';
-import { sendJson, sendText, startTestServer } from '../test-support/test-server.js';
-import type { TestServer } from '../test-support/test-server.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
 import { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './package-uri.js';
 import { DEFAULT_RAY_DASHBOARD_ADDRESS } from './dashboard-http.js';
 import { RayServeClient } from './ray-serve-client.js';
-import { failure } from '../test-support/failure.js';
 
 const FAST = { retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 } };
 const TOKEN = 'ray-token-abcdef123456';
@@ -60,24 +59,24 @@ const INSTANCE = {
   target_groups: [],
 };
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
 });
 
 async function ray(
-  handler: Parameters<typeof startTestServer>[0],
+  handler: Parameters<typeof startRecordingServer>[0],
   token?: string,
 ): Promise<RayServeClient> {
-  server = await startTestServer(handler);
+  server = await startRecordingServer(handler);
   return new RayServeClient({ address: server.url, token, ...FAST });
 }
 
 describe('RayServeClient', () => {
   describe('.fromEnv', () => {
     it('reads RAY_DASHBOARD_ADDRESS and RAY_AUTH_TOKEN', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendJson(res, 200, { version: '4', ray_version: '2.46.0' }),
       );
       const client = RayServeClient.fromEnv({
@@ -128,7 +127,7 @@ describe('RayServeClient', () => {
     });
 
     it('moves the token to X-Ray-Authorization when the address carries basic auth', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendJson(res, 200, { version: '4', ray_version: '2.52.0' }),
       );
       const client = new RayServeClient({

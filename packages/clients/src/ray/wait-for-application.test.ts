@@ -2,20 +2,19 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
 import { ManualClock } from '@synapse-sdk/test-kit';
 import type { ServerResponse } from 'node:http';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 
 import { AuthError } from '../http/errors.js';
-import { sendJson, sendText, startTestServer } from '../test-support/test-server.js';
-import type { TestServer } from '../test-support/test-server.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
 import { RayServeClient } from './ray-serve-client.js';
 import type { ApplicationStatusUpdate } from './wait-for-application.js';
-import { failure } from '../test-support/failure.js';
 
 type Reply = (res: ServerResponse, socketDestroy: () => void) => void;
 
 const POLL = { pollIntervalMs: 1, maxPollIntervalMs: 4 };
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
@@ -40,7 +39,7 @@ function app(status: string, time: number, extra: Record<string, unknown> = {}):
 /** A dashboard answering GETs with `replies` in order, repeating the last one. */
 async function scripted(...replies: Reply[]): Promise<RayServeClient> {
   let index = 0;
-  server = await startTestServer((_req, res, raw) => {
+  server = await startRecordingServer((_req, res, raw) => {
     const reply = replies[Math.min(index, replies.length - 1)];
     index++;
     reply?.(res, () => raw.socket.destroy());
@@ -208,7 +207,7 @@ describe('RayServeClient.waitForApplication', () => {
 
   it("polls and times out on the client's clock, the delays doubling to the maximum", async () => {
     const clock = new ManualClock({ autoAdvance: true });
-    server = await startTestServer((_req, res) => app('DEPLOYING', 3)(res, () => undefined));
+    server = await startRecordingServer((_req, res) => app('DEPLOYING', 3)(res, () => undefined));
     const client = new RayServeClient({ address: server.url, retry: { attempts: 1 }, clock });
     const error = await failure(client.waitForApplication('web', { timeoutMs: 600_000 }));
     const sleeps = clock.sleeps;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ManualClock } from '@synapse-sdk/test-kit';
+import { failure, ManualClock } from '@synapse-sdk/test-kit';
 
 import { CancelledError, StepFailedError, StepTimeoutError } from '../errors/errors.js';
 import { RuntimeContext } from '../runtime/runtime-context.js';
@@ -28,14 +28,6 @@ function setup(steps: (journal: string[]) => BaseStep[], options: { signal?: Abo
   return { journal, registry, runtime, context, progress, clock, run };
 }
 
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the run to fail');
-}
 
 describe('Orchestrator', () => {
   describe('progress', () => {
@@ -76,7 +68,7 @@ describe('Orchestrator', () => {
         new ScriptedStep('a', j, { weight: 1 }),
         new ScriptedStep('b', j, { weight: 1, attempts: ['throw'] }),
       ]);
-      await failureOf(run());
+      await failure(run());
       expect(progress).toEqual([[50, 100]]);
     });
   });
@@ -134,7 +126,7 @@ describe('Orchestrator', () => {
           ],
         }),
       ]);
-      await failureOf(run());
+      await failure(run());
       expect([
         seenByB,
         context.resultOf('b')?.error,
@@ -190,7 +182,7 @@ describe('Orchestrator', () => {
         new ScriptedStep('d', j, { attempts: ['throw'] }),
         new ScriptedStep('e', j),
       ]);
-      await failureOf(run());
+      await failure(run());
       expect(journal).toEqual([
         'execute:a:1',
         'execute:c:1',
@@ -203,7 +195,7 @@ describe('Orchestrator', () => {
 
     it("throws Step '<name>' failed: <error> with the step's error as cause", async () => {
       const { run } = setup((j) => [new ScriptedStep('deploy', j, { attempts: ['throw'] })]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([
         error instanceof StepFailedError,
         error.message,
@@ -219,7 +211,7 @@ describe('Orchestrator', () => {
         }
       }
       const { run } = setup((j) => [new Partial('p', j, { attempts: ['fail'] })]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error.message, received[0]?.rollbackData]).toEqual([
         "Step 'p' failed: p said no",
         { partial: 'p' },
@@ -232,7 +224,7 @@ describe('Orchestrator', () => {
         new ScriptedStep('b', j, { rollbackThrows: 'disk gone' }),
         new ScriptedStep('c', j, { attempts: ['throw'], rollbackThrows: 'no undo' }),
       ]);
-      const error = (await failureOf(run())) as StepFailedError;
+      const error = (await failure(run())) as StepFailedError;
       expect({
         journal: journal.filter((l) => l.startsWith('rollback')),
         errors: context.errors,
@@ -259,7 +251,7 @@ describe('Orchestrator', () => {
           },
         }),
       ]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error.message, journal]).toEqual([
         "Step 'b' failed: canSkip failed: cannot tell",
         ['execute:a:1', 'rollback:a:ok'],
@@ -271,7 +263,7 @@ describe('Orchestrator', () => {
         new ScriptedStep('a', j),
         new ScriptedStep('b', j, { attempts: [() => ({ ok: true })] }),
       ]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error.message, journal.slice(-2)]).toEqual([
         "Step 'b' failed: returned a malformed StepResult: `success` must be a boolean",
         ['rollback:b:failed', 'rollback:a:ok'],
@@ -288,7 +280,7 @@ describe('Orchestrator', () => {
     it('rolls back every executed step when a progress listener throws', async () => {
       const { journal, run } = setup((j) => [new ScriptedStep('a', j), new ScriptedStep('b', j)]);
       let calls = 0;
-      const error = await failureOf(
+      const error = await failure(
         run({
           onProgress: () => {
             if (++calls === 2) throw new Error('listener broke');
@@ -306,7 +298,7 @@ describe('Orchestrator', () => {
         new ScriptedStep('a', j, { attempts: ['throw'] }),
         new ScriptedStep('b', j),
       ]);
-      await failureOf(run());
+      await failure(run());
       expect(journal.some((l) => l.startsWith('execute:b'))).toBe(false);
     });
   });
@@ -334,7 +326,7 @@ describe('Orchestrator', () => {
           retry: { attempts: 3, initialDelayMs: 10, jitter: 0, maxDelayMs: 15 },
         }),
       ]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([
         error.message,
         journal.filter((l) => l.startsWith('execute')).length,
@@ -360,7 +352,7 @@ describe('Orchestrator', () => {
           },
         }),
       ]);
-      await failureOf(run());
+      await failure(run());
       expect(journal).toEqual(['execute:s:1', 'rollback:s:failed']);
     });
 
@@ -392,7 +384,7 @@ describe('Orchestrator', () => {
           ],
         }),
       ]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([
         error.message,
         error.cause instanceof StepTimeoutError,
@@ -432,7 +424,7 @@ describe('Orchestrator', () => {
         ],
         { signal: controller.signal },
       );
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error instanceof CancelledError, error.message, journal]).toEqual([
         true,
         "Cancelled during step 'wait'; rolled back 2 steps",
@@ -484,7 +476,7 @@ describe('Orchestrator', () => {
         ],
         { signal: controller.signal },
       );
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error instanceof CancelledError, journal, rolledBackWith]).toEqual([
         true,
         ['execute:put:1', 'put:settled', 'rollback:put:failed'],
@@ -509,7 +501,7 @@ describe('Orchestrator', () => {
           ],
         }),
       ]);
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error.message, rolledBackWith]).toEqual([
         "Step 'slow' failed: Step 'slow' timed out after 10 ms",
         [["Step 'slow' timed out after 10 ms", { uploaded: true }]],
@@ -522,7 +514,7 @@ describe('Orchestrator', () => {
       const { journal, run } = setup((j) => [new ScriptedStep('a', j)], {
         signal: controller.signal,
       });
-      const error = await failureOf(run());
+      const error = await failure(run());
       expect([error.message, journal]).toEqual([
         "Cancelled before step 'a'; rolled back 0 steps",
         [],
@@ -563,7 +555,7 @@ describe('Orchestrator', () => {
       runtime.events.on('step:skip', (e) => seen.push(`skip:${e.step}`));
       runtime.events.on('step:end', (e) => seen.push(`end:${e.step}:${e.result.success}`));
       runtime.events.on('step:rollback', (e) => seen.push(`rollback:${e.step}:${e.success}`));
-      await failureOf(run());
+      await failure(run());
       expect(seen).toEqual([
         'start:a:1',
         'end:a:true',
@@ -591,7 +583,7 @@ describe('Orchestrator with a failure result carrying its error', () => {
       })(),
     );
     const context = new BaseStepContext(RuntimeContext.create());
-    const error = await failureOf(new Orchestrator(registry, context).execute());
+    const error = await failure(new Orchestrator(registry, context).execute());
     expect([error.message, error.cause === original, context.stepResults[0]?.rollbackData]).toEqual(
       ["Step 'carrier' failed: bad range", true, { touched: true }],
     );
@@ -617,7 +609,7 @@ describe('Orchestrator rollback bookkeeping', () => {
     const runtime = RuntimeContext.create();
     const rolledBack: string[] = [];
     runtime.events.on('step:rollback', (e) => rolledBack.push(e.step));
-    await failureOf(new Orchestrator(registry, new BaseStepContext(runtime)).execute());
+    await failure(new Orchestrator(registry, new BaseStepContext(runtime)).execute());
     expect(rolledBack).toEqual(['apply']);
   });
 
@@ -636,7 +628,7 @@ describe('Orchestrator rollback bookkeeping', () => {
         }),
       );
     const runtime = RuntimeContext.create({ signal: controller.signal });
-    const error = (await failureOf(
+    const error = (await failure(
       new Orchestrator(registry, new BaseStepContext(runtime)).execute(),
     )) as CancelledError;
     expect([error.message, error.rollbackErrors]).toEqual([

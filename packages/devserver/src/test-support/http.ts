@@ -2,8 +2,8 @@ import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ManualClock } from '../clock.js';
 import type { DevServer } from '../dev-server.js';
-import { startDevServer } from '../dev-server.js';
-import type { DevServerOptions } from '../options.js';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
+import { DEFAULT_TIMINGS, type DevServerOptions } from '../options.js';
 
 /** A response read completely. */
 export interface HttpResult {
@@ -100,10 +100,14 @@ export interface DeploymentDetailsBody {
   replicas: { replica_id: string; state: string; start_time_s: number }[];
 }
 
-/** Starts a devserver with a ManualClock (unless one is given) on random ports. */
+/** Starts a devserver with a ManualClock (unless one is given), its default timings, on random ports. */
 export async function startTestServer(options: DevServerOptions = {}): Promise<TestServer> {
   const clock = options.clock instanceof ManualClock ? options.clock : new ManualClock();
-  const dev = await startDevServer({ ...options, clock });
+  const { server: dev } = await startTestDevServer({
+    ...options,
+    clock,
+    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+  });
   const url = `${dev.dashboardUrl}/api/serve/applications/`;
   const auth: Record<string, string> =
     options.authToken === undefined ? {} : { Authorization: `Bearer ${options.authToken}` };

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { RayServeClient } from '@synapse-sdk/clients';
-import { ManualClock } from '@synapse-sdk/test-kit';
+import { ManualClock, failure } from '@synapse-sdk/test-kit';
 
 import type { StepRegistry } from '@synapse-sdk/core';
 
@@ -42,15 +42,6 @@ afterEach(async () => {
   cluster = undefined;
 });
 
-async function failure(promise: Promise<unknown>): Promise<Error & { code?: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
-}
-
 /** A devserver and the SDK on one manual clock: every wait moves time on, nothing waits for real. */
 async function onClock(
   timings: Record<string, number>,
@@ -78,7 +69,9 @@ describe('deploy, restore and connect on a manual clock', () => {
 
   it('times out waiting for RUNNING on the clock and removes the app it created', async () => {
     const { clock, env } = await onClock({ buildTimeMs: 3_600_000 });
-    const error = await failure(new DefaultDeploy({}, runtimeFor(env, { clock })).run());
+    const error = await failure<Error & { code?: string }>(
+      new DefaultDeploy({}, runtimeFor(env, { clock })).run(),
+    );
     expect([
       error.message,
       Object.keys((await cluster?.ray.getApplications())?.applications ?? {}),
@@ -98,7 +91,7 @@ describe('deploy, restore and connect on a manual clock', () => {
     await pkg.remove();
     // Its replicas can never be scheduled: the restored app stays DEPLOYING.
     cluster?.dev.control.injectFault({ kind: 'insufficient-resources', app: APP });
-    const error = await failure(
+    const error = await failure<Error & { code?: string }>(
       restoreApplication(
         ray,
         {
@@ -120,7 +113,9 @@ describe('deploy, restore and connect on a manual clock', () => {
   it('retries an unreachable dashboard for the connect timeout, on the clock', async () => {
     const { clock, env } = await onClock({});
     await cluster?.dev.control.dashboardDown();
-    const error = await failure(new DefaultDeploy({}, runtimeFor(env, { clock })).run());
+    const error = await failure<Error & { code?: string }>(
+      new DefaultDeploy({}, runtimeFor(env, { clock })).run(),
+    );
     expect([error.message, clock.sleeps.filter((ms) => ms === 2_000).length > 0]).toEqual([
       expect.stringMatching(
         /^Step 'initialize' failed: Cannot reach the Ray dashboard at .* \(tried for 15 s\)/,

@@ -1,7 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import { CancelledError, ParamsValidationError, StepFailedError } from '@synapse-sdk/core';
 
 import { createPluginDir } from '../test-support/plugin-fixture.js';
@@ -45,15 +43,6 @@ async function deployOtherApp(): Promise<void> {
     applications: [{ name: 'other-team', route_prefix: '/other', import_path: 'other.app:build' }],
   });
   await cluster.ray.waitForApplication('other-team', { timeoutMs: 5_000, pollIntervalMs: 10 });
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('BaseDeploymentAction against the devserver', () => {
@@ -132,7 +121,7 @@ describe('BaseDeploymentAction against the devserver', () => {
       error: 'RuntimeError: weights not found',
     });
 
-    const error = await failureOf(new BrokenStepDeploy({ num_cpus: 1 }, runtimeFor(env)).run());
+    const error = await failure(new BrokenStepDeploy({ num_cpus: 1 }, runtimeFor(env)).run());
 
     expect(error).toBeInstanceOf(StepFailedError);
     expect(error.message).toMatch(/^Step 'deploy' failed: .*DEPLOY_FAILED/);
@@ -154,7 +143,7 @@ describe('BaseDeploymentAction against the devserver', () => {
     runtime.events.on('step:end', (e) => {
       if (e.step === 'deploy') records.push(JSON.parse(JSON.stringify(e.result.rollbackData)));
     });
-    await failureOf(new BrokenStepDeploy({ num_cpus: 1 }, runtime).run());
+    await failure(new BrokenStepDeploy({ num_cpus: 1 }, runtime).run());
     expect(records).toEqual([
       {
         appName: 'test-model@1.0.0',
@@ -176,7 +165,7 @@ describe('BaseDeploymentAction against the devserver', () => {
       app: 'test-model@1.0.0',
       error: 'ImportError: no torch',
     });
-    const error = await failureOf(new StepDeploy({}, runtimeFor(env)).run());
+    const error = await failure(new StepDeploy({}, runtimeFor(env)).run());
     expect(error.message).toContain('ImportError: no torch');
     expect(stableView(await cluster.ray.getApplications())).toEqual(before);
   });
@@ -185,24 +174,18 @@ describe('BaseDeploymentAction against the devserver', () => {
     await new StepDeploy({ num_cpus: 1 }, runtimeFor({ ...env, SYNAPSE_JOB_ID: '' })).run();
     const before = stableView(await cluster.ray.getApplications());
     // A backend that answers reads (so the initialize check passes) but fails every write.
-    const backend = createServer((req, res) => {
-      if (req.method === 'GET') {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ count: 0, next: null, previous: null, results: [] }));
-      } else {
-        res.writeHead(503, { 'content-type': 'text/plain' });
-        res.end('database is read-only');
-      }
-    });
-    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-    const { port } = backend.address() as AddressInfo;
+    const backend = await startRecordingServer((req, res) =>
+      req.method === 'GET'
+        ? sendJson(res, 200, { count: 0, next: null, previous: null, results: [] })
+        : sendText(res, 503, 'database is read-only'),
+    );
     try {
-      const flaky = { ...env, SYNAPSE_HOST: `http://127.0.0.1:${port}/` };
-      const error = await failureOf(new StepDeploy({ num_cpus: 3 }, runtimeFor(flaky)).run());
+      const flaky = { ...env, SYNAPSE_HOST: `${backend.url}/` };
+      const error = await failure(new StepDeploy({ num_cpus: 3 }, runtimeFor(flaky)).run());
       expect(error.message).toMatch(/^Step 'register' failed: .*503.*database is read-only/);
       expect(stableView(await cluster.ray.getApplications())).toEqual(before);
     } finally {
-      await new Promise((resolve) => backend.close(resolve));
+      await backend.close();
     }
   });
 
@@ -238,7 +221,7 @@ describe('BaseDeploymentAction against the devserver', () => {
   });
 
   it('stops at initialize, before any change, when the backend of the job is unreachable', async () => {
-    const error = await failureOf(
+    const error = await failure(
       new StepDeploy({}, runtimeFor({ ...env, SYNAPSE_HOST: 'http://127.0.0.1:9/' })).run(),
     );
     expect(error.message).toMatch(
@@ -252,7 +235,7 @@ describe('BaseDeploymentAction against the devserver', () => {
 
   it('fails fast, naming the address, when the dashboard is down', async () => {
     await cluster.dev.control.dashboardDown();
-    const error = await failureOf(new StepDeploy({}, runtimeFor(env)).run());
+    const error = await failure(new StepDeploy({}, runtimeFor(env)).run());
     expect(error.message).toMatch(
       new RegExp(
         `^Step 'initialize' failed: Cannot reach the Ray dashboard at ${cluster.dev.dashboardUrl.replace(/[./]/g, '\\$&')}`,
@@ -263,7 +246,7 @@ describe('BaseDeploymentAction against the devserver', () => {
   });
 
   it('refuses bad params before anything reaches the cluster', async () => {
-    const error = await failureOf(
+    const error = await failure(
       (async () => new StepDeploy({ num_cpus: -1, num_replicas: 0 }, runtimeFor(env)).run())(),
     );
     expect(error).toBeInstanceOf(ParamsValidationError);
@@ -276,7 +259,7 @@ describe('BaseDeploymentAction against the devserver', () => {
 
   it('refuses to run with a job id but no release id, before anything changes', async () => {
     const { SYNAPSE_PLUGIN_RELEASE_ID: _omit, ...noRelease } = env;
-    const error = await failureOf(new StepDeploy({}, runtimeFor(noRelease)).run());
+    const error = await failure(new StepDeploy({}, runtimeFor(noRelease)).run());
     expect(error.message).toMatch(
       /SYNAPSE_PLUGIN_RELEASE_ID: is required to register the application of job 41/,
     );
@@ -300,7 +283,7 @@ describe('cancellation', () => {
     runtime.events.on('log', (event) => {
       if (event.event === 'app_status' && event.data['status'] === 'DEPLOYING') controller.abort();
     });
-    const error = await failureOf(new StepDeploy({}, runtime).run());
+    const error = await failure(new StepDeploy({}, runtime).run());
     const details = await slow.ray.getApplications();
     expect([
       error instanceof CancelledError,

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
-import { ManualClock } from '@synapse-sdk/test-kit';
+import { ManualClock, spawnNode } from '@synapse-sdk/test-kit';
 
 import { withClusterLock } from './cluster-lock.js';
 
@@ -25,9 +24,8 @@ afterEach(async () => {
 /** Another process holding the lock of {@link ADDRESS} until it is killed. */
 async function holdLockElsewhere(): Promise<() => void> {
   const journal = join(lockDir, 'holder.txt');
-  const child = spawn(process.execPath, [lockChild, ADDRESS, journal, '600000', '1'], {
+  const child = spawnNode(lockChild, [ADDRESS, journal, '600000', '1'], {
     env: { PATH: process.env['PATH'] ?? '', SYNAPSE_LOCK_DIR: lockDir },
-    stdio: 'ignore',
   });
   for (;;) {
     const text = await readFile(journal, 'utf8').catch(() => '');

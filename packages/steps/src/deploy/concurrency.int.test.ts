@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
 import { startCluster, type Cluster } from '../test-support/deploy-harness.js';
 import { createPluginDir } from '../test-support/plugin-fixture.js';
-import { runNode } from '../test-support/run-node.js';
+import { runNode } from '@synapse-sdk/test-kit';
 
 const supportDir = fileURLToPath(new URL('../test-support/', import.meta.url));
 
@@ -28,8 +28,12 @@ describe('writers in two processes', () => {
     const env = { SYNAPSE_LOCK_DIR: lockDir };
     const args = ['http://127.0.0.1:1', journal, '40', '3'];
     const results = await Promise.all([
-      runNode(join(supportDir, 'lock-child.mjs'), args, env),
-      runNode(join(supportDir, 'lock-child.mjs'), args, env),
+      runNode(join(supportDir, 'lock-child.mjs'), args, {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+      }),
+      runNode(join(supportDir, 'lock-child.mjs'), args, {
+        env: { PATH: process.env['PATH'] ?? '', ...env },
+      }),
     ]);
     const events = (await readFile(journal, 'utf8'))
       .trim()
@@ -56,9 +60,12 @@ describe('writers in two processes', () => {
       const [a, b] = await Promise.all(
         ['app-a', 'app-b'].map((name) =>
           runNode(join(supportDir, 'deploy-child.mjs'), [], {
-            ...base,
-            SYNAPSE_PLUGIN_RELEASE_CODE: name,
-            SYNAPSE_PLUGIN_RELEASE_CHECKSUM: name,
+            env: {
+              PATH: process.env['PATH'] ?? '',
+              ...base,
+              SYNAPSE_PLUGIN_RELEASE_CODE: name,
+              SYNAPSE_PLUGIN_RELEASE_CHECKSUM: name,
+            },
           }),
         ),
       );

@@ -12,8 +12,8 @@ import {
   type StepRegistry,
   systemClock,
 } from '@synapse-sdk/core';
-import { ManualClock } from '@synapse-sdk/test-kit';
-import { startDevServer, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
+import { ManualClock, startTestDevServer } from '@synapse-sdk/test-kit';
+import { DEFAULT_TIMINGS, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
 import { z } from 'zod';
 
 import { BaseDeploymentAction } from '../action/base-deployment-action.js';
@@ -97,13 +97,24 @@ export async function startCluster(
   const { realTime, ...devOptions } = options;
   const shared =
     devOptions.clock ?? (realTime ? undefined : new ManualClock({ autoAdvance: true }));
-  const dev = await startDevServer({ timings: FAST_TIMINGS, ...devOptions, clock: shared });
-  const env: Record<string, string> = {
-    RAY_DASHBOARD_ADDRESS: dev.dashboardUrl,
-    SYNAPSE_HOST: dev.backendUrl,
-    SYNAPSE_ACCESS_TOKEN: options.backendToken ?? 'backend-token-1234',
-  };
-  if (options.authToken) env['RAY_AUTH_TOKEN'] = options.authToken;
+  const started = await startTestDevServer({
+    ...devOptions,
+    // Timings a test gives replace the fast ones; what it leaves out keeps the devserver's.
+    timings: devOptions.timings ? { ...DEFAULT_TIMINGS, ...devOptions.timings } : FAST_TIMINGS,
+    clock: shared,
+    backendToken: options.backendToken ?? 'backend-token-1234',
+  });
+  const dev = started.server;
+  const env: Record<string, string> = {};
+  for (const key of [
+    'RAY_DASHBOARD_ADDRESS',
+    'SYNAPSE_HOST',
+    'SYNAPSE_ACCESS_TOKEN',
+    'RAY_AUTH_TOKEN',
+  ]) {
+    const value = started.env[key];
+    if (value !== undefined) env[key] = value;
+  }
   const clock = shared instanceof ManualClock ? shared : systemClock;
   clocks.set(dev.dashboardUrl, clock);
   return {

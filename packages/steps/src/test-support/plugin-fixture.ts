@@ -1,6 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { type PluginDir, writePluginDir } from '@synapse-sdk/test-kit';
 
 /** Files of a small plugin: config.yaml, a Python serve module and requirements.txt. */
 export const PLUGIN_FILES: Readonly<Record<string, string>> = {
@@ -34,15 +32,7 @@ export const PLUGIN_FILES: Readonly<Record<string, string>> = {
     '# runtime deps\nnumpy==2.1.0\n--extra-index-url https://example.org/simple\n',
 };
 
-/** Writes a plugin directory under the OS temp folder; `remove()` deletes it. */
-export async function createPluginDir(
-  extra: Readonly<Record<string, string>> = {},
-): Promise<{ dir: string; remove: () => Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'synapse-plugin-'));
-  for (const [path, content] of Object.entries({ ...PLUGIN_FILES, ...extra })) {
-    const file = join(dir, path);
-    await mkdir(join(file, '..'), { recursive: true });
-    await writeFile(file, content);
-  }
-  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+/** Writes {@link PLUGIN_FILES} (with `extra`) to a new directory; `remove()` deletes it. */
+export function createPluginDir(extra: Readonly<Record<string, string>> = {}): Promise<PluginDir> {
+  return writePluginDir({ ...PLUGIN_FILES, ...extra });
 }

@@ -3,12 +3,11 @@ import type { Socket } from 'node:net';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 import { NotFoundError, RequestValidationError, ServerError } from '../../http/errors.js';
-import { failure } from '../../test-support/failure.js';
-import { sendJson, sendText, startTestServer } from '../../test-support/test-server.js';
-import type { TestServer } from '../../test-support/test-server.js';
 import type { JobTimeoutError } from './job-errors.js';
 import { JobExistsError } from './job-errors.js';
 import { RayJobsClient } from './ray-jobs-client.js';
@@ -34,7 +33,7 @@ function job(status: string, extra: Record<string, unknown> = {}): Record<string
   };
 }
 
-let server: TestServer | undefined;
+let server: RecordingServer | undefined;
 const sockets = new Set<WebSocketServer>();
 afterEach(async () => {
   for (const wss of sockets) for (const client of wss.clients) client.terminate();
@@ -45,7 +44,7 @@ afterEach(async () => {
 
 /** Serves the tail WebSocket: `onConnection(ws, n)` runs for the n-th connection (from 1). */
 function serveTail(
-  target: TestServer,
+  target: RecordingServer,
   onConnection: (ws: WebSocket, n: number, request: IncomingMessage) => void,
 ): IncomingMessage[] {
   const wss = new WebSocketServer({ noServer: true });
@@ -61,7 +60,7 @@ function serveTail(
 describe('RayJobsClient', () => {
   describe('.submit', () => {
     it('posts the request to /api/jobs/ with the token and returns the submission id', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendJson(res, 200, { job_id: 'train-1', submission_id: 'train-1' }),
       );
       const jobs = new RayJobsClient({ address: server.url, token: TOKEN, ...FAST });
@@ -86,7 +85,7 @@ describe('RayJobsClient', () => {
     });
 
     it('refuses a local working_dir before sending, naming the field', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
       const error = await failure(
         jobs.submit({ entrypoint: 'python x.py', runtime_env: { working_dir: './plugin' } }),
@@ -100,7 +99,7 @@ describe('RayJobsClient', () => {
     });
 
     it('names an unknown field and suggests the right one', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
       const error = (await failure(
         jobs.submit({ entrypoint: 'x', entrypoint_num_cpu: 1 } as never),
@@ -114,7 +113,7 @@ describe('RayJobsClient', () => {
     });
 
     it("turns Ray's 500 for a duplicate submission_id into JobExistsError, sent once", async () => {
-      server = await startTestServer((_req, res) => sendText(res, 500, DUPLICATE_500));
+      server = await startRecordingServer((_req, res) => sendText(res, 500, DUPLICATE_500));
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
       const error = await failure(jobs.submit({ entrypoint: 'x', submission_id: 'train-1' }));
       expect([
@@ -126,7 +125,7 @@ describe('RayJobsClient', () => {
     });
 
     it('keeps any other 500 a ServerError with the traceback', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(res, 500, 'No available agent to submit job, please try again later.'),
       );
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
@@ -140,7 +139,7 @@ describe('RayJobsClient', () => {
 
   describe('.getJob / .findJob / .listJobs / .getLogs', () => {
     it('reads a job by its URL-encoded id; a missing one is NotFoundError, or undefined', async () => {
-      server = await startTestServer((req, res) =>
+      server = await startRecordingServer((req, res) =>
         req.url.endsWith('/gone')
           ? sendText(res, 404, 'Job gone does not exist')
           : sendJson(res, 200, job('RUNNING', { some_new_field: 1 })),
@@ -158,7 +157,7 @@ describe('RayJobsClient', () => {
     });
 
     it('lists jobs and reads logs', async () => {
-      server = await startTestServer((req, res) =>
+      server = await startRecordingServer((req, res) =>
         req.url === '/api/jobs/'
           ? sendJson(res, 200, [job('SUCCEEDED'), { type: 'DRIVER', status: 'RUNNING' }])
           : sendJson(res, 200, { logs: 'line 1\nline 2\n' }),
@@ -175,7 +174,7 @@ describe('RayJobsClient', () => {
   describe('.stop / .delete', () => {
     it('retries a stop answered 503, since stopping twice is harmless', async () => {
       let calls = 0;
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         ++calls === 1 ? sendText(res, 503, 'busy') : sendJson(res, 200, { stopped: true }),
       );
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
@@ -186,7 +185,7 @@ describe('RayJobsClient', () => {
     });
 
     it('says to stop a job first when Ray refuses to delete it', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendText(
           res,
           500,
@@ -205,7 +204,7 @@ describe('RayJobsClient', () => {
   describe('.waitForJob', () => {
     it('polls through a 503 until the job is terminal, reporting each status once', async () => {
       const answers = [job('PENDING'), 503, job('RUNNING'), job('RUNNING'), job('FAILED')];
-      server = await startTestServer((_req, res) => {
+      server = await startRecordingServer((_req, res) => {
         const next = answers.shift() ?? job('FAILED');
         if (next === 503) sendText(res, 503, 'unavailable');
         else sendJson(res, 200, next);
@@ -222,7 +221,7 @@ describe('RayJobsClient', () => {
     });
 
     it('times out with the last status and log lines', async () => {
-      server = await startTestServer((_req, res) =>
+      server = await startRecordingServer((_req, res) =>
         sendJson(res, 200, job('PENDING', { message: 'Job has not started yet.' })),
       );
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
@@ -243,7 +242,7 @@ describe('RayJobsClient', () => {
 
   describe('.followLogs', () => {
     it('streams the tail WebSocket with the token until Ray closes it normally', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       const handshakes = serveTail(server, (ws) => {
         ws.send('Runtime env is setting up.\n');
         ws.send('tick 0\ntick 1\n');
@@ -266,7 +265,7 @@ describe('RayJobsClient', () => {
     });
 
     it('reconnects after a broken stream and skips what the replay repeats', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       serveTail(server, (ws, n) => {
         if (n === 1) {
           ws.send('a\nb');
@@ -286,7 +285,7 @@ describe('RayJobsClient', () => {
     it('polls /logs when the dashboard refuses the WebSocket', async () => {
       const statuses = ['RUNNING', 'SUCCEEDED'];
       const logs = ['one\n', 'one\ntwo\n'];
-      server = await startTestServer((req, res) => {
+      server = await startRecordingServer((req, res) => {
         if (req.url.endsWith('/logs')) sendJson(res, 200, { logs: logs.shift() ?? 'one\ntwo\n' });
         else sendJson(res, 200, job(statuses.shift() ?? 'SUCCEEDED'));
       });
@@ -298,7 +297,7 @@ describe('RayJobsClient', () => {
     });
 
     it('fails with NotFoundError when the job does not exist', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       server.handleUpgrade((_raw, socket) => {
         socket.end(
           'HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 23\r\n\r\nJob nope does not exist',
@@ -313,7 +312,7 @@ describe('RayJobsClient', () => {
     });
 
     it('stops with CancelledError when the signal aborts', async () => {
-      server = await startTestServer();
+      server = await startRecordingServer();
       serveTail(server, (ws) => ws.send('started\n'));
       const jobs = new RayJobsClient({ address: server.url, ...FAST });
       const controller = new AbortController();

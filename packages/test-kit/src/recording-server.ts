@@ -25,7 +25,7 @@ export type TestHandler = (
 ) => void | Promise<void>;
 
 /** A node:http server on 127.0.0.1 that records every request it gets. */
-export interface TestServer {
+export interface RecordingServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   url: string;
   port: number;
@@ -63,10 +63,10 @@ export function sendText(
   response.end(text);
 }
 
-/** Starts a recording server on 127.0.0.1 and an OS-chosen port. */
-export async function startTestServer(
+/** Starts a {@link RecordingServer} on an OS-chosen port; `handler` answers each request. */
+export async function startRecordingServer(
   handler: TestHandler = (_req, res) => sendText(res, 200, ''),
-): Promise<TestServer> {
+): Promise<RecordingServer> {
   let current = handler;
   const requests: RecordedRequest[] = [];
   const server: Server = createServer((raw, response) => {
@@ -118,15 +118,6 @@ export async function startTestServer(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** A port on 127.0.0.1 where nothing listens (bound, then released). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Replies after `ms` unless the server closes first. */

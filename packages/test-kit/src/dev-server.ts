@@ -1,12 +1,26 @@
-import { createServer } from 'node:net';
-
 import type { Logger } from '@synapse-sdk/core';
-import { startDevServer, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
+import {
+  type DevServer,
+  type DevServerOptions,
+  type DevServerTimings,
+  startDevServer,
+} from '@synapse-sdk/devserver';
 
-/** A devserver for a test, the environment that points `synapse` at it, and a request count. */
+/** Simulated durations short enough for tests and long enough to see every status. */
+export const TEST_TIMINGS: Readonly<Partial<DevServerTimings>> = {
+  buildTimeMs: 50,
+  replicaStartTimeMs: 50,
+  deleteTimeMs: 50,
+  lightweightUpdateTimeMs: 20,
+};
+
+/** A devserver for a test, the environment that points the SDK at it, and a request count. */
 export interface TestDevServer {
   server: DevServer;
-  /** RAY_DASHBOARD_ADDRESS, SYNAPSE_HOST, SYNAPSE_ACCESS_TOKEN, SYNAPSE_AGENT_HOST/TOKEN. */
+  /**
+   * `RAY_DASHBOARD_ADDRESS`, `RAY_SERVE_URL`, `SYNAPSE_HOST`, `SYNAPSE_ACCESS_TOKEN`,
+   * `SYNAPSE_AGENT_HOST`, `SYNAPSE_AGENT_TOKEN`, and `RAY_AUTH_TOKEN` with token auth.
+   */
   env: Record<string, string>;
   /** Requests received so far, on every listener. */
   requests(): number;
@@ -18,10 +32,13 @@ export interface TestDevServer {
   stop(): Promise<void>;
 }
 
-/** Starts a devserver on random ports with short simulated durations. */
+/**
+ * Starts a devserver on free ports with {@link TEST_TIMINGS} (overridable), counting the
+ * requests it answers. Every package's tests start their devservers here.
+ */
 export async function startTestDevServer(options: DevServerOptions = {}): Promise<TestDevServer> {
   let requests = 0;
-  const logger: Logger = {
+  const counting: Logger = {
     debug: (message) => {
       if (message === 'request') requests++;
     },
@@ -31,24 +48,18 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
   };
   const server = await startDevServer({
     ...options,
-    timings: {
-      buildTimeMs: 50,
-      replicaStartTimeMs: 50,
-      deleteTimeMs: 50,
-      lightweightUpdateTimeMs: 20,
-      ...options.timings,
-    },
-    logger,
+    timings: { ...TEST_TIMINGS, ...options.timings },
+    logger: options.logger ?? counting,
   });
-  const env = {
+  const env: Record<string, string> = {
     RAY_DASHBOARD_ADDRESS: server.dashboardUrl,
+    RAY_SERVE_URL: server.serveUrl,
     SYNAPSE_HOST: server.backendUrl,
     SYNAPSE_ACCESS_TOKEN: options.backendToken ?? 'test-token',
     SYNAPSE_AGENT_HOST: server.agentUrl,
     SYNAPSE_AGENT_TOKEN: options.agentToken ?? 'test-agent-token',
-    RAY_SERVE_URL: server.serveUrl,
-    ...(options.authToken === undefined ? {} : { RAY_AUTH_TOKEN: options.authToken }),
   };
+  if (options.authToken !== undefined) env['RAY_AUTH_TOKEN'] = options.authToken;
   return {
     server,
     env,
@@ -67,14 +78,4 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
 export function withoutHealthMetrics(details: Record<string, unknown>): Record<string, unknown> {
   const { controller_health_metrics: _metrics, ...rest } = details;
   return rest;
-}
-
-/** A local port nothing listens on (bound, then closed). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
