@@ -10,7 +10,6 @@ import { HttpClient } from '../http/http-client.js';
 import type { HttpMethod } from '../http/http-client.js';
 import { jsonOrEmpty, objectOrEmpty } from '../http/json-body.js';
 import { BACKEND_SERVICE } from '../http/service.js';
-import type { ServiceName } from '../http/service.js';
 import { BACKEND_TIMEOUTS } from '../http/timeouts.js';
 import { displayUrl, joinUrl } from '../http/url.js';
 import type { SearchParams } from '../http/url.js';
@@ -236,7 +235,11 @@ export class BackendClient {
       }
     });
     if (issues.length > 0) {
-      throw RequestValidationError.beforeSend(this.target('POST', path), 'log entries', issues);
+      throw RequestValidationError.beforeSend(
+        this.http.callTo('POST', path),
+        'log entries',
+        issues,
+      );
     }
     const body = list.length === 1 ? list[0] : list;
     const response = await this.http.request({
@@ -258,23 +261,12 @@ export class BackendClient {
     const parsed = schema.safeParse(data);
     if (!parsed.success) {
       throw RequestValidationError.beforeSend(
-        this.target(method, path),
+        this.http.callTo(method, path),
         what,
         zodFieldIssues(parsed.error, schema),
       );
     }
     return parsed.data;
-  }
-
-  private target(
-    method: string,
-    path: string,
-  ): { service: ServiceName; method: string; url: string } {
-    return {
-      service: BACKEND_SERVICE.name,
-      method,
-      url: displayUrl(joinUrl(this.http.baseUrl, path)),
-    };
   }
 
   private badNext(next: URL, why: string): ResponseValidationError {

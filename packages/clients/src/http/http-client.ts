@@ -160,15 +160,29 @@ export class HttpClient {
     return displayUrl(this.baseUrl);
   }
 
+  /** A call as the error mapping describes it: service, method, URL and base URL, no credentials. */
+  public callTarget(method: string, path: string, searchParams?: SearchParams): CallTarget {
+    return {
+      service: this.service,
+      method,
+      url: displayUrl(joinUrl(this.baseUrl, path, searchParams)),
+      baseUrl: this.displayBaseUrl,
+    };
+  }
+
+  /** The service, method and URL (credentials stripped) of a call, as errors name it. */
+  public callTo(
+    method: HttpMethod,
+    path: string,
+  ): { service: ServiceProfile['name']; method: string; url: string } {
+    const { service, url } = this.callTarget(method, path);
+    return { service: service.name, method, url };
+  }
+
   /** Sends a request and returns the response; throws a {@link ClientError} for failures. */
   public async request(request: HttpRequest): Promise<HttpResponse> {
     const url = joinUrl(this.baseUrl, request.path, request.searchParams);
-    const target: CallTarget = {
-      service: this.service,
-      method: request.method,
-      url: displayUrl(url),
-      baseUrl: this.displayBaseUrl,
-    };
+    const target = this.callTarget(request.method, request.path, request.searchParams);
     const attempts =
       request.retry === false ||
       !(request.idempotent === true || isRetrySafe(request.method, request.idempotencyKey))

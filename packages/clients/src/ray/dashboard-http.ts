@@ -4,9 +4,7 @@ import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { HttpClient } from '../http/http-client.js';
 import { RAY_DASHBOARD_SERVICE } from '../http/service.js';
-import type { ServiceName } from '../http/service.js';
 import { RAY_DASHBOARD_TIMEOUTS } from '../http/timeouts.js';
-import { displayUrl, joinUrl } from '../http/url.js';
 
 /** Address of the dashboard when `RAY_DASHBOARD_ADDRESS` is not set. */
 export const DEFAULT_RAY_DASHBOARD_ADDRESS = 'http://localhost:8265';
@@ -62,17 +60,4 @@ export function createDashboardHttp(options: RayDashboardClientOptions): Dashboa
     clock: options.clock,
   });
   return { http, headers };
-}
-
-/** What an error raised before sending names: the service, the method and the URL. */
-export function dashboardTarget(
-  http: HttpClient,
-  method: string,
-  path: string,
-): { service: ServiceName; method: string; url: string } {
-  return {
-    service: RAY_DASHBOARD_SERVICE.name,
-    method,
-    url: displayUrl(joinUrl(http.baseUrl, path)),
-  };
 }

@@ -1,6 +1,5 @@
 import { RequestValidationError } from '../http/errors.js';
 import type { FileBody, HttpClient } from '../http/http-client.js';
-import { dashboardTarget } from './dashboard-http.js';
 import { MAX_PACKAGE_BYTES, packageUriToPath } from './package-uri.js';
 
 /**
@@ -34,7 +33,7 @@ export async function uploadPackage(
 ): Promise<void> {
   const path = packageUriToPath(uri);
   if (zip.byteLength > MAX_PACKAGE_BYTES) {
-    throw RequestValidationError.beforeSend(dashboardTarget(http, 'PUT', path), 'package', [
+    throw RequestValidationError.beforeSend(http.callTo('PUT', path), 'package', [
       {
         path: uri,
         message: `the zip is ${(zip.byteLength / 1024 / 1024).toFixed(1)} MiB; the dashboard accepts at most 100 MiB (exclude large files, .git and virtualenvs)`,

@@ -4,7 +4,6 @@ import type { FileBody, HttpClient } from '../http/http-client.js';
 import {
   createDashboardHttp,
   dashboardOptionsFromEnv,
-  dashboardTarget,
   type RayDashboardClientOptions,
 } from './dashboard-http.js';
 import { ServeDeploySchema, serveDeployConfigIssues } from './deploy-schema.js';
@@ -132,7 +131,7 @@ export class RayServeClient {
       const parsed = ServeDeploySchema.safeParse(config);
       if (!parsed.success) {
         throw RequestValidationError.beforeSend(
-          dashboardTarget(this.http, 'PUT', APPLICATIONS_PATH),
+          this.http.callTo('PUT', APPLICATIONS_PATH),
           'Serve deploy config',
           serveDeployConfigIssues(config),
         );

@@ -6,7 +6,7 @@ import { errorForStatus, errorForTransport } from '../../http/error-mapping.js';
 import type { CallTarget } from '../../http/error-mapping.js';
 import { ClientError } from '../../http/errors.js';
 import type { HttpClient } from '../../http/http-client.js';
-import { displayUrl, joinUrl } from '../../http/url.js';
+import { joinUrl } from '../../http/url.js';
 import { USER_AGENT } from '../../version.js';
 import { isTerminalJobStatus } from './job-schemas.js';
 
@@ -68,11 +68,8 @@ export async function followJobLogs(
     failures = delivered > before ? 1 : failures + 1;
     const { retryPolicy, clock } = source.http;
     if (failures >= retryPolicy.attempts) {
-      const { call } = target(source, id);
       throw new ClientError('HTTP_CONNECTION', {
-        service: call.service.name,
-        method: call.method,
-        url: call.url,
+        ...source.http.callTo('GET', tailPath(id)),
         description: `the log stream broke ${failures} times in a row`,
         hint: 'is the Ray dashboard still up? check RAY_DASHBOARD_ADDRESS',
       });
@@ -163,15 +160,16 @@ function tailOnce(
   });
 }
 
+function tailPath(id: string): string {
+  return `/api/jobs/${encodeURIComponent(id)}/logs/tail`;
+}
+
 function target(source: LogSource, id: string): { url: string; call: CallTarget } {
-  const url = joinUrl(source.http.baseUrl, `/api/jobs/${encodeURIComponent(id)}/logs/tail`);
-  const call: CallTarget = {
-    service: source.http.service,
-    method: 'GET',
-    url: displayUrl(url),
-    baseUrl: source.http.displayBaseUrl,
+  const path = tailPath(id);
+  return {
+    url: joinUrl(source.http.baseUrl, path).href,
+    call: source.http.callTarget('GET', path),
   };
-  return { url: url.href, call };
 }
 
 function throwIfAborted(signal: AbortSignal | undefined, id: string): void {

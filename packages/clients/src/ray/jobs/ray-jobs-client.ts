@@ -6,7 +6,6 @@ import type { FileBody, HttpClient } from '../../http/http-client.js';
 import {
   createDashboardHttp,
   dashboardOptionsFromEnv,
-  dashboardTarget,
   type RayDashboardClientOptions,
 } from '../dashboard-http.js';
 import { hasPackage, uploadPackage } from '../package-store.js';
@@ -93,7 +92,7 @@ export class RayJobsClient {
     const parsed = JobSubmitRequestSchema.safeParse(request);
     if (!parsed.success) {
       throw RequestValidationError.beforeSend(
-        dashboardTarget(this.http, 'POST', JOBS_PATH),
+        this.http.callTo('POST', JOBS_PATH),
         'job submission',
         zodFieldIssues(parsed.error, JobSubmitRequestSchema),
       );
@@ -107,15 +106,12 @@ export class RayJobsClient {
     });
     if (response.status === 500) {
       const text = response.body.toString('utf8');
-      const call = { ...dashboardTarget(this.http, 'POST', JOBS_PATH), service: this.http.service };
-      const target = { ...call, baseUrl: this.http.displayBaseUrl };
+      const target = this.http.callTarget('POST', JOBS_PATH);
       const id = parsed.data.submission_id;
       // Ray's agent refuses a duplicate with a ValueError that its head turns into a 500.
       if (id !== undefined && text.includes(`submission_id ${id} already exists`)) {
         throw new JobExistsError(id, {
-          service: call.service.name,
-          method: 'POST',
-          url: call.url,
+          ...this.http.callTo('POST', JOBS_PATH),
           status: 500,
           description: '',
         });
