@@ -140,8 +140,10 @@ const NOT_OURS = new Set([
   'ContainerModule',
   'ServiceIdentifier',
   'experimentalDecorators',
-  // a placeholder of `module:Class`
+  // placeholders and the OS's own variables
   'Class',
+  'DIR',
+  'PATH',
 ]);
 
 /** The words an example's own code uses (its classes, keys and functions). */
@@ -151,7 +153,7 @@ function wordsOf(dir: string): Set<string> {
     for (const entry of readdirSync(at, { withFileTypes: true })) {
       const path = join(at, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts')) {
+      else if (/\.(ts|py)$/.test(entry.name)) {
         const text = readFileSync(path, 'utf8');
         for (const [word] of text.matchAll(/\b\w+\b/g)) names.add(word);
       }
@@ -162,9 +164,11 @@ function wordsOf(dir: string): Set<string> {
 }
 
 function missingFrom(readme: string): string[] {
-  const local = readme.startsWith('examples/')
-    ? wordsOf(join(ROOT, dirname(readme)))
-    : new Set<string>();
+  // An example's README names its own code; the CLI's names the plugin its templates write.
+  const own = readme.startsWith('examples/')
+    ? join(ROOT, dirname(readme))
+    : join(ROOT, dirname(readme), 'templates');
+  const local = existsSync(own) ? wordsOf(own) : new Set<string>();
   return apiNames(readFileSync(join(ROOT, readme), 'utf8')).filter((name) => {
     if (everyName.has(name) || NOT_OURS.has(name) || local.has(name)) return false;
     // UPPER_CASE: an environment variable, a code or a status is fine when the code uses it.

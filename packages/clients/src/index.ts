@@ -33,15 +33,17 @@ export type {
   UpdateJobRequest,
 } from './backend/schemas.js';
 export type { ClientCommonOptions, Env } from './http/client-options.js';
-export type { ClientErrorCode } from './http/errors.js';
-export type { FileBody, RetryEvent, RetryListener } from './http/http-client.js';
+export type { ClientErrorCode, ClientErrorInit } from './http/errors.js';
+export type { FileBody, HttpMethod, RetryEvent, RetryListener } from './http/http-client.js';
 export type { ResolvedRetryPolicy } from './http/retry.js';
 export type { ServiceName } from './http/service.js';
 export type { TimeoutOptions } from './http/timeouts.js';
 export type { SearchParams } from './http/url.js';
 export type {
   DeployErrorCode,
+  DeployFailedInit,
   DeployFailureReason,
+  DeployTimeoutInit,
   FailedDeployment,
 } from './ray/deploy-errors.js';
 export type {
@@ -85,6 +87,13 @@ export { AgentClient } from './agent/agent-client.js';
 export { BackendClient } from './backend/backend-client.js';
 export { JobReporter } from './backend/job-reporter.js';
 export {
+  BackendServeApplicationSchema,
+  JOB_STATUSES,
+  LogEntrySchema,
+  ServeApplicationCreateSchema,
+  UpdateJobSchema,
+} from './backend/schemas.js';
+export {
   AuthError,
   ClientConnectionError,
   ClientError,
@@ -118,7 +127,14 @@ export {
   routePrefixProblem,
   serveDeployConfigIssues,
 } from './ray/deploy-schema.js';
-export { ApplicationDetailsSchema, ServeInstanceDetailsSchema } from './ray/details-schema.js';
+export {
+  APPLICATION_STATUSES,
+  ApplicationDetailsSchema,
+  DeploymentDetailsSchema,
+  RayVersionSchema,
+  ReplicaDetailsSchema,
+  ServeInstanceDetailsSchema,
+} from './ray/details-schema.js';
 export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
 export { DEFAULT_RAY_DASHBOARD_ADDRESS } from './ray/dashboard-http.js';
 export {

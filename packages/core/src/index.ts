@@ -41,6 +41,7 @@ export type { GiveUp, LoopRetry, RetryLoopOptions, TryOutcome } from './wait/ret
 export type { RetryPolicy } from './wait/retry-policy.js';
 
 export { BaseAction } from './action/base-action.js';
+export { validateParams } from './action/validate-params.js';
 export { createContainer } from './di/create-container.js';
 export { describeDependency } from './di/dependency-error.js';
 export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
@@ -60,7 +61,7 @@ export { SynapseError } from './errors/synapse-error.js';
 export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';
 export { loadPluginConfig, parsePluginConfig } from './plugin/load-plugin-config.js';
-export { PluginConfigSchema } from './plugin/plugin-config.js';
+export { ActionConfigSchema, PluginConfigSchema } from './plugin/plugin-config.js';
 export { RuntimeContext } from './runtime/runtime-context.js';
 export { BaseStep } from './steps/base-step.js';
 export { errorMessage } from './steps/error-message.js';

@@ -20,6 +20,7 @@
  */
 export type { DeploymentRunResult } from './action/base-deployment-action.js';
 export type { ClusterInfo } from './cluster/cluster-info.js';
+export type { ClusterLockOptions } from './deploy/cluster-lock.js';
 export type { ChangeKind } from './deploy/serve-config.js';
 export type { DeployChange } from './deploy/deploy-change.js';
 export type { RemoveApplicationOptions } from './deploy/remove-application.js';
@@ -42,8 +43,16 @@ export type { PackageStoreClient } from './packaging/package-plugin.js';
 export type { InitializeRayStepOptions } from './steps/initialize-ray-step.js';
 
 export { BaseDeploymentAction } from './action/base-deployment-action.js';
+export { ClusterInfoSchema } from './cluster/cluster-info.js';
 export { parseClassPath } from './deploy/build-application.js';
 export { DeployChangeSchema, deployChangeIn } from './deploy/deploy-change.js';
+export {
+  CONNECT_TIMEOUT_MS,
+  DEPLOY_WAIT_TIMEOUT_MS,
+  LOCK_WAIT_MS,
+  REMOVE_TIMEOUT_MS,
+  ROLLBACK_TIMEOUT_MS,
+} from './defaults.js';
 export { removeApplication } from './deploy/remove-application.js';
 export { withClusterLock } from './deploy/cluster-lock.js';
 export { DeploymentContext } from './deployment-context.js';

@@ -2,7 +2,7 @@ import type { DeploymentContext } from '../deployment-context.js';
 import { StepsError } from '../errors.js';
 import { registrationTarget } from '../rules/deploy-rules.js';
 
-/** What {@link registerApplication} did: the register step's result data. */
+/** What registering did: the register step's result data. */
 export interface Registration {
   serveApplication: number | string;
   created: boolean;
