@@ -1,11 +1,7 @@
 import { JobReporter } from '@synapse-sdk/clients';
-import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { configFlagEnv } from '../options/config-flags.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
-import { timeoutMsOf } from '../options/timeout-option.js';
 import { formatDuration } from '../render/format-time.js';
 import { LineReporter } from '../render/line-reporter.js';
 import { LiveRenderer } from '../render/live-renderer.js';
@@ -14,10 +10,8 @@ import { allReporters, NdjsonReporter } from '../render/ndjson-reporter.js';
 import { toJson } from '../render/to-json.js';
 import { stylerFor } from '../render/style.js';
 import { writeDocument, writeEnvelope } from '../render/write-document.js';
-import { createCancelSignal } from '../run/cancel-signal.js';
-import { prepareAction, previewSteps } from '../run/prepare-action.js';
-import { redirectStdout } from '../run/redirect-stdout.js';
-import { reportError } from './command-error.js';
+import { actionOptions, prepareAction, previewSteps } from '../run/prepare-action.js';
+import { runCommand } from './run-command.js';
 
 /** Options of `synapse plugin run`, as commander parses them. */
 export interface PluginRunOptions extends Record<string, unknown> {
@@ -32,50 +26,32 @@ export interface PluginRunOptions extends Record<string, unknown> {
 /**
  * `synapse plugin run <action>`: loads the plugin, validates params, runs the action with a
  * progress display, prints the result. Ctrl-C aborts the run's signal (the orchestrator rolls
- * back) and exits 130; `--timeout` does the same once it elapses and exits 124. With `-o json|yaml|ndjson`, stdout holds only that format (with ndjson
- * the run's events, then the result) and what the plugin writes to stdout goes to stderr.
+ * back) and exits 130; `--timeout` does the same once it elapses and exits 124. With
+ * `-o json|yaml|ndjson`, stdout holds only that format (with ndjson the run's events, then the
+ * result) and what the plugin writes to stdout goes to stderr.
  */
 export async function pluginRun(
   actionName: string,
   options: PluginRunOptions,
   cliIo: CliIo,
 ): Promise<ExitCode> {
-  let output: OutputFormat;
-  let timeoutMs: number | undefined;
-  try {
-    output = outputFormatOf(options);
-    timeoutMs = timeoutMsOf(options);
-  } catch (error) {
-    return reportError(cliIo, error, { verbose: options.verbose === true });
-  }
-  const redirect = output === 'text' ? undefined : redirectStdout(cliIo);
-  const io: CliIo = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
-  const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
-  const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
-  const reporter =
-    output === 'ndjson' ? allReporters(new NdjsonReporter(io.stdout), display) : display;
-  // Steps' structured events are shown by the reporter; the logger adds warnings (and all
-  // HTTP traffic with --verbose).
-  const logger = new ConsoleLogger({
-    level: options.verbose ? 'debug' : 'warn',
-    stream: { write: (chunk: string) => reporter.log(chunk) },
-  });
-  const cancel = createCancelSignal((message) => reporter.log(message), { timeoutMs });
   let workBegan = false;
   const rolledBack: string[] = [];
   const started = Date.now();
-  try {
-    const prepared = await prepareAction({
-      action: actionName,
-      path: options.path,
-      params: options.params,
-      flagEnv: configFlagEnv(options),
-      processEnv: io.env,
-      cwd: io.cwd,
-      logger,
-      signal: cancel.signal,
-    });
-    const { ctx, action } = prepared;
+  const failure = () => ({ workBegan, rolledBack });
+  return await runCommand(cliIo, { ...options, pluginCode: true, failure }, async (scope) => {
+    const { io, output, signal } = scope;
+    const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
+    const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
+    const reporter =
+      output === 'ndjson' ? allReporters(new NdjsonReporter(io.stdout), display) : display;
+    scope.onCancelNotice((message) => reporter.log(message));
+    // Steps' structured events are shown by the reporter; the logger adds warnings (and all
+    // HTTP traffic with --verbose).
+    const logger = scope.logger((chunk) => reporter.log(chunk));
+    const { ctx, action } = await prepareAction(
+      actionOptions(actionName, options, io, logger, signal),
+    );
     ctx.events.on('step:end', (e) => {
       if (e.result.success) workBegan = true;
     });
@@ -94,7 +70,7 @@ export async function pluginRun(
     try {
       result = await action.run();
     } catch (error) {
-      reporter.finish(cancel.signal.aborted ? 'cancelled' : 'failed');
+      reporter.finish(signal.aborted ? 'cancelled' : 'failed');
       throw error;
     } finally {
       await job?.flush();
@@ -110,17 +86,5 @@ export async function pluginRun(
       io.stdout.write(`${toJson(result ?? null, 2)}\n`);
     }
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, {
-      output,
-      verbose: options.verbose === true,
-      workBegan,
-      cancelled: cancel.signal.aborted,
-      timedOut: cancel.timedOut,
-      rolledBack,
-    });
-  } finally {
-    cancel.dispose();
-    redirect?.restore();
-  }
+  });
 }

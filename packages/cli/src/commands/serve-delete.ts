@@ -1,15 +1,12 @@
-import { ConsoleLogger } from '@synapse-sdk/core';
 import { removeApplication } from '@synapse-sdk/steps';
 
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { askConfirmation } from '../prompt/ask-confirmation.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
 import { writeEnvelope } from '../render/write-document.js';
-import { createCancelSignal } from '../run/cancel-signal.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { UsageError } from '../usage-error.js';
-import { reportError } from './command-error.js';
+import { runCommand } from './run-command.js';
 import { noSuchApplication } from './serve-status.js';
 
 /** Options of `synapse serve delete`. */
@@ -29,21 +26,14 @@ export interface ServeDeleteOptions extends Record<string, unknown> {
 export async function serveDelete(
   name: string,
   options: ServeDeleteOptions,
-  io: CliIo,
+  cliIo: CliIo,
 ): Promise<ExitCode> {
-  let output: OutputFormat = 'text';
-  const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
-  try {
-    output = outputFormatOf(options);
-    const logger = new ConsoleLogger({
-      level: options.verbose ? 'debug' : 'warn',
-      stream: io.stderr,
-    });
-    const ray = rayClientFromFlags(options, io.env, logger);
-    const details = await ray.getApplications(cancel.signal);
+  return await runCommand(cliIo, options, async ({ io, output, signal, logger }) => {
+    const ray = rayClientFromFlags(options, io.env, logger());
+    const details = await ray.getApplications(signal);
     const names = Object.keys(details.applications);
     if (!names.includes(name)) throw noSuchApplication(name, names);
-    if (options.yes !== true && !(await confirm(name, ray.address, io, cancel.signal))) {
+    if (options.yes !== true && !(await confirm(name, ray.address, io, signal))) {
       // Declining is an answer, not a failure: nothing was asked to change, nothing did.
       if (output === 'json' || output === 'yaml') {
         writeEnvelope(io.stdout, output, {
@@ -55,7 +45,7 @@ export async function serveDelete(
       }
       return EXIT_CODES.OK;
     }
-    await removeApplication(ray, name, { signal: cancel.signal });
+    await removeApplication(ray, name, { signal });
     const kept = names.filter((other) => other !== name).sort();
     if (output === 'json' || output === 'yaml') {
       writeEnvelope(io.stdout, output, { ok: true, result: { removed: name, kept } });
@@ -63,15 +53,7 @@ export async function serveDelete(
       io.stdout.write(`deleted ${name}; kept: ${kept.length > 0 ? kept.join(', ') : 'none'}\n`);
     }
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, {
-      output,
-      verbose: options.verbose === true,
-      cancelled: cancel.signal.aborted,
-    });
-  } finally {
-    cancel.dispose();
-  }
+  });
 }
 
 /** True when the user answered yes; refuses to ask outside a terminal. */

@@ -8,6 +8,7 @@ import {
   type RuntimeContext,
 } from '@synapse-sdk/core';
 
+import { configFlagEnv } from '../options/config-flags.js';
 import { parseParamsOption } from '../options/parse-params.js';
 import { loadPluginAction, type LoadedPluginAction } from '../plugin/load-plugin-action.js';
 import { buildRunEnv } from './build-run-env.js';
@@ -27,6 +28,32 @@ export interface PrepareActionOptions {
   cwd: string;
   logger: Logger;
   signal: AbortSignal;
+}
+
+/** The command-line options {@link prepareAction} reads: where the plugin is, its params, the config flags. */
+export interface ActionFlags extends Readonly<Record<string, unknown>> {
+  path?: string | undefined;
+  params?: string | undefined;
+}
+
+/** {@link PrepareActionOptions} from a command's flags and streams. */
+export function actionOptions(
+  action: string,
+  flags: ActionFlags,
+  io: { env: Readonly<Record<string, string | undefined>>; cwd: string },
+  logger: Logger,
+  signal: AbortSignal,
+): PrepareActionOptions {
+  return {
+    action,
+    path: flags.path,
+    params: flags.params,
+    flagEnv: configFlagEnv(flags),
+    processEnv: io.env,
+    cwd: io.cwd,
+    logger,
+    signal,
+  };
 }
 
 /** An action instance with validated params and its runtime context; nothing sent yet. */
