@@ -1,6 +1,6 @@
 // CLI start-up against `node -e 0`, and how soon `plugin run` reaches the cluster (issue 14).
-import { median, secondsBetween, wallSeconds } from '../lib/measure.js';
 import { deploy, startCluster } from '../lib/cluster.js';
+import { median, secondsBetween, wallSeconds } from '../lib/measure.js';
 import { fmt, row } from '../lib/rows.js';
 
 export async function cliSuite({ quick, log }) {

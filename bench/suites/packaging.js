@@ -7,7 +7,7 @@ import { median, runJson } from '../lib/measure.js';
 import { ANCHORS_DIR, BENCH_STATE_DIR, WORKLOADS_DIR } from '../lib/paths.js';
 import { pythonVersion, rayPython } from '../lib/python.js';
 import { fmt, row } from '../lib/rows.js';
-import { TREES, ensureTree } from '../lib/trees.js';
+import { ensureTree, TREES } from '../lib/trees.js';
 
 function ours(dir, ...flags) {
   return runJson(process.execPath, [join(WORKLOADS_DIR, 'package.js'), dir, ...flags]);

@@ -4,8 +4,8 @@
 // the moment it happens is known; the recording proxy sees when the CLI's poll first got an
 // answer saying RUNNING. The delays are spread over 1-6 s so the transition falls at every
 // phase of the poll cycle, and the figure is the mean over them.
-import { mean, secondsBetween } from '../lib/measure.js';
 import { deploy, startCluster } from '../lib/cluster.js';
+import { mean, secondsBetween } from '../lib/measure.js';
 import { fmt, row } from '../lib/rows.js';
 
 const REPLICA_START_MS = 100;

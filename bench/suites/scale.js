@@ -1,7 +1,7 @@
 // Deploy time against the number of apps already on the cluster (issue 14): the work between the
 // CLI's first request and its PUT should grow linearly with the apps it reads and merges.
-import { median, secondsBetween } from '../lib/measure.js';
 import { deploy, startCluster } from '../lib/cluster.js';
+import { median, secondsBetween } from '../lib/measure.js';
 import { fmt, row } from '../lib/rows.js';
 
 const FAST = { buildTimeMs: 10, replicaStartTimeMs: 10, lightweightUpdateTimeMs: 10 };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
 
-import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { REPO_ROOT, runSynapse } from '../../packages/cli/src/test-support/run-synapse.js';
 
 describe('examples/step-based', () => {

@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-
-import {
-  startTestDevServer,
-  type TestDevServer,
-  waitForExit,
-  waitForOutput,
-} from '@synapse-sdk/test-kit';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import {
   REPO_ROOT,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { startDevServer } from '@synapse-sdk/devserver';
 import type { DevServer } from '@synapse-sdk/devserver';
+import { startDevServer } from '@synapse-sdk/devserver';
 
 import { describeServeRestParity } from './serve-rest.parity.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe } from '@jest/globals';
-import { startDevServer, type DevServer } from '@synapse-sdk/devserver';
+import type { DevServer } from '@synapse-sdk/devserver';
+import { startDevServer } from '@synapse-sdk/devserver';
 
 import { describeJobsRestParity } from './jobs-rest.parity.js';
 

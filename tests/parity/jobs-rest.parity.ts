@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { RayJobsClient } from '@synapse-sdk/clients';
-import { packageWorkingDir, type WorkingDirPackage } from '@synapse-sdk/steps';
+import type { WorkingDirPackage } from '@synapse-sdk/steps';
+import { packageWorkingDir } from '@synapse-sdk/steps';
 import WebSocket from 'ws';
 
-import { http, type HttpResult } from '../../packages/devserver/src/test-support/http.js';
+import type { HttpResult } from '../../packages/devserver/src/test-support/http.js';
+import { http } from '../../packages/devserver/src/test-support/http.js';
 
 /** A Ray dashboard with the Jobs API: the devserver or a real head, both with token auth. */
 export interface JobsTarget {

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 
-import { createFixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
 import type { FixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
+import { createFixturePlugin } from '../../packages/cli/src/test-support/fixture-plugin.js';
 import { runSynapse } from '../../packages/cli/src/test-support/run-synapse.js';
 import { deployCommand } from '../support/deploy-command.js';
 import { deployBodyProblems, instanceDetailsProblems } from '../support/ray-2.58-schemas.js';
 import { startRecordingProxy } from '../support/recording-proxy.js';
-import { probeApp, probePackage, uploadPackage } from './probe-package.js';
 import type { ProbePackage } from './probe-package.js';
+import { probeApp, probePackage, uploadPackage } from './probe-package.js';
 import type { AppView, ServeTarget } from './serve-target.js';
 import {
   dashboardRequest,

@@ -1,5 +1,5 @@
-import { http } from '../../packages/devserver/src/test-support/http.js';
 import type { HttpResult } from '../../packages/devserver/src/test-support/http.js';
+import { http } from '../../packages/devserver/src/test-support/http.js';
 import { instanceDetailsProblems } from '../support/ray-2.58-schemas.js';
 
 /**

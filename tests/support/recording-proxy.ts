@@ -1,5 +1,5 @@
-import { createServer, request } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import { createServer, request } from 'node:http';
 
 /** One request that went through the proxy, with the answer it got. */
 export interface Exchange {

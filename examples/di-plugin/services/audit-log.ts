@@ -1,4 +1,5 @@
-import { injectable, type ServiceIdentifier } from 'inversify';
+import type { ServiceIdentifier } from 'inversify';
+import { injectable } from 'inversify';
 
 /** DI token of the plugin's {@link AuditLog}. Plugins namespace their tokens like the SDK does. */
 export const AUDIT_LOG: ServiceIdentifier<AuditLog> = Symbol.for('di-plugin/AuditLog');

@@ -1,10 +1,10 @@
-import {
-  BackendClient,
-  type BackendClientOptions,
-  type BackendServeApplication,
-  type CreateServeApplicationOptions,
-  type ServeApplicationCreateRequest,
+import type {
+  BackendClientOptions,
+  BackendServeApplication,
+  CreateServeApplicationOptions,
+  ServeApplicationCreateRequest,
 } from '@synapse-sdk/clients';
+import { BackendClient } from '@synapse-sdk/clients';
 
 import type { AuditLog } from './audit-log.js';
 

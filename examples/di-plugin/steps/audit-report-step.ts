@@ -1,9 +1,12 @@
-import { BACKEND_CLIENT, type BackendClient } from '@synapse-sdk/clients';
-import { BaseStep, stepSuccess, type StepResult } from '@synapse-sdk/core';
+import type { BackendClient } from '@synapse-sdk/clients';
+import { BACKEND_CLIENT } from '@synapse-sdk/clients';
+import type { StepResult } from '@synapse-sdk/core';
+import { BaseStep, stepSuccess } from '@synapse-sdk/core';
 import type { DeploymentContext } from '@synapse-sdk/steps';
 import { inject, injectable } from 'inversify';
 
-import { AUDIT_LOG, type AuditLog } from '../services/audit-log.js';
+import type { AuditLog } from '../services/audit-log.js';
+import { AUDIT_LOG } from '../services/audit-log.js';
 import { AuditedBackendClient } from '../services/audited-backend-client.js';
 
 /**

@@ -1,10 +1,10 @@
 import type { StepRegistry } from '@synapse-sdk/core';
+import type { DeploymentContext } from '@synapse-sdk/steps';
 import {
   BaseDeploymentAction,
   DeployStep,
   InitializeRayStep,
   RegisterStep,
-  type DeploymentContext,
 } from '@synapse-sdk/steps';
 import { z } from 'zod';
 

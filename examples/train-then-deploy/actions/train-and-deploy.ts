@@ -1,12 +1,12 @@
-import { SynapseError, type StepRegistry } from '@synapse-sdk/core';
+import type { StepRegistry } from '@synapse-sdk/core';
+import { SynapseError } from '@synapse-sdk/core';
+import type { DeploymentContext, RayJobResultData } from '@synapse-sdk/steps';
 import {
   BaseDeploymentAction,
   DeployStep,
   InitializeRayStep,
   RayJobStep,
   RegisterStep,
-  type DeploymentContext,
-  type RayJobResultData,
 } from '@synapse-sdk/steps';
 import { z } from 'zod';
 

@@ -1,11 +1,5 @@
-import {
-  BaseStep,
-  SynapseError,
-  stepSuccess,
-  type RetryPolicy,
-  type StepAttempt,
-  type StepResult,
-} from '@synapse-sdk/core';
+import type { RetryPolicy, StepAttempt, StepResult } from '@synapse-sdk/core';
+import { BaseStep, stepSuccess, SynapseError } from '@synapse-sdk/core';
 import type { DeploymentContext } from '@synapse-sdk/steps';
 
 /**

@@ -2,9 +2,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 import { describe, expect, it } from '@jest/globals';
+import { waitForExit } from '@synapse-sdk/test-kit';
 
 import { childEnv, REPO_ROOT } from './test-support/run-synapse.js';
-import { waitForExit } from '@synapse-sdk/test-kit';
 
 describe('pnpm demo', () => {
   it('deploys, calls the route, survives a broken update and says what to try next', async () => {

@@ -1,12 +1,12 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { describe, expect, it } from '@jest/globals';
+import { holdPort, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import { REPO_ROOT, runSynapse, spawnSynapse } from './test-support/run-synapse.js';
-import { holdPort, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 const ANY_PORTS = ['--dashboard-port', '0', '--serve-port', '0', '--backend-port', '0'];
 

@@ -1,12 +1,12 @@
+import { describe, expect, it } from '@jest/globals';
 import {
   CancelledError,
   ConfigError,
   ParamsValidationError,
+  registerSecret,
   StepFailedError,
   SynapseError,
-  registerSecret,
 } from '@synapse-sdk/core';
-import { describe, expect, it } from '@jest/globals';
 
 import { formatError } from './format-error.js';
 import { UsageError } from './usage-error.js';

@@ -1,6 +1,7 @@
-import { SynapseError, redactSecrets } from '@synapse-sdk/core';
+import { redactSecrets, SynapseError } from '@synapse-sdk/core';
 
-import { EXIT_CODES, exitClassOf, type ExitCode } from './exit-codes.js';
+import type { ExitCode } from './exit-codes.js';
+import { EXIT_CODES, exitClassOf } from './exit-codes.js';
 import { UsageError } from './usage-error.js';
 
 /** What the command knows about the run when it failed. */

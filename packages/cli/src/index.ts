@@ -11,8 +11,7 @@
  * @packageDocumentation
  */
 export type { CliIo, CliStream } from './cli-io.js';
-export type { ExitCode } from './exit-codes.js';
-
 export { processIo } from './cli-io.js';
+export type { ExitCode } from './exit-codes.js';
 export { EXIT_CODES } from './exit-codes.js';
 export { runCli } from './program.js';

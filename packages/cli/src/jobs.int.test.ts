@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { RayJobsClient } from '@synapse-sdk/clients';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
 
-import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { runSynapse } from './test-support/run-synapse.js';
 
 describe('synapse jobs', () => {

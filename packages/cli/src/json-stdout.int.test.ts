@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
 
-import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
-import {
-  NOISY_DEPLOY_ACTION,
-  createFixturePlugin,
-  type FixturePlugin,
-} from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin, NOISY_DEPLOY_ACTION } from './test-support/fixture-plugin.js';
 import { runSynapse } from './test-support/run-synapse.js';
 
 /** stdout holds exactly one line, a JSON object; returns it. */

@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer, withoutHealthMetrics } from '@synapse-sdk/test-kit';
 import { parse } from 'yaml';
 
-import {
-  startTestDevServer,
-  type TestDevServer,
-  withoutHealthMetrics,
-} from '@synapse-sdk/test-kit';
-import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse } from './test-support/run-synapse.js';
 
 /** Every line of stdout as JSON (the last line ends with a newline, no blank lines). */

@@ -1,14 +1,14 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-
-import type { ChildProcess } from 'node:child_process';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse, spawnSynapse, type SynapseRun } from './test-support/run-synapse.js';
-import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
+import type { SynapseRun } from './test-support/run-synapse.js';
+import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
 
 /** The `error:` lines of a run, with the plugin directory written as DIR. */
 function errors(stderr: string, dir: string): string[] {

@@ -2,15 +2,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { closedPort, startTestDevServer, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
-import { closedPort, startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
-import {
-  FIXTURE_FILES,
-  createFixturePlugin,
-  type FixturePlugin,
-} from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin, FIXTURE_FILES } from './test-support/fixture-plugin.js';
 import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
-import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 /** Every line of stderr that is not a progress/log line. */
 function errorLines(stderr: string): string[] {

@@ -1,11 +1,11 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-
 import { ManualClock } from '@synapse-sdk/devserver';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
-import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
-import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
-import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 describe('synapse plugin run', () => {
   let dev: TestDevServer;

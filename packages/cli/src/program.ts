@@ -1,9 +1,9 @@
 import { Argument, Command, CommanderError, Option } from 'commander';
 
-import type { CompletionShell } from './commands/completion.js';
-
 import type { CliIo } from './cli-io.js';
-import { EXIT_CODES, type ExitCode } from './exit-codes.js';
+import type { CompletionShell } from './commands/completion.js';
+import type { ExitCode } from './exit-codes.js';
+import { EXIT_CODES } from './exit-codes.js';
 import { CONFIG_FLAGS } from './options/config-flags.js';
 import { jsonOption, machineFormatInArgv, outputOption } from './options/output-format.js';
 import { timeoutOption } from './options/timeout-option.js';

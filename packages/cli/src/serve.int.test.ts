@@ -1,12 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { closedPort, startTestDevServer, withoutHealthMetrics } from '@synapse-sdk/test-kit';
 
-import {
-  closedPort,
-  startTestDevServer,
-  type TestDevServer,
-  withoutHealthMetrics,
-} from '@synapse-sdk/test-kit';
-import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse, runSynapseInTerminal } from './test-support/run-synapse.js';
 
 describe('synapse serve', () => {

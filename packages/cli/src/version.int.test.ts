@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createServer, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
+import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { closedPort, startTestDevServer } from '@synapse-sdk/test-kit';
 
-import { closedPort, startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
 import { runSynapse } from './test-support/run-synapse.js';
 
 const SDK_VERSION = (

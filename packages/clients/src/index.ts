@@ -39,6 +39,7 @@ export type { ResolvedRetryPolicy } from './http/retry.js';
 export type { ServiceName } from './http/service.js';
 export type { TimeoutOptions } from './http/timeouts.js';
 export type { SearchParams } from './http/url.js';
+export type { RayDashboardClientOptions } from './ray/dashboard-http.js';
 export type {
   DeployErrorCode,
   DeployFailedInit,
@@ -67,14 +68,13 @@ export type {
   ReplicaDetails,
   ServeInstanceDetails,
 } from './ray/details-schema.js';
-export type { RayDashboardClientOptions } from './ray/dashboard-http.js';
 export type { FollowJobLogsOptions } from './ray/jobs/follow-job-logs.js';
 export type { JobErrorCode, JobFailedInit, JobTimeoutInit } from './ray/jobs/job-errors.js';
 export type { JobDetails, JobSubmitRequest, RayJobStatus } from './ray/jobs/job-schemas.js';
 export type { RayJobsClientOptions, StopAndWaitOptions } from './ray/jobs/ray-jobs-client.js';
 export type { WaitForJobOptions } from './ray/jobs/wait-for-job.js';
-export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
 export type { PollOptions } from './ray/poll.js';
+export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
 export type {
   ApplicationStatusUpdate,
   WaitForApplicationOptions,
@@ -108,24 +108,25 @@ export {
 export { isTransientError } from './http/is-transient-error.js';
 export { DEFAULT_RETRY } from './http/retry.js';
 export { AGENT_TIMEOUTS, BACKEND_TIMEOUTS, RAY_DASHBOARD_TIMEOUTS } from './http/timeouts.js';
+export { DEFAULT_RAY_DASHBOARD_ADDRESS } from './ray/dashboard-http.js';
 export { DeployFailedError, DeployTimeoutError } from './ray/deploy-errors.js';
 export {
   AutoscalingConfigSchema,
   DeploymentSchema,
   GrpcOptionsSchema,
   HttpOptionsSchema,
-  LoggingConfigSchema,
-  ProxyLocationSchema,
-  REMOTE_URI_SCHEMES,
-  RayActorOptionsSchema,
-  RuntimeEnvSchema,
-  ServeApplicationSchema,
-  ServeDeploySchema,
   importPathProblem,
+  LoggingConfigSchema,
   parseServeDeployConfig,
+  ProxyLocationSchema,
+  RayActorOptionsSchema,
+  REMOTE_URI_SCHEMES,
   remoteUriProblem,
   routePrefixProblem,
+  RuntimeEnvSchema,
+  ServeApplicationSchema,
   serveDeployConfigIssues,
+  ServeDeploySchema,
 } from './ray/deploy-schema.js';
 export {
   APPLICATION_STATUSES,
@@ -135,8 +136,6 @@ export {
   ReplicaDetailsSchema,
   ServeInstanceDetailsSchema,
 } from './ray/details-schema.js';
-export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
-export { DEFAULT_RAY_DASHBOARD_ADDRESS } from './ray/dashboard-http.js';
 export {
   JobExistsError,
   JobFailedError,
@@ -144,17 +143,18 @@ export {
   JobTimeoutError,
 } from './ray/jobs/job-errors.js';
 export {
+  isTerminalJobStatus,
   JobDetailsSchema,
   JobSubmitRequestSchema,
   RAY_JOB_STATUSES,
   SUBMISSION_ID_PATTERN,
-  isTerminalJobStatus,
 } from './ray/jobs/job-schemas.js';
 export { JOB_STOP_WAIT_MS, RayJobsClient } from './ray/jobs/ray-jobs-client.js';
-export { RayServeClient } from './ray/ray-serve-client.js';
-export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
+export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
 export { MAX_POLL_INTERVAL_MS } from './ray/poll.js';
+export { RayServeClient } from './ray/ray-serve-client.js';
 export { POLL_INTERVAL_MS } from './ray/wait-for-application.js';
+export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';
 
 // Types `ctx.client` and `ctx.agentClient` of core's RuntimeContext for every program that uses
 // the clients package (core itself knows nothing about HTTP).

@@ -1,7 +1,9 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { ConsoleLogger } from '@synapse-sdk/core';
-import type { Logger } from '@synapse-sdk/core';
 import { inspect } from 'node:util';
+
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { Logger } from '@synapse-sdk/core';
+import { ConsoleLogger } from '@synapse-sdk/core';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 import {
   closedPort,
   failure,
@@ -10,7 +12,6 @@ import {
   sendText,
   startRecordingServer,
 } from '@synapse-sdk/test-kit';
-import type { RecordingServer } from '@synapse-sdk/test-kit';
 
 import { AgentClient } from './agent/agent-client.js';
 import { BackendClient } from './backend/backend-client.js';

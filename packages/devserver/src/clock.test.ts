@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { ManualClock, systemClock } from './clock.js';
 
 describe('ManualClock', () => {

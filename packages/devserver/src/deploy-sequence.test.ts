@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { strToU8, zipSync } from 'fflate';
+
 import type { AppDetailsBody, ServeDetailsBody, TestServer } from './test-support/http.js';
 import { http, startTestServer } from './test-support/http.js';
 import { instanceDetailsErrors } from './test-support/ray-schemas.js';

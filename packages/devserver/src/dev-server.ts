@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { silentLogger } from '@synapse-sdk/core';
+
 import { AdminHandler } from './admin/admin-handler.js';
 import { AgentHandler } from './agent/agent-handler.js';
 import { BackendHandler } from './backend/backend-handler.js';
@@ -7,11 +9,11 @@ import { systemClock } from './clock.js';
 import { DevServerControl } from './control.js';
 import type { Handler } from './http/listening-server.js';
 import { ListeningServer } from './http/listening-server.js';
-import type { DevServerOptions } from './options.js';
-import { DEFAULT_TIMINGS } from './options.js';
 import { JobLogTail } from './jobs/job-log-tail.js';
 import { jobRoutes } from './jobs/jobs-routes.js';
-import { DashboardHandler, authRefusal } from './ray/dashboard-handler.js';
+import type { DevServerOptions } from './options.js';
+import { DEFAULT_TIMINGS } from './options.js';
+import { authRefusal, DashboardHandler } from './ray/dashboard-handler.js';
 import { DEFAULT_RAY_VERSION, rayBehaviour } from './ray/ray-behaviour.js';
 import type { DelayTarget } from './runtime.js';
 import { DevServerRuntime } from './runtime.js';

@@ -12,20 +12,6 @@
  *
  * @packageDocumentation
  */
-export type { DevServer } from './dev-server.js';
-export type { DevServerOptions, DevServerPorts, DevServerTimings } from './options.js';
-export type { Clock, TimerHandle } from './clock.js';
-export type { DevServerControl, ForeignPutResult, RestartOptions } from './control.js';
-export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
-export type {
-  JobFault,
-  JobFaultKind,
-  JobFaultSpec,
-  JobMatch,
-  JobOutputSpec,
-} from './jobs/job-behaviour.js';
-export type { ImperativeAppSpec } from './ray/serve-state.js';
-export type { DelayTarget } from './runtime.js';
 export type {
   BackendSnapshot,
   JobPatch,
@@ -34,7 +20,20 @@ export type {
   LogEntry,
   ServeApplicationRecord,
 } from './backend/backend-store.js';
-
-export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
-export { DEFAULT_TIMINGS } from './options.js';
+export type { Clock, TimerHandle } from './clock.js';
 export { ManualClock, systemClock } from './clock.js';
+export type { DevServerControl, ForeignPutResult, RestartOptions } from './control.js';
+export type { DevServer } from './dev-server.js';
+export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
+export type {
+  JobFault,
+  JobFaultKind,
+  JobFaultSpec,
+  JobMatch,
+  JobOutputSpec,
+} from './jobs/job-behaviour.js';
+export type { DevServerOptions, DevServerPorts, DevServerTimings } from './options.js';
+export { DEFAULT_TIMINGS } from './options.js';
+export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
+export type { ImperativeAppSpec } from './ray/serve-state.js';
+export type { DelayTarget } from './runtime.js';

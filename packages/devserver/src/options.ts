@@ -1,4 +1,5 @@
 import type { Logger } from '@synapse-sdk/core';
+
 import type { Clock } from './clock.js';
 
 /**

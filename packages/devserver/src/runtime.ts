@@ -1,5 +1,7 @@
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+
 import type { Logger } from '@synapse-sdk/core';
+
 import type { BackendSnapshot } from './backend/backend-store.js';
 import { BackendStore } from './backend/backend-store.js';
 import type { Clock } from './clock.js';

@@ -1,7 +1,9 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
-import { BaseStepContext, type RuntimeContext } from '@synapse-sdk/core';
+import type { RuntimeContext } from '@synapse-sdk/core';
+import { BaseStepContext } from '@synapse-sdk/core';
 
-import { type ClusterInfo, clusterInfoIn } from './cluster/cluster-info.js';
+import type { ClusterInfo } from './cluster/cluster-info.js';
+import { clusterInfoIn } from './cluster/cluster-info.js';
 import { deployChangeIn } from './deploy/deploy-change.js';
 import { DeploymentProgressCategories as STEP } from './deployment-progress.js';
 import type { DeploymentSpec } from './spec/deployment-spec.js';

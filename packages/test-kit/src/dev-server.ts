@@ -1,10 +1,6 @@
 import type { Logger } from '@synapse-sdk/core';
-import {
-  type DevServer,
-  type DevServerOptions,
-  type DevServerTimings,
-  startDevServer,
-} from '@synapse-sdk/devserver';
+import type { DevServer, DevServerOptions, DevServerTimings } from '@synapse-sdk/devserver';
+import { startDevServer } from '@synapse-sdk/devserver';
 
 /** Simulated durations short enough for tests and long enough to see every status. */
 export const TEST_TIMINGS: Readonly<Partial<DevServerTimings>> = {

@@ -6,17 +6,16 @@
  * @packageDocumentation
  */
 export type { TestDevServer } from './dev-server.js';
-export type { ManualClockOptions } from './manual-clock.js';
-export type { NodeRun, SpawnNodeOptions } from './node-process.js';
-export type { PluginDir } from './plugin-dir.js';
-export type { RaySchemaBody, RaySchemaEra } from './ray-schemas.js';
-export type { RecordedRequest, RecordingServer, TestHandler } from './recording-server.js';
-
 export { startTestDevServer, TEST_TIMINGS, withoutHealthMetrics } from './dev-server.js';
 export { failure } from './failure.js';
+export type { ManualClockOptions } from './manual-clock.js';
 export { ManualClock } from './manual-clock.js';
+export type { NodeRun, SpawnNodeOptions } from './node-process.js';
 export { runNode, spawnNode, waitForExit, waitForOutput } from './node-process.js';
+export type { PluginDir } from './plugin-dir.js';
 export { writePluginDir } from './plugin-dir.js';
 export { closedPort, holdPort } from './ports.js';
+export type { RaySchemaBody, RaySchemaEra } from './ray-schemas.js';
 export { raySchema, raySchemaErrors } from './ray-schemas.js';
+export type { RecordedRequest, RecordingServer, TestHandler } from './recording-server.js';
 export { replyLater, sendJson, sendText, startRecordingServer } from './recording-server.js';

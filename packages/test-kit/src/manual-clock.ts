@@ -1,4 +1,5 @@
-import { cancellation, type Clock } from '@synapse-sdk/core';
+import type { Clock } from '@synapse-sdk/core';
+import { cancellation } from '@synapse-sdk/core';
 import { ManualClock as DevServerClock } from '@synapse-sdk/devserver';
 
 /** Options of {@link ManualClock}. */

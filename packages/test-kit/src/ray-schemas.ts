@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import type { ValidateFunction } from 'ajv';
+import { Ajv } from 'ajv';
 
 /** The bodies Ray's exported JSON Schemas describe. */
 export type RaySchemaBody = 'deploy' | 'instance-details';

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 
 import type { FixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
-import { probeApp, probePackage, uploadPackage } from '../../parity/probe-package.js';
 import type { ProbePackage } from '../../parity/probe-package.js';
+import { probeApp, probePackage, uploadPackage } from '../../parity/probe-package.js';
 import {
   details,
   proxyRequest,
@@ -12,8 +12,8 @@ import {
 } from '../../parity/serve-target.js';
 import { deployCommand } from '../../support/deploy-command.js';
 import { createVersionedPlugin } from '../support/e2e-plugins.js';
-import { startRayE2e } from '../support/ray-e2e.js';
 import type { RayE2e } from '../support/ray-e2e.js';
+import { startRayE2e } from '../support/ray-e2e.js';
 
 const APP = 'fixture@1.0.0';
 const replicaIds = (app: { deployments: Record<string, { replicas: { replica_id: string }[] }> }) =>

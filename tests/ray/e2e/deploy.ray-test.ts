@@ -3,15 +3,15 @@ import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import type { FixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
 import { spawnSynapse } from '../../../packages/cli/src/test-support/run-synapse.js';
-import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
 import type { AppView } from '../../parity/serve-target.js';
+import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
 import { deployCommand } from '../../support/deploy-command.js';
-import { startRecordingProxy } from '../../support/recording-proxy.js';
 import type { RecordingProxy } from '../../support/recording-proxy.js';
+import { startRecordingProxy } from '../../support/recording-proxy.js';
 import { createVersionedPlugin, writeServeApp } from '../support/e2e-plugins.js';
 import { recordFigure } from '../support/lane-env.js';
-import { putToRunningSeconds, startRayE2e, startRequestLoop } from '../support/ray-e2e.js';
 import type { RayE2e } from '../support/ray-e2e.js';
+import { putToRunningSeconds, startRayE2e, startRequestLoop } from '../support/ray-e2e.js';
 
 const APP = 'fixture@1.0.0';
 

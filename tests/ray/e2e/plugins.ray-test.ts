@@ -8,9 +8,9 @@ import { createFixturePlugin } from '../../../packages/cli/src/test-support/fixt
 import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
 import { deployCommand } from '../../support/deploy-command.js';
 import { startRecordingProxy } from '../../support/recording-proxy.js';
-import { FASTAPI_SERVE_APP, createVersionedPlugin } from '../support/e2e-plugins.js';
-import { startRayE2e } from '../support/ray-e2e.js';
+import { createVersionedPlugin, FASTAPI_SERVE_APP } from '../support/e2e-plugins.js';
 import type { RayE2e } from '../support/ray-e2e.js';
+import { startRayE2e } from '../support/ray-e2e.js';
 
 /** Plugins as users write them, deployed to a real head. */
 describe('plugins on a real Ray 2.58 head', () => {

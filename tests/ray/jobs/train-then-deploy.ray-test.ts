@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients';
+import { waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import {
   REPO_ROOT,

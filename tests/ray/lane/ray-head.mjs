@@ -5,15 +5,15 @@
 // started right away with its HTTP proxy pinned to 127.0.0.1 and a free port (Serve would take
 // 0.0.0.0:8000 on the first deploy otherwise, and keeps that until it is shut down).
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 
 import { freePortRange, freePorts } from './free-ports.mjs';
 import { LaneSetupError } from './lane-setup-error.mjs';
-import { lastLine } from './provision.mjs';
 import { commandLine, isAlive, sessionPids, stopSession } from './process-session.mjs';
+import { lastLine } from './provision.mjs';
 
 const HOST = '127.0.0.1';
 const WORKER_PORTS = 100;

@@ -1,11 +1,11 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import {
-  FIXTURE_FILES,
-  createFixturePlugin,
-} from '../../../packages/cli/src/test-support/fixture-plugin.js';
 import type { FixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
+import {
+  createFixturePlugin,
+  FIXTURE_FILES,
+} from '../../../packages/cli/src/test-support/fixture-plugin.js';
 
 /** A serve class that answers with its version and the backend URL it was bound to. */
 export function versionedServeApp(version: string, { broken = false } = {}): string {

@@ -3,14 +3,14 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { startTestDevServer } from '@synapse-sdk/test-kit';
 import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
 
-import { runSynapse } from '../../../packages/cli/src/test-support/run-synapse.js';
 import type {
   RunSynapseOptions,
   SynapseRun,
 } from '../../../packages/cli/src/test-support/run-synapse.js';
+import { runSynapse } from '../../../packages/cli/src/test-support/run-synapse.js';
 import type { ServeTarget } from '../../parity/serve-target.js';
 import type { Exchange } from '../../support/recording-proxy.js';
 import { rayLane } from './lane-env.js';

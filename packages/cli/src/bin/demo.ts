@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { startDevServer, type DevServer } from '@synapse-sdk/devserver';
+import type { DevServer } from '@synapse-sdk/devserver';
+import { startDevServer } from '@synapse-sdk/devserver';
 
 import { devExportEnv } from '../commands/dev.js';
 import { stylerFor } from '../render/style.js';

@@ -1,6 +1,7 @@
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
-import { formatError, type FormatErrorOptions } from '../format-error.js';
+import type { FormatErrorOptions } from '../format-error.js';
+import { formatError } from '../format-error.js';
 import type { OutputFormat } from '../options/output-format.js';
 import { writeEnvelope } from '../render/write-document.js';
 

@@ -2,10 +2,12 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 
 import { ConsoleLogger } from '@synapse-sdk/core';
-import { DEFAULT_BIN_PORTS, startDevServer, type DevServer } from '@synapse-sdk/devserver';
+import type { DevServer } from '@synapse-sdk/devserver';
+import { DEFAULT_BIN_PORTS, startDevServer } from '@synapse-sdk/devserver';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { shellQuote } from '../shell-quote.js';
 import { UsageError } from '../usage-error.js';
 import { reportError } from './command-error.js';

@@ -1,11 +1,13 @@
 import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { formatJobsTable } from '../jobs/format-jobs-table.js';
-import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { writeDocument } from '../render/write-document.js';
+import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { reportError } from './command-error.js';
 
 /** Options of `synapse jobs list`. */

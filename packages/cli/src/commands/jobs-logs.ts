@@ -1,7 +1,8 @@
 import { CancelledError, ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { forExistingJob } from '../jobs/job-not-found.js';
 import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { reportError } from './command-error.js';

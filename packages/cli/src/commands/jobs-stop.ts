@@ -2,11 +2,13 @@ import { isTerminalJobStatus } from '@synapse-sdk/clients';
 import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { forExistingJob } from '../jobs/job-not-found.js';
-import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { writeEnvelope } from '../render/write-document.js';
+import { jobsClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { reportError } from './command-error.js';
 
 /** Options of `synapse jobs stop`. */

@@ -1,8 +1,10 @@
 import { relative, resolve } from 'node:path';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { checkPlugin } from '../plugin/check-plugin.js';
 import { formatProblem } from '../plugin/plugin-problem.js';
 import { writeEnvelope } from '../render/write-document.js';

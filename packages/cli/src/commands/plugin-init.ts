@@ -4,8 +4,10 @@ import { loadPluginConfig, PluginEnvironment } from '@synapse-sdk/core';
 import { resolveRoutePrefix, resolveServeAppName } from '@synapse-sdk/steps';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { scaffoldPlugin } from '../plugin/scaffold-plugin.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { shellQuote } from '../shell-quote.js';

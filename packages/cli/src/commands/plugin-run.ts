@@ -1,14 +1,15 @@
 import { JobReporter } from '@synapse-sdk/clients';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { formatDuration } from '../render/format-time.js';
 import { LineReporter } from '../render/line-reporter.js';
 import { LiveRenderer } from '../render/live-renderer.js';
-import type { RunReporter } from '../render/run-reporter.js';
 import { allReporters, NdjsonReporter } from '../render/ndjson-reporter.js';
-import { toJson } from '../render/to-json.js';
+import type { RunReporter } from '../render/run-reporter.js';
 import { stylerFor } from '../render/style.js';
+import { toJson } from '../render/to-json.js';
 import { writeDocument, writeEnvelope } from '../render/write-document.js';
 import { actionOptions, prepareAction, previewSteps } from '../run/prepare-action.js';
 import { runCommand } from './run-command.js';

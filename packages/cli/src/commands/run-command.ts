@@ -1,12 +1,16 @@
-import { ConsoleLogger, type Logger } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core';
+import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { FormatErrorOptions } from '../format-error.js';
-import { type OutputFormat, outputFormatOf } from '../options/output-format.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { timeoutMsOf } from '../options/timeout-option.js';
-import { type CancelSignal, createCancelSignal } from '../run/cancel-signal.js';
-import { redirectStdout, type StdoutRedirect } from '../run/redirect-stdout.js';
+import type { CancelSignal } from '../run/cancel-signal.js';
+import { createCancelSignal } from '../run/cancel-signal.js';
+import type { StdoutRedirect } from '../run/redirect-stdout.js';
+import { redirectStdout } from '../run/redirect-stdout.js';
 import { reportError } from './command-error.js';
 
 /** What a command's body gets from {@link runCommand}. */

@@ -1,7 +1,8 @@
 import { removeApplication } from '@synapse-sdk/steps';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { askConfirmation } from '../prompt/ask-confirmation.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';

@@ -1,7 +1,8 @@
 import { BaseDeploymentAction } from '@synapse-sdk/steps';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { actionOptions, prepareAction } from '../run/prepare-action.js';
 import { formatPlan } from '../serve/format-plan.js';

@@ -1,8 +1,10 @@
 import { ConsoleLogger } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { writeDocument } from '../render/write-document.js';
 import { formatStatusTable, selectApplications } from '../serve/format-status-table.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';

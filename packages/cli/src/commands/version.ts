@@ -8,9 +8,11 @@ import { errorMessage } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import { cliVersion } from '../cli-version.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { configFlagEnv } from '../options/config-flags.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { writeDocument } from '../render/write-document.js';
 import { buildRunEnv } from '../run/build-run-env.js';
 import { reportError } from './command-error.js';

@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 import { ConfigError, PluginConfigSchema } from '@synapse-sdk/core';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
 import { findModule } from './load-plugin-action.js';
 import { parseEntrypoint } from './parse-entrypoint.js';

@@ -2,13 +2,13 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { BaseAction, ConfigError, loadPluginConfig } from '@synapse-sdk/core';
 import type { ActionClass, ActionConfig, PluginConfig } from '@synapse-sdk/core';
+import { BaseAction, ConfigError, loadPluginConfig } from '@synapse-sdk/core';
 import type { ContainerModule } from 'inversify';
 
 import { UsageError } from '../usage-error.js';
 import { parseEntrypoint } from './parse-entrypoint.js';
-import { SHARED_PACKAGES, registerPluginLoader } from './register-plugin-loader.js';
+import { registerPluginLoader, SHARED_PACKAGES } from './register-plugin-loader.js';
 
 /** A plugin action, loaded and checked, ready to instantiate. */
 export interface LoadedPluginAction {

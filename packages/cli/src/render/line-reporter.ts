@@ -1,4 +1,4 @@
-import { formatDuration, clockTime } from './format-time.js';
+import { clockTime, formatDuration } from './format-time.js';
 import { jobOutputLine } from './job-output-line.js';
 import { rollbackReason } from './live-renderer.js';
 import type { OutputStream, RunEvents, RunOutcome, RunReporter } from './run-reporter.js';

@@ -1,7 +1,8 @@
 import { formatDuration } from './format-time.js';
 import { jobOutputLine } from './job-output-line.js';
 import type { OutputStream, RunEvents, RunOutcome, RunReporter } from './run-reporter.js';
-import { stylerFor, type StyleFormat, type Styler } from './style.js';
+import type { StyleFormat, Styler } from './style.js';
+import { stylerFor } from './style.js';
 
 /** State of one line of the live display. */
 export type LineState =

@@ -6,14 +6,13 @@ import {
   RAY_SERVE_CLIENT,
   RayServeClient,
 } from '@synapse-sdk/clients';
+import type { LoadedPluginConfig, Logger } from '@synapse-sdk/core';
 import {
+  createContainer,
   LOGGER,
   PLUGIN_ENVIRONMENT,
   PluginEnvironment,
   RuntimeContext,
-  createContainer,
-  type LoadedPluginConfig,
-  type Logger,
 } from '@synapse-sdk/core';
 import type { ContainerModule } from 'inversify';
 

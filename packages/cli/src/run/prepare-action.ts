@@ -1,16 +1,12 @@
 import { resolve } from 'node:path';
 
-import {
-  ParamsValidationError,
-  StepRegistry,
-  type BaseAction,
-  type Logger,
-  type RuntimeContext,
-} from '@synapse-sdk/core';
+import type { BaseAction, Logger, RuntimeContext } from '@synapse-sdk/core';
+import { ParamsValidationError, StepRegistry } from '@synapse-sdk/core';
 
 import { configFlagEnv } from '../options/config-flags.js';
 import { parseParamsOption } from '../options/parse-params.js';
-import { loadPluginAction, type LoadedPluginAction } from '../plugin/load-plugin-action.js';
+import type { LoadedPluginAction } from '../plugin/load-plugin-action.js';
+import { loadPluginAction } from '../plugin/load-plugin-action.js';
 import { buildRunEnv } from './build-run-env.js';
 import { createRunContext } from './create-run-context.js';
 

@@ -1,5 +1,5 @@
-import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients';
 import type { Env } from '@synapse-sdk/clients';
+import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients';
 import type { Logger } from '@synapse-sdk/core';
 
 import { configFlagEnv } from '../options/config-flags.js';

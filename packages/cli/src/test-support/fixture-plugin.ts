@@ -1,4 +1,5 @@
-import { type PluginDir, writePluginDir } from '@synapse-sdk/test-kit';
+import type { PluginDir } from '@synapse-sdk/test-kit';
+import { writePluginDir } from '@synapse-sdk/test-kit';
 
 /**
  * A plugin written to a temp directory (outside the repository, no node_modules): a step-mode

@@ -1,8 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { type NodeRun, spawnNode, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
+import type { NodeRun } from '@synapse-sdk/test-kit';
+import { spawnNode, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
 import { shellQuote } from '../shell-quote.js';
 

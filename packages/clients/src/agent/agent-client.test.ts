@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
+import { sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 
 import { NotFoundError } from '../http/errors.js';
 import { AgentClient } from './agent-client.js';

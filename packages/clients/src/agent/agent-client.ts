@@ -1,8 +1,8 @@
 import { registerSecret } from '@synapse-sdk/core';
 import { z } from 'zod';
 
-import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
+import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import { HttpClient } from '../http/http-client.js';
 import { JsonObjectSchema, jsonOrEmpty } from '../http/json-body.js';
 import { AGENT_SERVICE } from '../http/service.js';

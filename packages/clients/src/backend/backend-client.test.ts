@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 
 import { RequestValidationError, ResponseValidationError, ServerError } from '../http/errors.js';
 import { BackendClient } from './backend-client.js';

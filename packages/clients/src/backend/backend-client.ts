@@ -1,31 +1,31 @@
-import { registerSecret } from '@synapse-sdk/core';
 import type { FieldIssue } from '@synapse-sdk/core';
+import { registerSecret } from '@synapse-sdk/core';
 import type { z } from 'zod';
 
-import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
+import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import { RequestValidationError, ResponseValidationError } from '../http/errors.js';
 import { zodFieldIssues } from '../http/field-issues.js';
-import { HttpClient } from '../http/http-client.js';
 import type { HttpMethod } from '../http/http-client.js';
+import { HttpClient } from '../http/http-client.js';
 import { jsonOrEmpty, objectOrEmpty } from '../http/json-body.js';
 import { BACKEND_SERVICE } from '../http/service.js';
 import { BACKEND_TIMEOUTS } from '../http/timeouts.js';
-import { displayUrl, joinUrl } from '../http/url.js';
 import type { SearchParams } from '../http/url.js';
-import {
-  BackendServeApplicationSchema,
-  LogEntrySchema,
-  ServeApplicationCreateSchema,
-  UpdateJobSchema,
-  pageSchema,
-} from './schemas.js';
+import { displayUrl, joinUrl } from '../http/url.js';
 import type {
   BackendServeApplication,
   LogEntry,
   Page,
   ServeApplicationCreateRequest,
   UpdateJobRequest,
+} from './schemas.js';
+import {
+  BackendServeApplicationSchema,
+  LogEntrySchema,
+  pageSchema,
+  ServeApplicationCreateSchema,
+  UpdateJobSchema,
 } from './schemas.js';
 
 /** Page size asked for on the first page of a list, as the Python SDK does. */

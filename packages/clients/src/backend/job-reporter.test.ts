@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { RuntimeContext } from '@synapse-sdk/core';
-import { sendJson, startRecordingServer } from '@synapse-sdk/test-kit';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
+import { sendJson, startRecordingServer } from '@synapse-sdk/test-kit';
 
 import { BackendClient } from './backend-client.js';
 import { JobReporter } from './job-reporter.js';

@@ -1,6 +1,7 @@
-import { STATUS_CODES } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 
+import type { ClientError, ClientErrorInit } from './errors.js';
 import {
   AuthError,
   ClientConnectionError,
@@ -9,10 +10,9 @@ import {
   RateLimitError,
   RequestValidationError,
   ServerError,
-  UnexpectedStatusError,
   trimServerMessage,
+  UnexpectedStatusError,
 } from './errors.js';
-import type { ClientError, ClientErrorInit } from './errors.js';
 import { parseRetryAfter } from './retry.js';
 import type { ServiceProfile } from './service.js';
 import type { TimeoutOptions } from './timeouts.js';

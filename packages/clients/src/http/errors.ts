@@ -1,5 +1,5 @@
-import { SynapseError, formatIssues, redactSecrets } from '@synapse-sdk/core';
 import type { FieldIssue } from '@synapse-sdk/core';
+import { formatIssues, redactSecrets, SynapseError } from '@synapse-sdk/core';
 
 import type { ServiceName } from './service.js';
 

@@ -1,19 +1,19 @@
 import { readFileSync } from 'node:fs';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { CancelledError } from '@synapse-sdk/core';
-import { ManualClock } from '@synapse-sdk/test-kit';
 import type { Logger } from '@synapse-sdk/core';
-import { z } from 'zod';
+import { CancelledError } from '@synapse-sdk/core';
+import type { RecordingServer } from '@synapse-sdk/test-kit';
 import {
   closedPort,
   failure,
+  ManualClock,
   replyLater,
   sendJson,
   sendText,
   startRecordingServer,
 } from '@synapse-sdk/test-kit';
-import type { RecordingServer } from '@synapse-sdk/test-kit';
+import { z } from 'zod';
 
 import { USER_AGENT } from '../version.js';
 import {
@@ -28,8 +28,8 @@ import {
   ServerError,
   UnexpectedStatusError,
 } from './errors.js';
-import { HttpClient } from './http-client.js';
 import type { HttpClientOptions, RetryEvent } from './http-client.js';
+import { HttpClient } from './http-client.js';
 import { RAY_DASHBOARD_SERVICE } from './service.js';
 import { parseBaseUrl } from './url.js';
 

@@ -1,3 +1,8 @@
+import { createReadStream } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+
+import type { Clock, Logger, RetryPolicy, TryOutcome } from '@synapse-sdk/core';
 import {
   CancelledError,
   done,
@@ -7,29 +12,25 @@ import {
   systemClock,
   tryAgain,
 } from '@synapse-sdk/core';
-import type { Clock, Logger, RetryPolicy, TryOutcome } from '@synapse-sdk/core';
 import got from 'got';
-import { createReadStream } from 'node:fs';
-import { STATUS_CODES } from 'node:http';
-import type { IncomingHttpHeaders } from 'node:http';
 import type { z } from 'zod';
 
+import { USER_AGENT } from '../version.js';
+import type { CallTarget } from './error-mapping.js';
 import {
   CONNECTION_ERROR_CODES,
   errorCode,
   errorForStatus,
   errorForTransport,
 } from './error-mapping.js';
-import type { CallTarget } from './error-mapping.js';
 import { ClientError, ResponseValidationError, trimServerMessage } from './errors.js';
 import { zodFieldIssues } from './field-issues.js';
-import { RETRYABLE_STATUSES, isRetrySafe, parseRetryAfter, resolveRetryPolicy } from './retry.js';
 import type { ResolvedRetryPolicy } from './retry.js';
+import { isRetrySafe, parseRetryAfter, resolveRetryPolicy, RETRYABLE_STATUSES } from './retry.js';
 import type { ServiceProfile } from './service.js';
 import type { TimeoutOptions } from './timeouts.js';
-import { displayUrl, joinUrl } from './url.js';
 import type { SearchParams } from './url.js';
-import { USER_AGENT } from '../version.js';
+import { displayUrl, joinUrl } from './url.js';
 
 /** HTTP methods the clients use. */
 export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -1,7 +1,7 @@
 import { registerSecret } from '@synapse-sdk/core';
 
-import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
+import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import { HttpClient } from '../http/http-client.js';
 import { RAY_DASHBOARD_SERVICE } from '../http/service.js';
 import { RAY_DASHBOARD_TIMEOUTS } from '../http/timeouts.js';

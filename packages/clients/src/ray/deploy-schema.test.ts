@@ -2,14 +2,14 @@ import { describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@synapse-sdk/core';
 import { raySchema } from '@synapse-sdk/test-kit';
 
+import type { ServeDeployConfig } from './deploy-schema.js';
 import {
-  ServeDeploySchema,
   importPathProblem,
   parseServeDeployConfig,
   remoteUriProblem,
   serveDeployConfigIssues,
+  ServeDeploySchema,
 } from './deploy-schema.js';
-import type { ServeDeployConfig } from './deploy-schema.js';
 
 const rayV1 = raySchema('deploy', 'v1');
 const rayV2 = raySchema('deploy', 'v2');

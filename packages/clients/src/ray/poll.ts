@@ -1,12 +1,12 @@
+import type { Backoff, Clock, Logger, TryOutcome } from '@synapse-sdk/core';
 import {
+  done,
   errorMessage,
   retryLoop,
   silentLogger,
   systemClock,
-  done,
   tryAgain,
 } from '@synapse-sdk/core';
-import type { Backoff, Clock, Logger, TryOutcome } from '@synapse-sdk/core';
 
 import { isTransientError } from '../http/is-transient-error.js';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@synapse-sdk/core';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 
 import {
   AuthError,
@@ -15,9 +15,9 @@ import {
   ResponseValidationError,
   ServerError,
 } from '../http/errors.js';
+import { DEFAULT_RAY_DASHBOARD_ADDRESS } from './dashboard-http.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
 import { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './package-uri.js';
-import { DEFAULT_RAY_DASHBOARD_ADDRESS } from './dashboard-http.js';
 import { RayServeClient } from './ray-serve-client.js';
 
 const FAST = { retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 2, jitter: 0 } };

@@ -1,19 +1,16 @@
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { RequestValidationError } from '../http/errors.js';
 import type { FileBody, HttpClient } from '../http/http-client.js';
-import {
-  createDashboardHttp,
-  dashboardOptionsFromEnv,
-  type RayDashboardClientOptions,
-} from './dashboard-http.js';
-import { ServeDeploySchema, serveDeployConfigIssues } from './deploy-schema.js';
+import type { RayDashboardClientOptions } from './dashboard-http.js';
+import { createDashboardHttp, dashboardOptionsFromEnv } from './dashboard-http.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
-import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './details-schema.js';
+import { serveDeployConfigIssues, ServeDeploySchema } from './deploy-schema.js';
 import type { ApplicationDetails, RayVersion, ServeInstanceDetails } from './details-schema.js';
+import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './details-schema.js';
 import { hasPackage, uploadPackage } from './package-store.js';
-import { waitForApplication, waitForApplicationRemoved } from './wait-for-application.js';
 import type { PollOptions } from './poll.js';
 import type { WaitForApplicationOptions } from './wait-for-application.js';
+import { waitForApplication, waitForApplicationRemoved } from './wait-for-application.js';
 
 const APPLICATIONS_PATH = '/api/serve/applications/';
 

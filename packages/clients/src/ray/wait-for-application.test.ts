@@ -1,9 +1,15 @@
+import type { ServerResponse } from 'node:http';
+
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
-import { ManualClock } from '@synapse-sdk/test-kit';
-import type { ServerResponse } from 'node:http';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
+import {
+  failure,
+  ManualClock,
+  sendJson,
+  sendText,
+  startRecordingServer,
+} from '@synapse-sdk/test-kit';
 
 import { AuthError } from '../http/errors.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';

@@ -1,8 +1,8 @@
-import { CancelledError } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
+import { CancelledError } from '@synapse-sdk/core';
 
-import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
 import type { FailedDeployment } from './deploy-errors.js';
+import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
 import type { ApplicationDetails, ServeInstanceDetails } from './details-schema.js';
 import type { PollOptions } from './poll.js';
 import { notifyListener, pollUntil } from './poll.js';

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { ParamsValidationError } from '../errors/errors.js';
 import { RuntimeContext } from '../runtime/runtime-context.js';
 import type { ProgressEvent } from '../runtime/runtime-events.js';
-import { ScriptedStep } from '../test-support/test-steps.js';
 import type { StepRegistry } from '../steps/step-registry.js';
+import { ScriptedStep } from '../test-support/test-steps.js';
 import { BaseAction } from './base-action.js';
 
 const Params = z.object({

@@ -2,7 +2,8 @@ import type { z } from 'zod';
 
 import type { Logger } from '../logging/logger.js';
 import type { RuntimeContext } from '../runtime/runtime-context.js';
-import { Orchestrator, type OrchestratorResult } from '../steps/orchestrator.js';
+import type { OrchestratorResult } from '../steps/orchestrator.js';
+import { Orchestrator } from '../steps/orchestrator.js';
 import { BaseStepContext } from '../steps/step-context.js';
 import { StepRegistry } from '../steps/step-registry.js';
 import { validateParams } from './validate-params.js';

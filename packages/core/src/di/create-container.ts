@@ -1,4 +1,5 @@
-import { Container, type ContainerModule } from 'inversify';
+import type { ContainerModule } from 'inversify';
+import { Container } from 'inversify';
 
 /** Options of {@link createContainer}. */
 export interface CreateContainerOptions {

@@ -1,4 +1,5 @@
-import { type CoreErrorCode, SynapseError, type SynapseErrorOptions } from './synapse-error.js';
+import type { CoreErrorCode, SynapseErrorOptions } from './synapse-error.js';
+import { SynapseError } from './synapse-error.js';
 
 /** One invalid field of a params or config object. */
 export interface FieldIssue {

@@ -5,7 +5,8 @@ import { parse, YAMLParseError } from 'yaml';
 
 import { ConfigError, formatIssues } from '../errors/errors.js';
 import { zodIssues } from '../errors/zod-issues.js';
-import { PluginConfigSchema, type PluginConfig } from './plugin-config.js';
+import type { PluginConfig } from './plugin-config.js';
+import { PluginConfigSchema } from './plugin-config.js';
 
 /** A plugin directory with its validated config.yaml. */
 export interface LoadedPluginConfig {

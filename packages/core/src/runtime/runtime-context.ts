@@ -6,10 +6,12 @@ import type { Container, ServiceIdentifier } from 'inversify';
 import { createContainer } from '../di/create-container.js';
 import { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from '../di/tokens.js';
 import { PluginEnvironment } from '../env/plugin-environment.js';
-import type { LoadedPluginConfig } from '../plugin/load-plugin-config.js';
-import { silentLogger, type Logger } from '../logging/logger.js';
+import type { Logger } from '../logging/logger.js';
+import { silentLogger } from '../logging/logger.js';
 import { redactValue } from '../logging/secrets.js';
-import { type Clock, systemClock } from '../wait/clock.js';
+import type { LoadedPluginConfig } from '../plugin/load-plugin-config.js';
+import type { Clock } from '../wait/clock.js';
+import { systemClock } from '../wait/clock.js';
 import type { AgentClientType, BackendClientType } from './runtime-client-types.js';
 import type { RuntimeEvents } from './runtime-events.js';
 

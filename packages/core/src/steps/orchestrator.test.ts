@@ -4,11 +4,14 @@ import { failure, ManualClock } from '@synapse-sdk/test-kit';
 import { CancelledError, StepFailedError, StepTimeoutError } from '../errors/errors.js';
 import { RuntimeContext } from '../runtime/runtime-context.js';
 import { ScriptedStep } from '../test-support/test-steps.js';
-import { BaseStep, type StepAttempt } from './base-step.js';
-import { Orchestrator, type OrchestratorOptions } from './orchestrator.js';
+import type { StepAttempt } from './base-step.js';
+import { BaseStep } from './base-step.js';
+import type { OrchestratorOptions } from './orchestrator.js';
+import { Orchestrator } from './orchestrator.js';
 import { BaseStepContext } from './step-context.js';
 import { StepRegistry } from './step-registry.js';
-import { stepFailure, stepSuccess, type StepResult } from './step-result.js';
+import type { StepResult } from './step-result.js';
+import { stepFailure, stepSuccess } from './step-result.js';
 
 function setup(steps: (journal: string[]) => BaseStep[], options: { signal?: AbortSignal } = {}) {
   const journal: string[] = [];
@@ -27,7 +30,6 @@ function setup(steps: (journal: string[]) => BaseStep[], options: { signal?: Abo
     }).execute();
   return { journal, registry, runtime, context, progress, clock, run };
 }
-
 
 describe('Orchestrator', () => {
   describe('progress', () => {

@@ -6,15 +6,15 @@ import { BaseStep } from './base-step.js';
 import { errorMessage } from './error-message.js';
 import { AbortedAttempt, runAttempt } from './run-attempt.js';
 import type { BaseStepContext } from './step-context.js';
+import type { StepRegistry } from './step-registry.js';
+import type { StepResult } from './step-result.js';
 import {
   describeMalformedResult,
   normalizeResult,
   rollbackDataOf,
   stepFailure,
   stepSkipped,
-  type StepResult,
 } from './step-result.js';
-import type { StepRegistry } from './step-registry.js';
 
 /** Options of {@link Orchestrator}. */
 export interface OrchestratorOptions {

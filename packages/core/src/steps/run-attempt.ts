@@ -88,6 +88,8 @@ function interruptible(
       signal.removeEventListener('abort', onAbort);
       cleanup?.();
       if (signal.aborted && settle) reject(new AbortedAttempt(reason(), settled));
+      // What the step threw, as it threw it: the orchestrator records it as the cause.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       else if (failed) reject(error);
       else resolve(settled);
     };

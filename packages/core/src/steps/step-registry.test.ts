@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { ContainerModule, inject, injectable, type ServiceIdentifier } from 'inversify';
+import type { ServiceIdentifier } from 'inversify';
+import { ContainerModule, inject, injectable } from 'inversify';
 
 import { createContainer } from '../di/create-container.js';
 import { describeDependency } from '../di/dependency-error.js';
@@ -7,7 +8,8 @@ import { DependencyMissingError, StepRegistryError } from '../errors/errors.js';
 import { ScriptedStep } from '../test-support/test-steps.js';
 import { BaseStep } from './base-step.js';
 import { StepRegistry } from './step-registry.js';
-import { stepSuccess, type StepResult } from './step-result.js';
+import type { StepResult } from './step-result.js';
+import { stepSuccess } from './step-result.js';
 
 const names = (registry: StepRegistry) => registry.getSteps().map((s) => s.name);
 const step = (name: string, weight = 1) => new ScriptedStep(name, [], { weight });

@@ -1,6 +1,8 @@
-import { BaseStep, type StepAttempt } from '../steps/base-step.js';
+import type { StepAttempt } from '../steps/base-step.js';
+import { BaseStep } from '../steps/base-step.js';
 import type { BaseStepContext } from '../steps/step-context.js';
-import { stepSuccess, type StepResult } from '../steps/step-result.js';
+import type { StepResult } from '../steps/step-result.js';
+import { stepSuccess } from '../steps/step-result.js';
 
 /** Behaviour of a {@link ScriptedStep}. */
 export interface ScriptedStepOptions {

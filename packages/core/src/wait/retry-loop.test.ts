@@ -3,7 +3,8 @@ import { ManualClock } from '@synapse-sdk/test-kit';
 
 import { CancelledError } from '../errors/errors.js';
 import { backoffDelay } from './backoff.js';
-import { done, type GiveUp, retryLoop, type TryOutcome, tryAgain } from './retry-loop.js';
+import type { GiveUp, TryOutcome } from './retry-loop.js';
+import { done, retryLoop, tryAgain } from './retry-loop.js';
 
 const STEADY = { initialDelayMs: 100, maxDelayMs: 400, factor: 2, jitter: 0 };
 
@@ -114,11 +115,7 @@ describe('retryLoop', () => {
       return done('ok');
     };
     await expect(
-      retryLoop(
-        counted,
-        { clock, backoff: STEADY, signal: controller.signal },
-        giveUpWith(stops),
-      ),
+      retryLoop(counted, { clock, backoff: STEADY, signal: controller.signal }, giveUpWith(stops)),
     ).rejects.toThrow('gave up: cancelled');
     await expect(
       retryLoop(

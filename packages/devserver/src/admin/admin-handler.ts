@@ -1,8 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { z } from 'zod';
+
 import type { DevServerControl } from '../control.js';
-import { handleJobsAdmin } from '../jobs/jobs-admin.js';
 import { parseJson, readBody, requestUrl, sendJson } from '../http/http-util.js';
+import { handleJobsAdmin } from '../jobs/jobs-admin.js';
 import type { DevServerRuntime } from '../runtime.js';
 
 const faultSchema = z.strictObject({

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { header, requestUrl, sendJson } from '../http/http-util.js';
 import type { DevServerRuntime } from '../runtime.js';
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import type { TestServer } from '../test-support/http.js';
 import { appConfig, http, startTestServer } from '../test-support/http.js';
 

@@ -1,6 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { z } from 'zod';
+
 import { header, parseJson, readBody, requestUrl, sendJson } from '../http/http-util.js';
 import { canonicalJson, sha256Hex } from '../ray/canonical-json.js';
 import type { DevServerRuntime } from '../runtime.js';

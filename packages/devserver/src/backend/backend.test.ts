@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+
 import type { TestServer } from '../test-support/http.js';
 import { http, startTestServer } from '../test-support/http.js';
 

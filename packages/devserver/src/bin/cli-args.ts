@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+
 import { DEFAULT_BIN_PORTS } from '../dev-server.js';
 import type { DevServerOptions } from '../options.js';
 import { parseRayVersion } from '../ray/ray-behaviour.js';

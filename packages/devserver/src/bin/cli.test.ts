@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
+
 import type { DevServer } from '../dev-server.js';
 import { http } from '../test-support/http.js';
-import { USAGE, exportLines, parseCliArgs } from './cli-args.js';
+import { exportLines, parseCliArgs, USAGE } from './cli-args.js';
 import { runCli } from './run-cli.js';
 
 function sink(): { write(chunk: string): boolean; text(): string } {

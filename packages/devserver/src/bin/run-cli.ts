@@ -1,7 +1,8 @@
 import { ConsoleLogger } from '@synapse-sdk/core';
+
 import type { DevServer } from '../dev-server.js';
 import { startDevServer } from '../dev-server.js';
-import { USAGE, exportLines, parseCliArgs } from './cli-args.js';
+import { exportLines, parseCliArgs, USAGE } from './cli-args.js';
 
 /** Where `runCli` writes and how it learns that it should stop. */
 export interface CliIo {

@@ -3,8 +3,10 @@ import { randomInt } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { PackageStore } from '../ray/package-store.js';
 import type { JobFault, JobFaultSpec, JobOutputSpec } from './job-behaviour.js';
-import { planJob, type JobTimings } from './plan-job.js';
-import { SimJob, type JobRequest } from './sim-job.js';
+import type { JobTimings } from './plan-job.js';
+import { planJob } from './plan-job.js';
+import type { JobRequest } from './sim-job.js';
+import { SimJob } from './sim-job.js';
 
 const ID_CHARACTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz123456789';
 

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { zipSync } from 'fflate';
 import WebSocket from 'ws';
 
-import { http, startTestServer, type TestServer } from '../test-support/http.js';
+import type { TestServer } from '../test-support/http.js';
+import { http, startTestServer } from '../test-support/http.js';
 
 let server: TestServer | undefined;
 afterEach(async () => {

@@ -2,7 +2,8 @@ import { pyStr } from '../python/py-repr.js';
 import { formatTraceback, rayFrame } from '../python/traceback.js';
 import { findModuleError, indexZip } from '../ray/import-sim.js';
 import type { PackageStore } from '../ray/package-store.js';
-import { jobMatches, type JobFault, type JobMatch, type JobOutputSpec } from './job-behaviour.js';
+import type { JobFault, JobMatch, JobOutputSpec } from './job-behaviour.js';
+import { jobMatches } from './job-behaviour.js';
 import type { JobPlan, JobRequest, LogLine } from './sim-job.js';
 
 /** Durations of a simulated job, in ms of the devserver clock. */

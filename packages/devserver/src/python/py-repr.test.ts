@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { PyTuple, pyRepr } from './py-repr.js';
+
+import { pyRepr, PyTuple } from './py-repr.js';
 import { formatTraceback } from './traceback.js';
 
 describe('pyRepr', () => {

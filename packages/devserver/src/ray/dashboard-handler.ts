@@ -1,14 +1,15 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import {
   header,
   parseJson,
   readBody,
   requestUrl,
+  send,
   sendEmpty,
   sendJson,
   sendText,
-  send,
 } from '../http/http-util.js';
 import type { DevServerRuntime } from '../runtime.js';
 import { SIMULATED_RAY_COMMIT } from '../runtime.js';

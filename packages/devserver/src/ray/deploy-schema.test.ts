@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+
 import { validateServeDeploy } from './deploy-schema.js';
 import { rayBehaviour } from './ray-behaviour.js';
 

@@ -1,10 +1,6 @@
 import { pyRepr, pyStrOf } from '../python/py-repr.js';
 import type { Coerced, FieldSpec, Loc, PydanticError } from './pydantic.js';
-import type { RayBehaviour } from './ray-behaviour.js';
-import { rayBehaviour } from './ray-behaviour.js';
 import {
-  ErrorSink,
-  FAIL,
   checkNumber,
   coerceBool,
   coerceDict,
@@ -13,8 +9,10 @@ import {
   coerceInt,
   coerceList,
   coerceStr,
-  coerceStrList,
   coerceStrictInt,
+  coerceStrList,
+  ErrorSink,
+  FAIL,
   formatValidationError,
   formatValidationErrorV2,
   isDict,
@@ -22,6 +20,8 @@ import {
   parseModel,
   unionOf,
 } from './pydantic.js';
+import type { RayBehaviour } from './ray-behaviour.js';
+import { rayBehaviour } from './ray-behaviour.js';
 
 /** A deployment override as sent (only the keys the client set, values after coercion). */
 export interface DeploymentOverride {

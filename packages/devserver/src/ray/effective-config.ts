@@ -1,18 +1,18 @@
 import { pyRepr } from '../python/py-repr.js';
 import { formatTraceback, rayFrame } from '../python/traceback.js';
 import type { AppConfig, DeploymentOverride } from './deploy-schema.js';
-import type { RayBehaviour } from './ray-behaviour.js';
 import { importPathAttr } from './import-sim.js';
 import type { PydanticError } from './pydantic.js';
 import {
-  ErrorSink,
-  FAIL,
   checkNumber,
   coerceFloat,
   coerceInt,
+  ErrorSink,
+  FAIL,
   isDict,
   parseModel,
 } from './pydantic.js';
+import type { RayBehaviour } from './ray-behaviour.js';
 
 /** What a deployment of a built app runs with, as `GET` shows it. */
 export interface DeploymentPlan {

@@ -1,5 +1,7 @@
 import { request } from 'node:http';
+
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
 import type { TestServer } from '../test-support/http.js';
 import { appConfig, http, startTestServer } from '../test-support/http.js';
 import { instanceDetailsErrors } from '../test-support/ray-schemas.js';

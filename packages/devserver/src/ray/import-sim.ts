@@ -1,4 +1,5 @@
 import { unzipSync } from 'fflate';
+
 import { pyRepr } from '../python/py-repr.js';
 import { formatTraceback, rayFrame } from '../python/traceback.js';
 import type { PackageStore } from './package-store.js';

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { strToU8, zipSync } from 'fflate';
+
 import type { TestServer } from '../test-support/http.js';
 import { http, startTestServer } from '../test-support/http.js';
 

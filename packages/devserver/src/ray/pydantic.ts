@@ -1,4 +1,4 @@
-import { PyRaw, PyTuple, pyRepr, pyStrOf } from '../python/py-repr.js';
+import { PyRaw, pyRepr, pyStrOf, PyTuple } from '../python/py-repr.js';
 
 /** A location inside the request body (`('applications', 0, 'name')` / `applications.0.name`). */
 export type Loc = readonly (string | number)[];

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+
 import type { AppDetailsBody, TestServer } from '../test-support/http.js';
 import { appConfig, http, startTestServer } from '../test-support/http.js';
 import { instanceDetailsErrors } from '../test-support/ray-schemas.js';
@@ -25,7 +26,7 @@ describe('Serve applications: status machine and response shape', () => {
   });
 
   it('shows DEPLOYING synchronously after the PUT, then UPDATING/STARTING, then RUNNING/HEALTHY (docs/ray-serve-rest.md#statuses)', async () => {
-    await t.clock.advance(1500);
+    t.clock.advance(1500);
     expect((await t.put({ applications: [appConfig('a')] })).status).toBe(200);
 
     const building = await t.details();
@@ -349,7 +350,7 @@ describe('update classes (docs/ray-serve-rest.md#update-classes)', () => {
 
   it('treats an unchanged app as a no-op but bumps last_deployed_time_s of every app', async () => {
     const before = await t.details();
-    await t.clock.advance(5000);
+    t.clock.advance(5000);
     await t.put({ applications: [appConfig('a', base), appConfig('b')] });
     const after = await t.details();
     expect([after.applications['a']?.status, after.applications['b']?.status]).toEqual([

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+
 import { readBody, requestUrl, sendJson, sendText } from '../http/http-util.js';
 import type { DevServerRuntime } from '../runtime.js';
 

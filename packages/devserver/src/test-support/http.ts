@@ -1,9 +1,12 @@
-import { request as httpRequest } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import { request as httpRequest } from 'node:http';
+
+import { startTestDevServer } from '@synapse-sdk/test-kit';
+
 import { ManualClock } from '../clock.js';
 import type { DevServer } from '../dev-server.js';
-import { startTestDevServer } from '@synapse-sdk/test-kit';
-import { DEFAULT_TIMINGS, type DevServerOptions } from '../options.js';
+import type { DevServerOptions } from '../options.js';
+import { DEFAULT_TIMINGS } from '../options.js';
 
 /** A response read completely. */
 export interface HttpResult {

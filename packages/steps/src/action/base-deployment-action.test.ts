@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { RAY_SERVE_CLIENT, RayServeClient } from '@synapse-sdk/clients';
 import {
   ContextMissingError,
+  parsePluginConfig,
   PluginEnvironment,
   RuntimeContext,
-  parsePluginConfig,
 } from '@synapse-sdk/core';
 
-import { createPluginDir } from '../test-support/plugin-fixture.js';
-import { StepDeploy } from '../test-support/deploy-harness.js';
-import { BaseDeploymentAction } from './base-deployment-action.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
+import { StepDeploy } from '../test-support/deploy-harness.js';
+import { createPluginDir } from '../test-support/plugin-fixture.js';
+import { BaseDeploymentAction } from './base-deployment-action.js';
 
 let plugin: { dir: string; remove: () => Promise<void> };
 beforeAll(async () => {

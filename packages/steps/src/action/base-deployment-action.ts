@@ -1,18 +1,12 @@
-import {
-  RAY_SERVE_CLIENT,
-  RayServeClient,
-  type AgentClient,
-  type BackendClient,
-} from '@synapse-sdk/clients';
+import type { AgentClient, BackendClient } from '@synapse-sdk/clients';
+import { RAY_SERVE_CLIENT, RayServeClient } from '@synapse-sdk/clients';
+import type { ActionClass, OrchestratorResult, PluginConfig } from '@synapse-sdk/core';
 import {
   BaseAction,
   ContextMissingError,
   Orchestrator,
   StepRegistry,
   stepSuccess,
-  type ActionClass,
-  type OrchestratorResult,
-  type PluginConfig,
 } from '@synapse-sdk/core';
 import type { z } from 'zod';
 
@@ -21,10 +15,13 @@ import { initializeCluster } from '../cluster/initialize-cluster.js';
 import { CONNECT_TIMEOUT_MS } from '../defaults.js';
 import { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
-import { type DeploymentPlan, planDeployment } from '../plan/deployment-plan.js';
+import type { DeploymentPlan } from '../plan/deployment-plan.js';
+import { planDeployment } from '../plan/deployment-plan.js';
 import { registerApplication } from '../registration/register-application.js';
-import { type DeploymentSpec, resolveDeploymentSpec } from '../spec/deployment-spec.js';
-import { type PluginSource, pluginSource } from '../spec/plugin-source.js';
+import type { DeploymentSpec } from '../spec/deployment-spec.js';
+import { resolveDeploymentSpec } from '../spec/deployment-spec.js';
+import type { PluginSource } from '../spec/plugin-source.js';
+import { pluginSource } from '../spec/plugin-source.js';
 import { DeployStep } from '../steps/deploy-step.js';
 import type { InitializeRayStepOptions } from '../steps/initialize-ray-step.js';
 

@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { RayServeClient } from '@synapse-sdk/clients';
-import { ManualClock, failure } from '@synapse-sdk/test-kit';
-
 import type { StepRegistry } from '@synapse-sdk/core';
+import { failure, ManualClock } from '@synapse-sdk/test-kit';
 
 import { prepareApplication } from '../deploy/build-application.js';
 import { restoreApplication } from '../deploy/restore-application.js';
@@ -10,12 +9,8 @@ import type { DeploymentContext } from '../deployment-context.js';
 import { DeployStep } from '../steps/deploy-step.js';
 import { InitializeRayStep } from '../steps/initialize-ray-step.js';
 import { RegisterStep } from '../steps/register-step.js';
-import {
-  StepDeploy,
-  runtimeFor,
-  startCluster,
-  type Cluster,
-} from '../test-support/deploy-harness.js';
+import type { Cluster } from '../test-support/deploy-harness.js';
+import { runtimeFor, startCluster, StepDeploy } from '../test-support/deploy-harness.js';
 import { createPluginDir } from '../test-support/plugin-fixture.js';
 
 const APP = 'test-model@1.0.0';

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { removeApplication } from '../deploy/remove-application.js';
+import type { Cluster } from '../test-support/deploy-harness.js';
 import {
   FAST_TIMINGS,
   runtimeFor,
   startCluster,
-  useDeployFixture,
   StepDeploy,
-  type Cluster,
+  useDeployFixture,
 } from '../test-support/deploy-harness.js';
 
 const fixture = useDeployFixture({ agentToken: 'agent-token-5678' });

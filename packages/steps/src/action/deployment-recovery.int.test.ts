@@ -2,16 +2,16 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { StepFailedError } from '@synapse-sdk/core';
 import type { ManualClock } from '@synapse-sdk/test-kit';
 
+import { prepareApplication } from '../deploy/build-application.js';
+import type { Cluster } from '../test-support/deploy-harness.js';
 import {
   BrokenStepDeploy,
   runtimeFor,
   stableView,
   startCluster,
-  useDeployFixture,
   StepDeploy,
-  type Cluster,
+  useDeployFixture,
 } from '../test-support/deploy-harness.js';
-import { prepareApplication } from '../deploy/build-application.js';
 
 const fixture = useDeployFixture();
 const APP = 'test-model@1.0.0';

@@ -1,18 +1,18 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import { CancelledError, ParamsValidationError, StepFailedError } from '@synapse-sdk/core';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 
-import { createPluginDir } from '../test-support/plugin-fixture.js';
+import { BUILDER_IMPORT_PATH } from '../packaging/serve-builder.js';
+import type { Cluster } from '../test-support/deploy-harness.js';
 import {
   BrokenStepDeploy,
-  SimpleDeploy,
-  StepDeploy,
   runtimeFor,
+  SimpleDeploy,
   stableView,
   startCluster,
-  type Cluster,
+  StepDeploy,
 } from '../test-support/deploy-harness.js';
-import { BUILDER_IMPORT_PATH } from '../packaging/serve-builder.js';
+import { createPluginDir } from '../test-support/plugin-fixture.js';
 
 let plugin: { dir: string; remove: () => Promise<void> };
 let cluster: Cluster;

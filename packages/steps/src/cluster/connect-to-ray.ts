@@ -1,17 +1,7 @@
-import {
-  ClientConnectionError,
-  ClientTimeoutError,
-  NotFoundError,
-  type RayServeClient,
-} from '@synapse-sdk/clients';
-import {
-  CancelledError,
-  type Clock,
-  done,
-  retryLoop,
-  systemClock,
-  tryAgain,
-} from '@synapse-sdk/core';
+import type { RayServeClient } from '@synapse-sdk/clients';
+import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
+import type { Clock } from '@synapse-sdk/core';
+import { CancelledError, done, retryLoop, systemClock, tryAgain } from '@synapse-sdk/core';
 
 import { CONNECT_BACKOFF } from '../defaults.js';
 import { StepsError } from '../errors.js';

@@ -1,18 +1,11 @@
-import {
-  isTransientError,
-  parseServeDeployConfig,
-  type ApplicationDetails,
-  type RayServeClient,
-  type ServeApplicationConfig,
+import type {
+  ApplicationDetails,
+  RayServeClient,
+  ServeApplicationConfig,
 } from '@synapse-sdk/clients';
-import {
-  CancelledError,
-  type Clock,
-  done,
-  retryLoop,
-  systemClock,
-  tryAgain,
-} from '@synapse-sdk/core';
+import { isTransientError, parseServeDeployConfig } from '@synapse-sdk/clients';
+import type { Clock } from '@synapse-sdk/core';
+import { CancelledError, done, retryLoop, systemClock, tryAgain } from '@synapse-sdk/core';
 
 import { MAX_APPLY_ROUNDS, REREAD_BACKOFF } from '../defaults.js';
 import { StepsError } from '../errors.js';

@@ -3,14 +3,8 @@ import { chmod, mkdir, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-  CancelledError,
-  type Clock,
-  done,
-  retryLoop,
-  systemClock,
-  tryAgain,
-} from '@synapse-sdk/core';
+import type { Clock } from '@synapse-sdk/core';
+import { CancelledError, done, retryLoop, systemClock, tryAgain } from '@synapse-sdk/core';
 import lockfile from 'proper-lockfile';
 
 import { LOCK_BACKOFF, LOCK_REFRESH_MS, LOCK_STALE_MS, LOCK_WAIT_MS } from '../defaults.js';

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-
-import { startCluster, type Cluster } from '../test-support/deploy-harness.js';
-import { createPluginDir } from '../test-support/plugin-fixture.js';
 import { runNode } from '@synapse-sdk/test-kit';
+
+import type { Cluster } from '../test-support/deploy-harness.js';
+import { startCluster } from '../test-support/deploy-harness.js';
+import { createPluginDir } from '../test-support/plugin-fixture.js';
 
 const supportDir = fileURLToPath(new URL('../test-support/', import.meta.url));
 

@@ -1,17 +1,19 @@
-import {
-  DeployFailedError,
-  type ApplicationDetails,
-  type ApplicationStatusUpdate,
-  type RayServeClient,
-  type ServeApplicationConfig,
+import type {
+  ApplicationDetails,
+  ApplicationStatusUpdate,
+  RayServeClient,
+  ServeApplicationConfig,
 } from '@synapse-sdk/clients';
+import { DeployFailedError } from '@synapse-sdk/clients';
 import type { Clock, Logger } from '@synapse-sdk/core';
 import { silentLogger, systemClock } from '@synapse-sdk/core';
 
 import { MAX_REAPPLIES } from '../defaults.js';
 import { StepsError } from '../errors.js';
-import { type ApplyOutcome, attemptApply } from './apply-application.js';
-import { type DeployChange, noChange } from './deploy-change.js';
+import type { ApplyOutcome } from './apply-application.js';
+import { attemptApply } from './apply-application.js';
+import type { DeployChange } from './deploy-change.js';
+import { noChange } from './deploy-change.js';
 import { configIsLive } from './serve-config.js';
 
 /** Options of {@link deployApplication}. */

@@ -1,18 +1,7 @@
-import {
-  MAX_POLL_INTERVAL_MS,
-  POLL_INTERVAL_MS,
-  type RayServeClient,
-  type ServeApplicationConfig,
-} from '@synapse-sdk/clients';
-import {
-  type Clock,
-  done,
-  type Logger,
-  retryLoop,
-  silentLogger,
-  systemClock,
-  tryAgain,
-} from '@synapse-sdk/core';
+import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
+import { MAX_POLL_INTERVAL_MS, POLL_INTERVAL_MS } from '@synapse-sdk/clients';
+import type { Clock, Logger } from '@synapse-sdk/core';
+import { done, retryLoop, silentLogger, systemClock, tryAgain } from '@synapse-sdk/core';
 
 import { StepsError } from '../errors.js';
 import { applyApplication } from './apply-application.js';

@@ -10,7 +10,8 @@ import { DeployStep } from '../steps/deploy-step.js';
 import { InitializeRayStep } from '../steps/initialize-ray-step.js';
 import { FAST_TIMINGS, runtimeFor, useDeployFixture } from '../test-support/deploy-harness.js';
 import { RESULT_END, RESULT_START } from './job-output.js';
-import { RayJobStep, type RayJobResultData } from './ray-job-step.js';
+import type { RayJobResultData } from './ray-job-step.js';
+import { RayJobStep } from './ray-job-step.js';
 
 const fixture = useDeployFixture({
   timings: { ...FAST_TIMINGS, jobStartTimeMs: 20, jobRunTimeMs: 40, jobLineIntervalMs: 5 },

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { JobFailedError, JobTimeoutError, RayJobsClient } from '@synapse-sdk/clients';
+import type { LogEvent, StepAttempt, StepResult } from '@synapse-sdk/core';
 import {
   BaseStep,
   BaseStepContext,
@@ -10,16 +11,15 @@ import {
   StepFailedError,
   StepRegistry,
   stepSuccess,
-  type LogEvent,
-  type StepAttempt,
-  type StepResult,
 } from '@synapse-sdk/core';
-import { startDevServer, type DevServer } from '@synapse-sdk/devserver';
+import type { DevServer } from '@synapse-sdk/devserver';
+import { startDevServer } from '@synapse-sdk/devserver';
 
 import { packagePlugin } from '../packaging/package-plugin.js';
 import { createPluginDir } from '../test-support/plugin-fixture.js';
 import { RESULT_END, RESULT_START } from './job-output.js';
-import { RayJobStep, type RayJobContext, type RayJobStepOptions } from './ray-job-step.js';
+import type { RayJobContext, RayJobStepOptions } from './ray-job-step.js';
+import { RayJobStep } from './ray-job-step.js';
 import { jobSubmissionId } from './submission-id.js';
 
 const JOB_TIMINGS = {

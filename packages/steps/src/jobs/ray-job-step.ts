@@ -1,30 +1,27 @@
+import type { JobDetails, JobSubmitRequest } from '@synapse-sdk/clients';
 import {
+  isTerminalJobStatus,
+  isTransientError,
   JOB_STOP_WAIT_MS,
   JobExistsError,
   JobFailedError,
   JobTimeoutError,
   RAY_JOBS_CLIENT,
   RayJobsClient,
-  isTerminalJobStatus,
-  isTransientError,
-  type JobDetails,
-  type JobSubmitRequest,
 } from '@synapse-sdk/clients';
-import {
-  BaseStep,
-  CancelledError,
-  stepSuccess,
-  type BaseStepContext,
-  type RetryPolicy,
-  type RuntimeContext,
-  type StepAttempt,
-  type StepResult,
+import type {
+  BaseStepContext,
+  RetryPolicy,
+  RuntimeContext,
+  StepAttempt,
+  StepResult,
 } from '@synapse-sdk/core';
+import { BaseStep, CancelledError, stepSuccess } from '@synapse-sdk/core';
 
 import { ensurePackage, packagePlugin } from '../packaging/package-plugin.js';
 import type { DeploymentSpec } from '../spec/deployment-spec.js';
 import { findLatestJob } from './find-job.js';
-import { LineSplitter, lastLines, parseJobResult } from './job-output.js';
+import { lastLines, LineSplitter, parseJobResult } from './job-output.js';
 import { generationId, jobSubmissionId } from './submission-id.js';
 
 /** What {@link RayJobStep} needs from its context; `DeploymentContext` has it. */

@@ -1,7 +1,9 @@
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 
-import ignore, { type Ignore } from 'ignore';
+import type { Ignore } from 'ignore';
+import ignore from 'ignore';
 
 import { PackageError } from './package-error.js';
 import { TimeSlicer } from './time-slicer.js';

@@ -9,12 +9,8 @@ import { unzipSync } from 'fflate';
 import type { DeploymentContext } from '../deployment-context.js';
 import { DeployStep } from '../steps/deploy-step.js';
 import { InitializeRayStep } from '../steps/initialize-ray-step.js';
-import {
-  runtimeFor,
-  startCluster,
-  StepDeploy,
-  type Cluster,
-} from '../test-support/deploy-harness.js';
+import type { Cluster } from '../test-support/deploy-harness.js';
+import { runtimeFor, startCluster, StepDeploy } from '../test-support/deploy-harness.js';
 import { createPluginDir } from '../test-support/plugin-fixture.js';
 import { BUILDER_MODULE } from './serve-builder.js';
 

@@ -9,11 +9,8 @@ import { unzipSync } from 'fflate';
 
 import { createPluginDir } from '../test-support/plugin-fixture.js';
 import { PackageError } from './package-error.js';
-import {
-  packageWorkingDir,
-  type PackageOptions,
-  type WorkingDirPackage,
-} from './package-working-dir.js';
+import type { PackageOptions, WorkingDirPackage } from './package-working-dir.js';
+import { packageWorkingDir } from './package-working-dir.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {

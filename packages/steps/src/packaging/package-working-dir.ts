@@ -1,21 +1,18 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
+import { once } from 'node:events';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { once } from 'node:events';
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 
 import { collectFiles } from './collect-files.js';
-import {
-  DEFLATE_LEVEL,
-  deflatesWell,
-  worthDeflating,
-  type PackageCompression,
-} from './compression.js';
+import type { PackageCompression } from './compression.js';
+import { DEFLATE_LEVEL, deflatesWell, worthDeflating } from './compression.js';
 import { PackageError } from './package-error.js';
 import { TimeSlicer } from './time-slicer.js';
-import { ZipWriter, type ZipMethod } from './zip-writer.js';
+import type { ZipMethod } from './zip-writer.js';
+import { ZipWriter } from './zip-writer.js';
 
 /** Ray's dashboard refuses request bodies above 100 MiB. */
 export const MAX_PACKAGE_BYTES = 100 * 1024 * 1024;

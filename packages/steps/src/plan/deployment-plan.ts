@@ -1,7 +1,8 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
 
 import { prepareApplication } from '../deploy/build-application.js';
-import { classifyChange, declarativeConfigs, type ChangeKind } from '../deploy/serve-config.js';
+import type { ChangeKind } from '../deploy/serve-config.js';
+import { classifyChange, declarativeConfigs } from '../deploy/serve-config.js';
 import { planWarnings } from '../rules/deploy-rules.js';
 import type { DeploymentSpec } from '../spec/deployment-spec.js';
 

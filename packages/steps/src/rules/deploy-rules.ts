@@ -7,8 +7,10 @@ import type {
 import { ConfigError, ContextMissingError } from '@synapse-sdk/core';
 
 import { compareVersions } from '../deploy/compare-versions.js';
-import { isImperative, untouchableApps, type ChangeKind } from '../deploy/serve-config.js';
-import { StepsError, type StepsErrorCode } from '../errors.js';
+import type { ChangeKind } from '../deploy/serve-config.js';
+import { isImperative, untouchableApps } from '../deploy/serve-config.js';
+import type { StepsErrorCode } from '../errors.js';
+import { StepsError } from '../errors.js';
 
 /*
  * Every rule that refuses or warns about a deploy, a plan or a removal, in one place: the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { PluginEnvironment, parsePluginConfig } from '@synapse-sdk/core';
+import { parsePluginConfig, PluginEnvironment } from '@synapse-sdk/core';
 
 import { createPluginDir } from '../test-support/plugin-fixture.js';
 import { resolveRoutePrefix, resolveServeAppName } from './app-identity.js';

@@ -1,4 +1,5 @@
-import { ContextMissingError, type PluginEnvironment } from '@synapse-sdk/core';
+import type { PluginEnvironment } from '@synapse-sdk/core';
+import { ContextMissingError } from '@synapse-sdk/core';
 
 import { resolveRoutePrefix, resolveServeAppName } from './app-identity.js';
 import { actorOptions, deploymentParams } from './deployment-params.js';

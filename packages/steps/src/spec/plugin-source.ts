@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { type PluginConfig, parsePluginConfig, type RuntimeContext } from '@synapse-sdk/core';
+import type { PluginConfig, RuntimeContext } from '@synapse-sdk/core';
+import { parsePluginConfig } from '@synapse-sdk/core';
 
 /** The plugin a deploy packages and names its application after. */
 export interface PluginSource {

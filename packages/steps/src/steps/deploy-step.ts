@@ -1,21 +1,16 @@
-import {
-  BaseStep,
-  stepFailure,
-  stepSuccess,
-  type StepAttempt,
-  type StepResult,
-} from '@synapse-sdk/core';
+import type { StepAttempt, StepResult } from '@synapse-sdk/core';
+import { BaseStep, stepFailure, stepSuccess } from '@synapse-sdk/core';
 
 import { initializeCluster } from '../cluster/initialize-cluster.js';
+import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { deployApplication } from '../deploy/deploy-application.js';
 import { deployChangeIn } from '../deploy/deploy-change.js';
 import { restoreApplication } from '../deploy/restore-application.js';
-import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
-import { ensurePackage } from '../packaging/package-plugin.js';
 import type { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import type { PackageCompression } from '../packaging/compression.js';
+import { ensurePackage } from '../packaging/package-plugin.js';
 
 /** Options of {@link DeployStep}. */
 export interface DeployStepOptions {

@@ -1,4 +1,5 @@
-import { BaseStep, stepSuccess, type StepAttempt, type StepResult } from '@synapse-sdk/core';
+import type { StepAttempt, StepResult } from '@synapse-sdk/core';
+import { BaseStep, stepSuccess } from '@synapse-sdk/core';
 
 import { initializeCluster } from '../cluster/initialize-cluster.js';
 import { CONNECT_TIMEOUT_MS } from '../defaults.js';

@@ -1,27 +1,19 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
-import {
-  AgentClient,
-  BackendClient,
-  RayServeClient,
-  type ServeInstanceDetails,
-} from '@synapse-sdk/clients';
-import {
-  type Clock,
-  PluginEnvironment,
-  RuntimeContext,
-  type StepRegistry,
-  systemClock,
-} from '@synapse-sdk/core';
+import type { ServeInstanceDetails } from '@synapse-sdk/clients';
+import { AgentClient, BackendClient, RayServeClient } from '@synapse-sdk/clients';
+import type { Clock, StepRegistry } from '@synapse-sdk/core';
+import { PluginEnvironment, RuntimeContext, systemClock } from '@synapse-sdk/core';
+import type { DevServer, DevServerOptions } from '@synapse-sdk/devserver';
+import { DEFAULT_TIMINGS } from '@synapse-sdk/devserver';
 import { ManualClock, startTestDevServer } from '@synapse-sdk/test-kit';
-import { DEFAULT_TIMINGS, type DevServer, type DevServerOptions } from '@synapse-sdk/devserver';
 import { z } from 'zod';
 
 import { BaseDeploymentAction } from '../action/base-deployment-action.js';
 import type { DeploymentContext } from '../deployment-context.js';
 import { DeployStep } from '../steps/deploy-step.js';
-import { createPluginDir } from './plugin-fixture.js';
 import { InitializeRayStep } from '../steps/initialize-ray-step.js';
 import { RegisterStep } from '../steps/register-step.js';
+import { createPluginDir } from './plugin-fixture.js';
 
 /** Devserver timings short enough for tests, long enough to see every status. */
 export const FAST_TIMINGS = {

@@ -1,4 +1,5 @@
-import { type PluginDir, writePluginDir } from '@synapse-sdk/test-kit';
+import type { PluginDir } from '@synapse-sdk/test-kit';
+import { writePluginDir } from '@synapse-sdk/test-kit';
 
 /** Files of a small plugin: config.yaml, a Python serve module and requirements.txt. */
 export const PLUGIN_FILES: Readonly<Record<string, string>> = {

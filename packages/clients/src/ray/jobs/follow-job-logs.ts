@@ -1,9 +1,9 @@
-import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core';
 import type { Clock, Logger } from '@synapse-sdk/core';
+import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core';
 import WebSocket from 'ws';
 
-import { errorForStatus, errorForTransport } from '../../http/error-mapping.js';
 import type { CallTarget } from '../../http/error-mapping.js';
+import { errorForStatus, errorForTransport } from '../../http/error-mapping.js';
 import { ClientError } from '../../http/errors.js';
 import type { HttpClient } from '../../http/http-client.js';
 import { joinUrl } from '../../http/url.js';
@@ -132,7 +132,7 @@ function tailOnce(
         received = deliver(received, text);
       } catch (error) {
         socket.terminate();
-        finish(() => reject(error));
+        finish(() => reject(error instanceof Error ? error : new Error(String(error))));
       }
     });
     socket.on('unexpected-response', (_request, response) => {

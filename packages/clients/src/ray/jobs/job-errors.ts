@@ -1,6 +1,7 @@
-import { SynapseError, redactSecrets } from '@synapse-sdk/core';
+import { redactSecrets, SynapseError } from '@synapse-sdk/core';
 
-import { ClientError, type ClientErrorInit } from '../../http/errors.js';
+import type { ClientErrorInit } from '../../http/errors.js';
+import { ClientError } from '../../http/errors.js';
 
 /**
  * Ray already has a job with this submission id (it answers 500 with a `ValueError`). A caller

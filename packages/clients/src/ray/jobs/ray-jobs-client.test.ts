@@ -3,9 +3,10 @@ import type { Socket } from 'node:net';
 
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 
 import { NotFoundError, RequestValidationError, ServerError } from '../../http/errors.js';
 import type { JobTimeoutError } from './job-errors.js';

@@ -3,14 +3,13 @@ import { errorForStatus } from '../../http/error-mapping.js';
 import { NotFoundError, RequestValidationError, ServerError } from '../../http/errors.js';
 import { zodFieldIssues } from '../../http/field-issues.js';
 import type { FileBody, HttpClient } from '../../http/http-client.js';
-import {
-  createDashboardHttp,
-  dashboardOptionsFromEnv,
-  type RayDashboardClientOptions,
-} from '../dashboard-http.js';
+import type { RayDashboardClientOptions } from '../dashboard-http.js';
+import { createDashboardHttp, dashboardOptionsFromEnv } from '../dashboard-http.js';
 import { hasPackage, uploadPackage } from '../package-store.js';
-import { followJobLogs, type FollowJobLogsOptions } from './follow-job-logs.js';
+import type { FollowJobLogsOptions } from './follow-job-logs.js';
+import { followJobLogs } from './follow-job-logs.js';
 import { JobExistsError, JobStopTimeoutError, JobTimeoutError } from './job-errors.js';
+import type { JobDetails, JobSubmitRequest, RayJobStatus } from './job-schemas.js';
 import {
   JobDeleteResponseSchema,
   JobDetailsSchema,
@@ -19,11 +18,9 @@ import {
   JobStopResponseSchema,
   JobSubmitRequestSchema,
   JobSubmitResponseSchema,
-  type JobDetails,
-  type JobSubmitRequest,
-  type RayJobStatus,
 } from './job-schemas.js';
-import { waitForJob, type WaitForJobOptions } from './wait-for-job.js';
+import type { WaitForJobOptions } from './wait-for-job.js';
+import { waitForJob } from './wait-for-job.js';
 
 /** Options of {@link RayJobsClient}: the dashboard address and token, like `RayServeClient`. */
 export type RayJobsClientOptions = RayDashboardClientOptions;

@@ -1,10 +1,11 @@
-import { CancelledError } from '@synapse-sdk/core';
 import type { Logger } from '@synapse-sdk/core';
+import { CancelledError } from '@synapse-sdk/core';
 
 import type { PollOptions } from '../poll.js';
 import { notifyListener, pollUntil } from '../poll.js';
 import { JobTimeoutError } from './job-errors.js';
-import { isTerminalJobStatus, type JobDetails } from './job-schemas.js';
+import type { JobDetails } from './job-schemas.js';
+import { isTerminalJobStatus } from './job-schemas.js';
 
 /** First delay between two status polls of a job. */
 export const JOB_POLL_INTERVAL_MS = 250;
