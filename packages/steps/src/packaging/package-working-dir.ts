@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 
+import { MAX_PACKAGE_BYTES } from '@synapse-sdk/clients';
+
 import { collectFiles } from './collect-files.js';
 import type { PackageCompression } from './compression.js';
 import { DEFLATE_LEVEL, deflatesWell, worthDeflating } from './compression.js';
@@ -13,9 +15,6 @@ import { PackageError } from './package-error.js';
 import { TimeSlicer } from './time-slicer.js';
 import type { ZipMethod } from './zip-writer.js';
 import { ZipWriter } from './zip-writer.js';
-
-/** Ray's dashboard refuses request bodies above 100 MiB. */
-export const MAX_PACKAGE_BYTES = 100 * 1024 * 1024;
 
 /** Files up to this size are read in one call; larger ones stream through a buffer this big. */
 const CHUNK_BYTES = 1024 * 1024;
