@@ -33,7 +33,11 @@ export type { ConsoleLoggerOptions, Logger, LogLevel } from './logging/logger.js
 export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';
 export type { LoadedPluginConfig } from './plugin/load-plugin-config.js';
-export { loadPluginConfig, parsePluginConfig } from './plugin/load-plugin-config.js';
+export {
+  loadPluginConfig,
+  parsePluginConfig,
+  yamlErrorReason,
+} from './plugin/load-plugin-config.js';
 export type { ActionConfig, PluginConfig } from './plugin/plugin-config.js';
 export { ActionConfigSchema, PluginConfigSchema } from './plugin/plugin-config.js';
 export type {

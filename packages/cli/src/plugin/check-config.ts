@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
-import { ConfigError, PluginConfigSchema } from '@synapse-sdk/core';
+import { ConfigError, PluginConfigSchema, yamlErrorReason } from '@synapse-sdk/core';
 import type { Document } from 'yaml';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
@@ -59,10 +59,7 @@ export async function checkPluginConfig(dir: string): Promise<ConfigCheck> {
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const at = lines.linePos(error.pos[0]);
-      const reason = (error.message.split('\n')[0] ?? '').replace(
-        / at line \d+, column \d+:?$/,
-        '',
-      );
+      const reason = yamlErrorReason(error);
       check.problems.push({
         file,
         line: at.line,

@@ -66,10 +66,17 @@ function yamlError(file: string, error: unknown): ConfigError {
   const where = error.linePos
     ? ` at line ${error.linePos[0].line}, column ${error.linePos[0].col}`
     : '';
-  // The parser's first line says what is wrong; the rest is a code excerpt.
-  const reason = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+  const reason = yamlErrorReason(error);
   return new ConfigError(file, `is not valid YAML${where}`, [], {
     cause: error,
     hint: `fix the YAML syntax there${reason ? ` (${reason})` : ''}: check indentation, colons and quotes`,
   });
+}
+
+/**
+ * What a YAML parser error says is wrong, without its position and code excerpt (`yaml` puts
+ * the reason on its first line), for messages that give the position their own way.
+ */
+export function yamlErrorReason(error: Error): string {
+  return (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
 }
