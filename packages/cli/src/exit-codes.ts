@@ -1,5 +1,6 @@
 import type { ClientErrorCode, DeployErrorCode, JobErrorCode } from '@synapse-sdk/clients';
 import type { CoreErrorCode } from '@synapse-sdk/core';
+import type { DevServerErrorCode } from '@synapse-sdk/devserver';
 import type { StepsErrorCode } from '@synapse-sdk/steps';
 
 /**
@@ -39,6 +40,7 @@ export type KnownErrorCode =
   | DeployErrorCode
   | JobErrorCode
   | StepsErrorCode
+  | DevServerErrorCode
   | 'USAGE';
 
 /**
@@ -94,6 +96,7 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   RESTORE_TIMEOUT: 'failure',
   REGISTER_FAILED: 'failure',
   JOB_RESULT_INVALID: 'failure',
+  STATE_FILE_INVALID: 'bad-input',
 };
 
 /** The exit class of `code`; codes of plugins and unknown errors are failures. */

@@ -25,6 +25,8 @@ export { ManualClock, systemClock } from './clock.js';
 export type { DevServerControl, ForeignPutResult, RestartOptions } from './control.js';
 export type { DevServer } from './dev-server.js';
 export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
+export type { DevServerErrorCode } from './errors.js';
+export { DevServerError } from './errors.js';
 export type {
   JobFault,
   JobFaultKind,

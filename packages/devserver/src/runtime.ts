@@ -5,6 +5,7 @@ import type { Logger } from '@synapse-sdk/core';
 import type { BackendSnapshot } from './backend/backend-store.js';
 import { BackendStore } from './backend/backend-store.js';
 import type { Clock } from './clock.js';
+import { DevServerError } from './errors.js';
 import { JobStore } from './jobs/job-store.js';
 import type { DevServerTimings } from './options.js';
 import type { AppState } from './ray/app-state.js';
@@ -128,12 +129,14 @@ export class DevServerRuntime {
     try {
       data = JSON.parse(text) as StateFile;
     } catch {
-      throw new Error(
+      throw new DevServerError(
+        'STATE_FILE_INVALID',
         `devserver state file ${file} is not valid JSON; delete it or use another state file`,
       );
     }
     if (data.format !== 'synapse-devserver-state' || data.version !== 1) {
-      throw new Error(
+      throw new DevServerError(
+        'STATE_FILE_INVALID',
         `devserver state file ${file} has an unknown format; delete it or use another state file`,
       );
     }

@@ -56,14 +56,25 @@ describe('state file', () => {
     }
   });
 
-  it('starts empty when the file does not exist and refuses a corrupt file with a clear message', async () => {
+  it('starts empty when the file does not exist and refuses a corrupt or foreign file with STATE_FILE_INVALID and a clear message', async () => {
     const missing = await startTestServer({ stateFile: join(dir, 'absent.json') });
     expect((await missing.details()).applications).toEqual({});
     await missing.dev.stop();
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, '{nope');
-    await expect(startTestServer({ stateFile: corrupt })).rejects.toThrow(
-      `devserver state file ${corrupt} is not valid JSON; delete it or use another state file`,
-    );
+    await expect(startTestServer({ stateFile: corrupt })).rejects.toMatchObject({
+      code: 'STATE_FILE_INVALID',
+      message: `devserver state file ${corrupt} is not valid JSON; delete it or use another state file`,
+    });
+    const foreign = join(dir, 'foreign.json');
+    writeFileSync(foreign, JSON.stringify({ format: 'something-else', version: 1 }));
+    await expect(startTestServer({ stateFile: foreign })).rejects.toMatchObject({
+      code: 'STATE_FILE_INVALID',
+      message: `devserver state file ${foreign} has an unknown format; delete it or use another state file`,
+    });
+    expect([readFileSync(corrupt, 'utf8'), readFileSync(foreign, 'utf8')]).toEqual([
+      '{nope',
+      JSON.stringify({ format: 'something-else', version: 1 }),
+    ]);
   });
 });

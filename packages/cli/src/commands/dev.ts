@@ -47,7 +47,7 @@ export async function dev(options: DevOptions, io: CliIo): Promise<ExitCode> {
       ...(stateFile === undefined ? {} : { stateFile }),
       logger: new ConsoleLogger({ level: options.verbose ? 'debug' : 'info', stream: io.stderr }),
     }).catch((error: unknown) => {
-      throw portInUse(error, ports) ?? badStateFile(error, stateFile) ?? error;
+      throw portInUse(error, ports) ?? error;
     });
   } catch (error) {
     return reportError(io, error, { verbose: options.verbose === true });
@@ -142,14 +142,6 @@ function portInUse(error: unknown, ports: Record<PortName, number>): UsageError 
     });
   }
   return undefined;
-}
-
-/** The devserver's refusal of an existing state file (not JSON, unknown format) is bad input. */
-function badStateFile(error: unknown, file: string | undefined): UsageError | undefined {
-  if (file === undefined || !(error instanceof Error) || !error.message.includes(file)) {
-    return undefined;
-  }
-  return new UsageError(error.message, { cause: error });
 }
 
 type PortName = 'dashboard' | 'serve' | 'backend' | 'agent';
