@@ -34,7 +34,7 @@ export interface WaitForApplicationOptions extends PollOptions {
    * fails at once (reason `removed`) instead of waiting for an appearance that will not come.
    * @default false
    */
-  putAnswered?: boolean;
+  putAnswered?: boolean | undefined;
   /** What UNHEALTHY means: fail at once, or keep waiting for RUNNING. @default 'fail' */
   unhealthy?: 'fail' | 'wait' | undefined;
   /** Called whenever the observed status, message or `seen` changes. Must not throw. */
@@ -47,9 +47,10 @@ export type FetchApplications = (signal: AbortSignal) => Promise<ServeInstanceDe
 
 /**
  * Polls until application `name` is RUNNING after the awaited deploy and returns it
- * (docs/ray-serve-rest.md#waiting-for-a-deploy). Fails with DeployFailedError on DEPLOY_FAILED, on UNHEALTHY (unless
- * `unhealthy: 'wait'`), and when the application goes DELETING or disappears after the deploy
- * showed up (or, with `putAnswered`, whenever it is absent). 502/503/504 and connection errors while polling are tolerated until the timeout.
+ * (docs/ray-serve-rest.md#waiting-for-a-deploy). Fails with DeployFailedError on DEPLOY_FAILED,
+ * on UNHEALTHY (unless `unhealthy: 'wait'`), and when the application goes DELETING or
+ * disappears after the deploy showed up (or, with `putAnswered`, whenever it is absent).
+ * 502/503/504 and connection errors while polling are tolerated until the timeout.
  * @throws DeployFailedError (DEPLOY_FAILED), DeployTimeoutError (DEPLOY_TIMEOUT), CancelledError.
  */
 export async function waitForApplication(
