@@ -4,12 +4,18 @@ import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import {
+  failure,
+  ManualClock,
+  sendJson,
+  sendText,
+  startRecordingServer,
+} from '@synapse-sdk/test-kit';
 import type { WebSocket } from 'ws';
 import { WebSocketServer } from 'ws';
 
 import { NotFoundError, RequestValidationError, ServerError } from '../../http/errors.js';
-import type { JobTimeoutError } from './job-errors.js';
+import type { JobStopTimeoutError, JobTimeoutError } from './job-errors.js';
 import { JobExistsError } from './job-errors.js';
 import { RayJobsClient } from './ray-jobs-client.js';
 
@@ -221,11 +227,12 @@ describe('RayJobsClient', () => {
       expect([final.status, seen]).toEqual(['FAILED', ['PENDING', 'RUNNING', 'FAILED']]);
     });
 
-    it('times out with the last status and log lines', async () => {
+    it('times out on the client clock with the last status and log lines', async () => {
       server = await startRecordingServer((_req, res) =>
         sendJson(res, 200, job('PENDING', { message: 'Job has not started yet.' })),
       );
-      const jobs = new RayJobsClient({ address: server.url, ...FAST });
+      const clock = new ManualClock({ autoAdvance: true });
+      const jobs = new RayJobsClient({ address: server.url, ...FAST, clock });
       const error = (await failure(
         jobs.waitForJob('train-1', {
           timeoutMs: 50,
@@ -237,6 +244,52 @@ describe('RayJobsClient', () => {
         'JOB_TIMEOUT',
         'PENDING',
         "Ray job 'train-1' did not end within 0 s; last status PENDING: Job has not started yet.\nlast 1 log lines:\n  Runtime env is setting up.",
+      ]);
+    });
+  });
+
+  describe('.stopAndWait', () => {
+    /** A dashboard whose job answers `status` to every GET after the stop POST. */
+    async function jobStuckIn(status: string): Promise<string[]> {
+      const calls: string[] = [];
+      server = await startRecordingServer((req, res) => {
+        calls.push(`${req.method} ${req.url}`);
+        if (req.method === 'POST') sendJson(res, 200, { stopped: true });
+        else sendJson(res, 200, job(status));
+      });
+      return calls;
+    }
+
+    it('stops the job and returns its final status', async () => {
+      const calls = await jobStuckIn('STOPPED');
+      const jobs = new RayJobsClient({ address: server!.url, ...FAST });
+      expect([await jobs.stopAndWait('train-1'), calls]).toEqual([
+        'STOPPED',
+        ['POST /api/jobs/train-1/stop', 'GET /api/jobs/train-1'],
+      ]);
+    });
+
+    it('returns PENDING for a job Ray stops once it is scheduled, after the wait, on the clock', async () => {
+      await jobStuckIn('PENDING');
+      const clock = new ManualClock({ autoAdvance: true });
+      const jobs = new RayJobsClient({ address: server!.url, ...FAST, clock });
+      const started = clock.now();
+      expect(await jobs.stopAndWait('train-1', { timeoutMs: 30_000 })).toBe('PENDING');
+      expect(clock.now() - started).toBeGreaterThan(29_000);
+    });
+
+    it('fails with JOB_STOP_TIMEOUT when the job is still running after the wait', async () => {
+      await jobStuckIn('RUNNING');
+      const jobs = new RayJobsClient({
+        address: server!.url,
+        ...FAST,
+        clock: new ManualClock({ autoAdvance: true }),
+      });
+      const error = (await failure(jobs.stopAndWait('train-1'))) as JobStopTimeoutError;
+      expect([error.code, error.message, error.hint]).toEqual([
+        'JOB_STOP_TIMEOUT',
+        "Ray job 'train-1' was asked to stop but is still RUNNING after 30 s",
+        "check it with 'synapse jobs list' and stop it again with 'synapse jobs stop train-1'",
       ]);
     });
   });
