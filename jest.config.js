@@ -27,6 +27,5 @@ export default {
     { ...base, displayName: 'examples', roots: ['<rootDir>/examples'] },
     // `*.ray-test.ts` files there need a real Ray head: `pnpm test:ray` runs them.
     { ...base, displayName: 'tests', roots: ['<rootDir>/tests'] },
-    { ...base, displayName: 'repo', roots: ['<rootDir>/test'] },
   ],
 };

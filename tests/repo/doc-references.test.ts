@@ -10,7 +10,7 @@ import { describe, expect, it } from '@jest/globals';
  * document that is not here (the old "reference §4.6" or "Appendix B1").
  */
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const SKIP = new Set(['node_modules', 'dist', '.git', '.ci', 'test-fixtures']);
 
 function files(dir: string): string[] {

@@ -11,7 +11,7 @@ import ts from 'typescript';
  * an exported class or interface), so the READMEs cannot drift from the code.
  */
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const PACKAGES = ['core', 'clients', 'steps', 'devserver', 'cli'] as const;
 
 const program = ts.createProgram(
@@ -90,7 +90,7 @@ const everyName = new Set(Object.values(surfaces).flatMap((s) => [...s.names, ..
 /** Every `'UPPER_CASE'` string the packages' code uses: variables, codes, statuses. */
 const codeStrings = new Set(
   PACKAGES.flatMap((name) => sourceFiles(join(ROOT, 'packages', name, 'src'))).flatMap((file) =>
-    [...readFileSync(file, 'utf8').matchAll(/['"`]([A-Z][A-Z0-9_]+)['"`]/g)].map((m) => m[1]),
+    [...readFileSync(file, 'utf8').matchAll(/['"`](_*[A-Z][A-Z0-9_]+)['"`]/g)].map((m) => m[1]),
   ),
 );
 
@@ -127,6 +127,7 @@ const NOT_OURS = new Set([
   'HTTPRequestEntityTooLarge',
   'ModuleNotFoundError',
   'RuntimeError',
+  'TypeError',
   // HTTP headers
   'Allow',
   'Authorization',
@@ -171,8 +172,9 @@ function missingFrom(readme: string): string[] {
   const local = existsSync(own) ? wordsOf(own) : new Set<string>();
   return apiNames(readFileSync(join(ROOT, readme), 'utf8')).filter((name) => {
     if (everyName.has(name) || NOT_OURS.has(name) || local.has(name)) return false;
-    // UPPER_CASE: an environment variable, a code or a status is fine when the code uses it.
-    if (/^[A-Z][A-Z0-9_]+$/.test(name)) return !codeStrings.has(name);
+    // UPPER_CASE: an environment variable, a code, a status or a marker line is fine when the
+    // code uses it.
+    if (/^_*[A-Z][A-Z0-9_]+$/.test(name)) return !codeStrings.has(name);
     return true;
   });
 }
