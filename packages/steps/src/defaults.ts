@@ -39,6 +39,12 @@ export const REREAD_BACKOFF: Readonly<Backoff> = {
   jitter: 0,
 };
 
+/** How long a Ray job may take, from submission to its end, before the job step stops it: 1 h. */
+export const JOB_WAIT_TIMEOUT_MS = 3_600_000;
+
+/** How many of a failed Ray job's last log lines its error carries. */
+export const JOB_ERROR_LOG_LINES = 20;
+
 /** How long a writer waits for the cluster lock held by another deploy. */
 export const LOCK_WAIT_MS = 120_000;
 

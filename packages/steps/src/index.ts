@@ -25,6 +25,8 @@ export { ClusterInfoSchema } from './cluster/cluster-info.js';
 export {
   CONNECT_TIMEOUT_MS,
   DEPLOY_WAIT_TIMEOUT_MS,
+  JOB_ERROR_LOG_LINES,
+  JOB_WAIT_TIMEOUT_MS,
   LOCK_WAIT_MS,
   REMOVE_TIMEOUT_MS,
   ROLLBACK_TIMEOUT_MS,

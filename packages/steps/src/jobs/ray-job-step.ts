@@ -18,6 +18,7 @@ import type {
 } from '@synapse-sdk/core';
 import { BaseStep, CancelledError, stepSuccess } from '@synapse-sdk/core';
 
+import { JOB_ERROR_LOG_LINES, JOB_WAIT_TIMEOUT_MS } from '../defaults.js';
 import { ensurePackage, packagePlugin } from '../packaging/package-plugin.js';
 import type { DeploymentSpec } from '../spec/deployment-spec.js';
 import { findLatestJob } from './find-job.js';
@@ -59,11 +60,11 @@ export interface RayJobStepOptions {
   envVars?: FromContext<Record<string, string>>;
   /** Metadata of the job, on top of `synapse_run_id` and `synapse_step`. */
   metadata?: Record<string, string>;
-  /** How long the job may take, from submission to its end; then it is stopped. @default 3600000 (1 h) */
+  /** How long the job may take, from submission to its end; then it is stopped. @default {@link JOB_WAIT_TIMEOUT_MS} (1 h) */
   waitTimeoutMs?: number;
   /** How long a stop (on cancel, rollback or timeout) waits for the job to end. @default 30000 */
   stopTimeoutMs?: number;
-  /** Log lines carried by the error of a failed job. @default 20 */
+  /** Log lines carried by the error of a failed job. @default {@link JOB_ERROR_LOG_LINES} */
   errorLogLines?: number;
   /**
    * Retry policy of the step. A retry finds the job of the earlier attempt: a running one is
@@ -176,10 +177,10 @@ export class RayJobStep extends BaseStep<RayJobContext> {
     let lastStatus = '';
     try {
       final = await jobs.waitForJob(id, {
-        timeoutMs: this.options.waitTimeoutMs ?? 3_600_000,
+        timeoutMs: this.options.waitTimeoutMs ?? JOB_WAIT_TIMEOUT_MS,
         signal,
         logger: context.runtimeCtx.logger,
-        lastLogLines: () => lastLines(streamed, this.options.errorLogLines ?? 20),
+        lastLogLines: () => lastLines(streamed, this.options.errorLogLines ?? JOB_ERROR_LOG_LINES),
         onStatus: (job) => {
           context.log('ray_job_status', {
             submissionId: id,
@@ -292,7 +293,7 @@ export class RayJobStep extends BaseStep<RayJobContext> {
         rayMessage: job.message ?? '',
         errorType: job.error_type ?? undefined,
         exitCode: job.driver_exit_code ?? undefined,
-        lastLogLines: lastLines(text, this.options.errorLogLines ?? 20),
+        lastLogLines: lastLines(text, this.options.errorLogLines ?? JOB_ERROR_LOG_LINES),
       });
     }
     const result = parseJobResult(text, id);
