@@ -13,7 +13,10 @@ import { RESULT_END, RESULT_START } from './job-output.js';
 import type { RayJobResultData } from './ray-job-step.js';
 import { RayJobStep } from './ray-job-step.js';
 
+// Real time: the job's log tail is a WebSocket the devserver writes to as its clock moves, and
+// nothing sleeps while the step listens, so a clock that moves with the SDK's sleeps would stand still.
 const fixture = useDeployFixture({
+  realTime: true,
   timings: { ...FAST_TIMINGS, jobStartTimeMs: 20, jobRunTimeMs: 40, jobLineIntervalMs: 5 },
 });
 const APP = 'test-model@1.0.0';

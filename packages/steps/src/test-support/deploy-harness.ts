@@ -182,7 +182,7 @@ export interface DeployFixture {
  * devserver per test, and the environment that points an action at both.
  */
 export function useDeployFixture(
-  options: DevServerOptions = {},
+  options: DevServerOptions & { realTime?: boolean } = {},
   extraEnv: Record<string, string> = {},
 ): DeployFixture {
   let plugin: DeployFixture['plugin'] | undefined;
