@@ -60,7 +60,11 @@ export type { PackageCompression } from './packaging/compression.js';
 export { PackageError } from './packaging/package-error.js';
 export type { PackageStoreClient } from './packaging/package-plugin.js';
 export { ensurePackage, packagePlugin } from './packaging/package-plugin.js';
-export type { WorkingDirPackage } from './packaging/package-working-dir.js';
+export type {
+  PackageFile,
+  PackageOptions,
+  WorkingDirPackage,
+} from './packaging/package-working-dir.js';
 export { packageWorkingDir } from './packaging/package-working-dir.js';
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export type { DeploymentPlan } from './plan/deployment-plan.js';
