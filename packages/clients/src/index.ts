@@ -150,6 +150,7 @@ export {
   SUBMISSION_ID_PATTERN,
 } from './ray/jobs/job-schemas.js';
 export { JOB_STOP_WAIT_MS, RayJobsClient } from './ray/jobs/ray-jobs-client.js';
+export { JOB_POLL_INTERVAL_MS } from './ray/jobs/wait-for-job.js';
 export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
 export { MAX_POLL_INTERVAL_MS } from './ray/poll.js';
 export { RayServeClient } from './ray/ray-serve-client.js';
