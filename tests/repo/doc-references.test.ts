@@ -11,7 +11,16 @@ import { describe, expect, it } from '@jest/globals';
  */
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const SKIP = new Set(['node_modules', 'dist', '.git', '.ci', 'test-fixtures']);
+// Generated or installed folders (the bench's and the real-Ray lane's virtualenvs) are not ours.
+const SKIP = new Set([
+  'node_modules',
+  'dist',
+  '.git',
+  '.ci',
+  '.bench',
+  '.ray-lane',
+  'test-fixtures',
+]);
 
 function files(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
