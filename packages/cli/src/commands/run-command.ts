@@ -38,9 +38,9 @@ export interface RunCommandOptions extends Readonly<Record<string, unknown>> {
 
 /**
  * Runs a command's body the way every command that acts does: Ctrl-C (and `--timeout`, when
- * the command takes it) aborts its signal; in a
- * machine format with plugin code, stdout carries only the command's own output; a failure is
- * printed as one line (and the error envelope in a machine format) and becomes the exit code.
+ * the command takes it) aborts its signal; in a machine format with plugin code, stdout carries
+ * only the command's own output; a failure is printed as one line (and the error envelope in a
+ * machine format) and becomes the exit code.
  */
 export async function runCommand(
   cliIo: CliIo,
