@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { RayJobsClient } from '@synapse-sdk/clients';
 import type { TestDevServer } from '@synapse-sdk/test-kit';
-import { startTestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer, waitForExit, waitForOutput } from '@synapse-sdk/test-kit';
 
-import { runSynapse } from './test-support/run-synapse.js';
+import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
 
 describe('synapse jobs', () => {
   let dev: TestDevServer;
@@ -82,6 +82,21 @@ describe('synapse jobs', () => {
         ['Running entrypoint for job train: python train.py', 'epoch 1', 'epoch 2', ''],
         "Ray job 'train' ended: SUCCEEDED (Job finished successfully.)\n",
         followed.stdout,
+      ]);
+    });
+
+    it('stops following on Ctrl-C, exits 130 and leaves the job running', async () => {
+      dev.server.control.scriptJobOutput({ submissionId: 'long', lines: Array(300).fill('tick') });
+      await jobs.submit({ entrypoint: 'python train.py', submission_id: 'long' });
+      const child = spawnSynapse(['jobs', 'logs', 'long', '--follow'], { env: dev.env });
+      const exit = waitForExit(child);
+      await waitForOutput(child, 'stdout', /tick/);
+      child.kill('SIGINT');
+      const result = await exit;
+      expect([result.code, result.stderr, await status('long')]).toEqual([
+        130,
+        "stopped following; Ray job 'long' keeps running ('synapse jobs stop long' stops it)\n",
+        'RUNNING',
       ]);
     });
 

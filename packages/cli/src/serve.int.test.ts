@@ -1,10 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestDevServer } from '@synapse-sdk/test-kit';
-import { closedPort, startTestDevServer, withoutHealthMetrics } from '@synapse-sdk/test-kit';
+import {
+  closedPort,
+  startRecordingServer,
+  startTestDevServer,
+  waitForExit,
+  withoutHealthMetrics,
+} from '@synapse-sdk/test-kit';
 
 import type { FixturePlugin } from './test-support/fixture-plugin.js';
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse, runSynapseInTerminal } from './test-support/run-synapse.js';
+import { runSynapse, runSynapseInTerminal, spawnSynapse } from './test-support/run-synapse.js';
 
 describe('synapse serve', () => {
   let dev: TestDevServer;
@@ -88,6 +94,24 @@ describe('synapse serve', () => {
       expect(lines.filter((line) => line.startsWith('error:'))).toEqual([
         `error: Ray dashboard GET http://127.0.0.1:${port}/api/serve/applications/ failed: connection refused (ECONNREFUSED); is the Ray dashboard running at http://127.0.0.1:${port}/? set RAY_DASHBOARD_ADDRESS to its address`,
       ]);
+    });
+
+    it('stops on Ctrl-C while the dashboard does not answer: exit 130, no rollback announced', async () => {
+      // The dashboard takes the request and never answers.
+      const silent = await startRecordingServer(() => undefined);
+      try {
+        const child = spawnSynapse(['serve', 'status', '--ray-address', silent.url]);
+        const exit = waitForExit(child);
+        while (silent.requests.length === 0) await new Promise((r) => setTimeout(r, 20));
+        child.kill('SIGINT');
+        const result = await exit;
+        expect([result.code, result.stderr.split('\n')[0]]).toEqual([
+          130,
+          'SIGINT: stopping (press Ctrl-C again to exit at once)',
+        ]);
+      } finally {
+        await silent.close();
+      }
     });
 
     it('takes the dashboard address from --ray-address over the environment', async () => {

@@ -32,6 +32,8 @@ export interface RunCommandOptions extends Readonly<Record<string, unknown>> {
   verbose?: boolean | undefined;
   /** The body runs plugin code: in a machine format, what it writes to stdout goes to stderr. */
   pluginCode?: boolean | undefined;
+  /** The body changes nothing it could undo: Ctrl-C stops it without announcing a rollback. */
+  readOnly?: boolean | undefined;
   /** What the run knows when it fails (work begun, steps rolled back), for the exit code. */
   failure?: (() => FormatErrorOptions) | undefined;
 }
@@ -55,7 +57,10 @@ export async function runCommand(
   const level = options.verbose === true ? 'debug' : 'warn';
   try {
     output = outputFormatOf(options);
-    cancel = createCancelSignal((message) => notice(message), { timeoutMs: timeoutMsOf(options) });
+    cancel = createCancelSignal((message) => notice(message), {
+      timeoutMs: timeoutMsOf(options),
+      rollsBack: options.readOnly !== true,
+    });
     redirect = output !== 'text' && options.pluginCode ? redirectStdout(cliIo) : undefined;
     io = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
     return await body({

@@ -1,15 +1,11 @@
-import { ConsoleLogger } from '@synapse-sdk/core';
-
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import type { OutputFormat } from '../options/output-format.js';
-import { outputFormatOf } from '../options/output-format.js';
 import { writeDocument } from '../render/write-document.js';
 import { formatStatusTable, selectApplications } from '../serve/format-status-table.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { UsageError } from '../usage-error.js';
-import { reportError } from './command-error.js';
+import { runCommand } from './run-command.js';
 
 /** Options of `synapse serve status`. */
 export interface ServeStatusOptions extends Record<string, unknown> {
@@ -25,17 +21,12 @@ export interface ServeStatusOptions extends Record<string, unknown> {
 export async function serveStatus(
   app: string | undefined,
   options: ServeStatusOptions,
-  io: CliIo,
+  cliIo: CliIo,
 ): Promise<ExitCode> {
-  let output: OutputFormat = 'text';
-  try {
-    output = outputFormatOf(options);
-    const logger = new ConsoleLogger({
-      level: options.verbose ? 'debug' : 'warn',
-      stream: io.stderr,
-    });
-    const ray = rayClientFromFlags(options, io.env, logger);
-    const details = await ray.getApplications();
+  return await runCommand(cliIo, { ...options, readOnly: true }, async (scope) => {
+    const { io, output, signal } = scope;
+    const ray = rayClientFromFlags(options, io.env, scope.logger());
+    const details = await ray.getApplications(signal);
     const selected = selectApplications(details, app);
     if (!selected) throw noSuchApplication(app ?? '', Object.keys(details.applications));
     if (output === 'json' || output === 'yaml') {
@@ -46,9 +37,7 @@ export async function serveStatus(
       io.stdout.write(`${formatStatusTable(selected, terminalWidth(io))}\n`);
     }
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, { output, verbose: options.verbose === true });
-  }
+  });
 }
 
 /**

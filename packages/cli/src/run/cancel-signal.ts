@@ -15,6 +15,11 @@ export interface CancelSignal {
 export interface CancelSignalOptions {
   /** `--timeout` in milliseconds: the run is cancelled (and rolled back) once it elapses. */
   timeoutMs?: number | undefined;
+  /**
+   * False for a command with nothing to undo (a read, a job stop): the notice says it stops,
+   * not that it rolls back. Default true.
+   */
+  rollsBack?: boolean | undefined;
   /** How a second signal exits (tests replace it). */
   exit?: (code: number) => void;
 }
@@ -30,13 +35,14 @@ export function createCancelSignal(
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const controller = new AbortController();
   let timedOut = false;
+  const then = options.rollsBack === false ? 'stopping' : 'cancelling; rolling back what ran';
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
       notify(`${name} again: exiting without waiting for rollback`);
       exit(130);
       return;
     }
-    notify(`${name}: cancelling; rolling back what ran (press Ctrl-C again to exit at once)`);
+    notify(`${name}: ${then} (press Ctrl-C again to exit at once)`);
     controller.abort(new CancelledError(`Cancelled by ${name}`));
   };
   const timeoutMs = options.timeoutMs;
@@ -47,7 +53,7 @@ export function createCancelSignal(
           if (controller.signal.aborted) return;
           timedOut = true;
           const after = `--timeout ${formatDuration(timeoutMs)} elapsed`;
-          notify(`${after}: cancelling; rolling back what ran`);
+          notify(`${after}: ${then}`);
           controller.abort(new CancelledError(`Timed out: ${after}`));
         }, timeoutMs);
   // The timer alone must not keep a finished command alive.
