@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { RayJobsClient } from '@synapse-sdk/clients';
 import type { WorkingDirPackage } from '@synapse-sdk/steps';
 import { packageWorkingDir } from '@synapse-sdk/steps';
+import { RAY_JOB_DETAILS_KEYS } from '@synapse-sdk/test-kit';
 import WebSocket from 'ws';
 
 import type { HttpResult } from '../../packages/devserver/src/test-support/http.js';
@@ -19,24 +20,6 @@ export interface JobsTarget {
    */
   scriptOutput(submissionId: string, lines: readonly string[]): void;
 }
-
-const JOB_DETAILS_KEYS = [
-  'type',
-  'job_id',
-  'submission_id',
-  'driver_info',
-  'status',
-  'entrypoint',
-  'message',
-  'error_type',
-  'start_time',
-  'end_time',
-  'metadata',
-  'runtime_env',
-  'driver_agent_http_address',
-  'driver_node_id',
-  'driver_exit_code',
-];
 
 /** A one-line `python -c` entrypoint that prints `lines`, one every `seconds`. */
 function printing(lines: readonly string[], seconds = 0.1): string {
@@ -116,7 +99,7 @@ function describeJobs(getTarget: () => JobsTarget): void {
         200,
         { job_id: id, submission_id: id },
         true,
-        [...JOB_DETAILS_KEYS].sort(),
+        [...RAY_JOB_DETAILS_KEYS].sort(),
         'SUCCEEDED',
         'Job finished successfully.',
         null,

@@ -15,6 +15,7 @@ export { runNode, spawnNode, waitForExit, waitForOutput } from './node-process.j
 export type { PluginDir } from './plugin-dir.js';
 export { writePluginDir } from './plugin-dir.js';
 export { closedPort, holdPort } from './ports.js';
+export { RAY_JOB_DETAILS_KEYS } from './ray-job-details.js';
 export type { RaySchemaBody, RaySchemaEra } from './ray-schemas.js';
 export { raySchema, raySchemaErrors } from './ray-schemas.js';
 export type { RecordedRequest, RecordingServer, TestHandler } from './recording-server.js';

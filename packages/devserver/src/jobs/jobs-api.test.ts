@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { RAY_JOB_DETAILS_KEYS } from '@synapse-sdk/test-kit';
 import { zipSync } from 'fflate';
 import WebSocket from 'ws';
 
@@ -10,25 +11,6 @@ afterEach(async () => {
   await server?.dev.stop();
   server = undefined;
 });
-
-/** The keys of Ray 2.58's JobDetails, in its order (read from a real head). */
-const JOB_DETAILS_KEYS = [
-  'type',
-  'job_id',
-  'submission_id',
-  'driver_info',
-  'status',
-  'entrypoint',
-  'message',
-  'error_type',
-  'start_time',
-  'end_time',
-  'metadata',
-  'runtime_env',
-  'driver_agent_http_address',
-  'driver_node_id',
-  'driver_exit_code',
-];
 
 interface Job {
   status: string;
@@ -108,7 +90,7 @@ describe('devserver Jobs API', () => {
       ]).toEqual([
         200,
         { job_id: 'job-1', submission_id: 'job-1' },
-        JOB_DETAILS_KEYS,
+        RAY_JOB_DETAILS_KEYS,
         'PENDING',
         'Job has not started yet. It may be waiting for resources (CPUs, GPUs, memory, custom resources) to become available.',
         null,
