@@ -97,6 +97,11 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   REGISTER_FAILED: 'failure',
   JOB_RESULT_INVALID: 'failure',
   STATE_FILE_INVALID: 'bad-input',
+  // The journal refused before anything was sent: no such run, a bad run id, a run held elsewhere.
+  RUN_NOT_FOUND: 'input',
+  RUN_ID_INVALID: 'input',
+  RUN_LOCKED: 'input',
+  JOURNAL_UNREADABLE: 'failure',
 };
 
 /** The exit class of `code`; codes of plugins and unknown errors are failures. */

@@ -29,6 +29,53 @@ export {
 } from './errors/errors.js';
 export type { CoreErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
 export { SynapseError } from './errors/synapse-error.js';
+export { FileJournalStore } from './journal/file-journal-store.js';
+export type {
+  JournaledResult,
+  JournaledStep,
+  JournalEntry,
+  JournalEntryInput,
+  RollbackEndEntry,
+  RollbackStartEntry,
+  SessionEndEntry,
+  SessionEntry,
+  SessionOutcome,
+  StepEndEntry,
+  StepReuseEntry,
+  StepSkipEntry,
+  StepStartEntry,
+  WriteAheadEntry,
+} from './journal/journal-entry.js';
+export type { RunOwner } from './journal/journal-error.js';
+export {
+  isValidRunId,
+  JournalUnreadableError,
+  RunIdError,
+  RunLockedError,
+  RunNotFoundError,
+} from './journal/journal-error.js';
+export type {
+  BlobRef,
+  BlobSource,
+  JournalStore,
+  RunJournal,
+  RunRecord,
+  StoredBlob,
+  StoredRun,
+} from './journal/journal-store.js';
+export { ownerLiveness } from './journal/process-alive.js';
+export type { PruneOptions, PruneReport, RetentionPolicy } from './journal/retention.js';
+export { DEFAULT_RETENTION, pruneJournal, retentionFromEnv } from './journal/retention.js';
+export type {
+  RunState,
+  RunStatus,
+  SessionState,
+  StepState,
+  StepStatus,
+} from './journal/run-state.js';
+export { foldRun, stepsToRollBack } from './journal/run-state.js';
+export type { StateDirInputs } from './journal/state-dir.js';
+export { defaultStateDir } from './journal/state-dir.js';
 export type { ConsoleLoggerOptions, Logger, LogLevel } from './logging/logger.js';
 export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';

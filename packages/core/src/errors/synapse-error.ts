@@ -14,7 +14,11 @@ export type CoreErrorCode =
   | 'STEP_TIMEOUT'
   | 'CANCELLED'
   | 'CONTEXT_MISSING'
-  | 'DEPENDENCY_MISSING';
+  | 'DEPENDENCY_MISSING'
+  | 'RUN_NOT_FOUND'
+  | 'RUN_LOCKED'
+  | 'RUN_ID_INVALID'
+  | 'JOURNAL_UNREADABLE';
 
 /** Options accepted by every {@link SynapseError} subclass. */
 export interface SynapseErrorOptions extends ErrorOptions {

@@ -1,0 +1,66 @@
+import type {SynapseErrorOptions} from '../errors/synapse-error.js';
+import { SynapseError  } from '../errors/synapse-error.js';
+
+/** Who holds a run's journal open: a process on some host. */
+export interface RunOwner {
+  host: string;
+  pid: number;
+  /** When it took the run, ISO text. */
+  since: string;
+}
+
+/** The journal store has no run of that id. */
+export class RunNotFoundError extends SynapseError {
+  public readonly runId: string;
+
+  public constructor(runId: string, location: string, options: SynapseErrorOptions = {}) {
+    super('RUN_NOT_FOUND', `no run '${runId}' in ${location}`, {
+      hint: "list the runs with 'synapse runs list' (SYNAPSE_STATE_DIR selects the state directory)",
+      ...options,
+    });
+    this.runId = runId;
+  }
+}
+
+/** Another live process holds the run (it is still running, or being resumed or rolled back). */
+export class RunLockedError extends SynapseError {
+  public readonly runId: string;
+  public readonly owner: RunOwner;
+
+  public constructor(runId: string, owner: RunOwner, lockPath: string) {
+    super(
+      'RUN_LOCKED',
+      `run '${runId}' is held by process ${owner.pid} on ${owner.host} since ${owner.since}`,
+      {
+        hint: `wait for it to end; if that process is gone (another host cannot be checked from here), remove ${lockPath}`,
+      },
+    );
+    this.runId = runId;
+    this.owner = owner;
+  }
+}
+
+/** A run id that cannot name a journal (see {@link isValidRunId}). */
+export class RunIdError extends SynapseError {
+  public constructor(runId: string, source: string) {
+    super(
+      'RUN_ID_INVALID',
+      `run id '${runId}' (${source}) cannot name a journal: it must be 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+      { hint: 'choose another SYNAPSE_RUN_ID, or leave it unset for a random one' },
+    );
+  }
+}
+
+/** The store could not be read or written (permissions, a full disk, a damaged file). */
+export class JournalUnreadableError extends SynapseError {
+  public constructor(message: string, options: SynapseErrorOptions = {}) {
+    super('JOURNAL_UNREADABLE', message, options);
+  }
+}
+
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** True when `runId` can name a journal file on every platform. */
+export function isValidRunId(runId: string): boolean {
+  return RUN_ID.test(runId) && !runId.endsWith('.') && !runId.includes('..');
+}
