@@ -69,6 +69,8 @@ export { packageWorkingDir } from './packaging/package-working-dir.js';
 export { BUILDER_IMPORT_PATH, BUILDER_MODULE, BUILDER_SOURCE } from './packaging/serve-builder.js';
 export type { DeploymentPlan } from './plan/deployment-plan.js';
 export { planDeployment } from './plan/deployment-plan.js';
+export type { FieldChange } from './plan/field-changes.js';
+export { fieldChanges } from './plan/field-changes.js';
 export type { Registration } from './registration/register-application.js';
 export { resolveRoutePrefix, resolveServeAppName } from './spec/app-identity.js';
 export type { DeploymentSpec } from './spec/deployment-spec.js';
