@@ -110,3 +110,10 @@ export function exitClassOf(code: string | undefined): ExitClass {
     ? EXIT_CLASS_OF_CODE[code as KnownErrorCode]
     : 'failure';
 }
+
+/**
+ * Exit codes of `synapse serve plan --detailed-exitcode`, as Terraform's `plan
+ * -detailed-exitcode`: `OK` (0) a deploy would send nothing, `ERROR` (1) the plan could not be
+ * made, whatever the reason, `CHANGES` (2) a deploy would change the cluster.
+ */
+export const PLAN_EXIT_CODES = { OK: 0, ERROR: 1, CHANGES: 2 } as const;

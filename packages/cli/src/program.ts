@@ -177,6 +177,10 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     .option('--params <json|@file>', 'params as JSON, or @file.json / @file.yaml')
     .addOption(outputOption(['text', 'json', 'yaml'], 'json, yaml: {"ok": true, "result": <plan>}'))
     .addOption(jsonOption())
+    .option(
+      '--detailed-exitcode',
+      'exit 0 when a deploy would send nothing, 2 when it would change something, 1 on any error',
+    )
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(plan);
   configure(plan, io, 'synapse serve plan');

@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestDevServer } from '@synapse-sdk/test-kit';
 import {
@@ -9,7 +12,7 @@ import {
 } from '@synapse-sdk/test-kit';
 
 import type { FixturePlugin } from './test-support/fixture-plugin.js';
-import { createFixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin, FIXTURE_FILES } from './test-support/fixture-plugin.js';
 import { runSynapse, runSynapseInTerminal, spawnSynapse } from './test-support/run-synapse.js';
 
 describe('synapse serve', () => {
@@ -154,6 +157,92 @@ describe('synapse serve', () => {
         otherApps: ['beta'],
         changedFields: expect.arrayContaining([expect.stringMatching(/^deployments/)]),
       });
+    });
+
+    it('shows each changed field with its old and new value', async () => {
+      const result = await runSynapse(
+        ['serve', 'plan', '--path', plugin.dir, '--params', '{"num_cpus": 2}'],
+        { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'alpha' } },
+      );
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(
+        '  changed fields (old → new):\n    ~ deployments.0.ray_actor_options.num_cpus: 1 → 2\n',
+      );
+    });
+
+    it('gives the same old → new values in JSON', async () => {
+      const result = await runSynapse(
+        ['serve', 'plan', '--path', plugin.dir, '--params', '{"num_cpus": 2}', '-o', 'json'],
+        { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'alpha' } },
+      );
+      const { result: plan } = JSON.parse(result.stdout) as { result: Record<string, unknown> };
+      expect(plan['changes']).toEqual([
+        {
+          field: 'deployments.0.ray_actor_options.num_cpus',
+          change: 'changed',
+          before: 1,
+          after: 2,
+          masked: false,
+        },
+      ]);
+      expect(plan['upToDate']).toBe(false);
+    });
+
+    it('masks the values of credential-named environment variables', async () => {
+      const secretive = await createFixturePlugin({
+        'config.yaml': FIXTURE_FILES['config.yaml']!.replace(
+          'env:\n',
+          'env:\n  HF_TOKEN: hf_first_secret_value\n',
+        ),
+      });
+      try {
+        const first = await runSynapse(['plugin', 'run', 'deployment', '--path', secretive.dir], {
+          env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'secretive' },
+        });
+        expect(first.code).toBe(0);
+        await writeFile(
+          join(secretive.dir, 'config.yaml'),
+          FIXTURE_FILES['config.yaml']!.replace(
+            'env:\n',
+            'env:\n  HF_TOKEN: hf_second_secret_value\n',
+          ),
+        );
+        const text = await runSynapse(['serve', 'plan', '--path', secretive.dir], {
+          env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'secretive' },
+        });
+        const json = await runSynapse(['serve', 'plan', '--path', secretive.dir, '--json'], {
+          env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'secretive' },
+        });
+        expect(text.stdout).toContain(
+          '    ~ runtime_env.env_vars.HF_TOKEN: "[REDACTED]" → "[REDACTED]" (secret, masked)\n',
+        );
+        expect(`${text.stdout}${json.stdout}`).not.toMatch(/hf_(first|second)_secret_value/);
+        expect(JSON.parse(json.stdout).result.changes).toContainEqual(
+          expect.objectContaining({ field: 'runtime_env.env_vars.HF_TOKEN', masked: true }),
+        );
+      } finally {
+        await secretive.remove();
+      }
+    });
+
+    it('exits 0 / 2 / 1 with --detailed-exitcode: nothing to send, changes, an error', async () => {
+      const env = { ...dev.env, SYNAPSE_PLUGIN_RELEASE_CODE: 'alpha' };
+      const plan = (args: string[], extra: Record<string, string> = {}) =>
+        runSynapse(['serve', 'plan', '--path', plugin.dir, '--detailed-exitcode', ...args], {
+          env: { ...env, ...extra },
+        });
+      const port = await closedPort();
+      const [same, changed, added, badParams, unreachable] = await Promise.all([
+        plan([]),
+        plan(['--params', '{"num_cpus": 2}']),
+        plan([], { SYNAPSE_PLUGIN_RELEASE_CODE: 'gamma' }),
+        plan(['--params', '{"num_cpus": -1}']),
+        plan(['--ray-address', `http://127.0.0.1:${port}`]),
+      ]);
+      expect([same.code, changed.code, added.code, badParams.code, unreachable.code]).toEqual([
+        0, 2, 2, 1, 1,
+      ]);
+      expect(badParams.stderr).toMatch(/^error: Invalid params: num_cpus/);
     });
 
     it('says added for an app that is not deployed', async () => {
