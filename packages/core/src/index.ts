@@ -64,6 +64,8 @@ export type {
   StoredRun,
 } from './journal/journal-store.js';
 export { ownerLiveness } from './journal/process-alive.js';
+export type { ResumePlan } from './journal/resume-plan.js';
+export { planResume } from './journal/resume-plan.js';
 export type { PruneOptions, PruneReport, RetentionPolicy } from './journal/retention.js';
 export { DEFAULT_RETENTION, pruneJournal, retentionFromEnv } from './journal/retention.js';
 export type {
