@@ -209,6 +209,39 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     setExit(await serveDelete(app, options, io));
   });
 
+  const runs = program
+    .command('runs')
+    .description('the journal of runs: list them, show one, resume or roll one back');
+  configure(runs, io, 'synapse runs');
+  const runsListCommand = runs
+    .command('list')
+    .description('the runs recorded in the state directory (SYNAPSE_STATE_DIR), newest first')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"location", "runs"}}',
+      ),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'stack traces');
+  configure(runsListCommand, io, 'synapse runs list');
+  runsListCommand.action(async (options: Record<string, unknown>) => {
+    const { runsList } = await import('./commands/runs-list.js');
+    setExit(await runsList(options, io));
+  });
+  const runsShowCommand = runs
+    .command('show')
+    .description('what each step of a run did, and what resuming it would do')
+    .argument('<id>', 'run id, or a unique prefix of it (see synapse runs list)')
+    .addOption(outputOption(['text', 'json', 'yaml'], 'json, yaml: {"ok": true, "result": <run>}'))
+    .addOption(jsonOption())
+    .option('--verbose', 'stack traces');
+  configure(runsShowCommand, io, 'synapse runs show');
+  runsShowCommand.action(async (id: string, options: Record<string, unknown>) => {
+    const { runsShow } = await import('./commands/runs-show.js');
+    setExit(await runsShow(id, options, io));
+  });
+
   const versionCommand = program
     .command('version')
     .description(

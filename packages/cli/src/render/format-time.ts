@@ -12,3 +12,12 @@ export function formatDuration(ms: number): string {
   const seconds = Math.floor((ms % 60_000) / 1000);
   return `${minutes}m${String(seconds).padStart(2, '0')}s`;
 }
+
+/** `YYYY-MM-DD HH:MM:SS` in local time, from ISO text; the text itself when it is not a date. */
+export function dateTime(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const day = `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+  return `${day} ${clockTime(date)}`;
+}

@@ -1,0 +1,41 @@
+import type { CliIo } from '../cli-io.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { writeEnvelope } from '../render/write-document.js';
+import { formatRun } from '../runs/format-run.js';
+import { journalStoreFor } from '../runs/journal-store-for.js';
+import { readRunById } from '../runs/read-runs.js';
+import { runView } from '../runs/run-view.js';
+import { reportError } from './command-error.js';
+
+/** Options of `synapse runs show`. */
+export interface RunsShowOptions extends Record<string, unknown> {
+  output?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * `synapse runs show ID`: what each step of the run did, and what resuming it would do. `ID`
+ * may be a unique prefix of the run id.
+ */
+export async function runsShow(
+  runId: string,
+  options: RunsShowOptions,
+  io: CliIo,
+): Promise<ExitCode> {
+  let output: OutputFormat = 'text';
+  try {
+    output = outputFormatOf(options);
+    const run = await readRunById(journalStoreFor(io.env), runId);
+    const view = runView(run);
+    if (output === 'json' || output === 'yaml') {
+      writeEnvelope(io.stdout, output, { ok: true, result: view });
+    } else {
+      io.stdout.write(formatRun(view));
+    }
+    return EXIT_CODES.OK;
+  } catch (error) {
+    return reportError(io, error, { output, verbose: options.verbose === true });
+  }
+}
