@@ -3,10 +3,9 @@ import { removeApplication } from '@synapse-sdk/steps';
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { askConfirmation } from '../prompt/ask-confirmation.js';
+import { confirmInTerminal } from '../prompt/confirm-in-terminal.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
-import { UsageError } from '../usage-error.js';
 import { runCommand } from './run-command.js';
 import { noSuchApplication } from './serve-status.js';
 
@@ -34,7 +33,18 @@ export async function serveDelete(
     const details = await ray.getApplications(signal);
     const names = Object.keys(details.applications);
     if (!names.includes(name)) throw noSuchApplication(name, names);
-    if (options.yes !== true && !(await confirm(name, ray.address, io, signal))) {
+    const confirmed =
+      options.yes === true ||
+      (await confirmInTerminal(
+        {
+          question: `delete application ${name} from ${ray.address}? [y/N] `,
+          refusal: `refusing to delete ${name} without confirmation`,
+          hint: 'pass --yes to delete without asking',
+        },
+        io,
+        signal,
+      ));
+    if (!confirmed) {
       // Declining is an answer, not a failure: nothing was asked to change, nothing did.
       if (output === 'json' || output === 'yaml') {
         writeEnvelope(io.stdout, output, {
@@ -54,25 +64,5 @@ export async function serveDelete(
       io.stdout.write(`deleted ${name}; kept: ${kept.length > 0 ? kept.join(', ') : 'none'}\n`);
     }
     return EXIT_CODES.OK;
-  });
-}
-
-/** True when the user answered yes; refuses to ask outside a terminal. */
-async function confirm(
-  name: string,
-  address: string,
-  io: CliIo,
-  signal: AbortSignal,
-): Promise<boolean> {
-  if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
-    throw new UsageError(`refusing to delete ${name} without confirmation`, {
-      hint: 'pass --yes to delete without asking',
-    });
-  }
-  return askConfirmation(`delete application ${name} from ${address}? [y/N] `, {
-    input: process.stdin,
-    output: process.stderr,
-    terminal: true,
-    signal,
   });
 }
