@@ -68,6 +68,8 @@ export type { ResumePlan } from './journal/resume-plan.js';
 export { planResume } from './journal/resume-plan.js';
 export type { PruneOptions, PruneReport, RetentionPolicy } from './journal/retention.js';
 export { DEFAULT_RETENTION, pruneJournal, retentionFromEnv } from './journal/retention.js';
+export type { RunRecorderOptions } from './journal/run-recorder.js';
+export { fromJournal, RunRecorder, toJournal } from './journal/run-recorder.js';
 export type {
   RunState,
   RunStatus,
