@@ -68,6 +68,8 @@ export type { ResumePlan } from './journal/resume-plan.js';
 export { planResume } from './journal/resume-plan.js';
 export type { PruneOptions, PruneReport, RetentionPolicy } from './journal/retention.js';
 export { DEFAULT_RETENTION, pruneJournal, retentionFromEnv } from './journal/retention.js';
+export type { RollbackRunReport } from './journal/rollback-run.js';
+export { rollbackRun } from './journal/rollback-run.js';
 export type { RunRecorderOptions } from './journal/run-recorder.js';
 export { fromJournal, RunRecorder, toJournal } from './journal/run-recorder.js';
 export type {
@@ -105,6 +107,7 @@ export type {
   RuntimeEvents,
   StepEndEvent,
   StepRetryEvent,
+  StepReuseEvent,
   StepRollbackEvent,
   StepSkipEvent,
   StepStartEvent,

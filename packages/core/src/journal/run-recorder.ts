@@ -9,7 +9,8 @@ import type {
 } from './journal-entry.js';
 import type { BlobRef, BlobSource, JournalStore, RunJournal } from './journal-store.js';
 import { thisHost } from './process-alive.js';
-import { planResume, type ResumePlan } from './resume-plan.js';
+import type {ResumePlan} from './resume-plan.js';
+import { planResume  } from './resume-plan.js';
 import type { RunState } from './run-state.js';
 
 /** Options of {@link RunRecorder.start}. */
@@ -36,39 +37,53 @@ export class RunRecorder {
   public readonly runId: string;
   public readonly store: JournalStore;
   private readonly journal: RunJournal;
-  private readonly resumeFrom: RunState | undefined;
-  private readonly plan: ResumePlan | undefined;
+  private resumeFrom: RunState | undefined;
+  private plan: ResumePlan | undefined;
 
-  private constructor(store: JournalStore, journal: RunJournal, resumeFrom: RunState | undefined) {
+  private constructor(store: JournalStore, journal: RunJournal) {
     this.runId = journal.runId;
     this.store = store;
     this.journal = journal;
-    this.resumeFrom = resumeFrom;
-    this.plan = resumeFrom ? planResume(resumeFrom) : undefined;
   }
 
-  /** Takes run `runId` in `store` and writes the session's first entry. */
+  /**
+   * Takes run `runId` in `store` for this process; {@link RunRecorder.begin} then opens the
+   * session. (A runner takes the run first, to refuse early when another process holds it.)
+   * @throws RunLockedError, RunIdError
+   */
+  public static async open(store: JournalStore, runId: string): Promise<RunRecorder> {
+    return new RunRecorder(store, await store.openRun(runId));
+  }
+
+  /** {@link RunRecorder.open}, then {@link RunRecorder.begin}. */
   public static async start(
     store: JournalStore,
     runId: string,
     options: RunRecorderOptions,
   ): Promise<RunRecorder> {
-    const journal = await store.openRun(runId);
+    const recorder = await RunRecorder.open(store, runId);
     try {
-      await journal.append({
-        type: 'session',
-        mode: options.mode,
-        host: thisHost(),
-        pid: process.pid,
-        ...userField(),
-        meta: options.meta,
-        steps: options.steps,
-      });
+      await recorder.begin(options);
     } catch (error) {
-      await journal.close();
+      await recorder.close();
       throw error;
     }
-    return new RunRecorder(store, journal, options.resumeFrom);
+    return recorder;
+  }
+
+  /** Writes the session's first entry: what runs, where, and which steps. */
+  public async begin(options: RunRecorderOptions): Promise<void> {
+    this.resumeFrom = options.resumeFrom;
+    this.plan = options.resumeFrom ? planResume(options.resumeFrom) : undefined;
+    await this.journal.append({
+      type: 'session',
+      mode: options.mode,
+      host: thisHost(),
+      pid: process.pid,
+      ...userField(),
+      meta: options.meta,
+      steps: options.steps,
+    });
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Container, ServiceIdentifier } from 'inversify';
 import { createContainer } from '../di/create-container.js';
 import { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from '../di/tokens.js';
 import { PluginEnvironment } from '../env/plugin-environment.js';
+import type { RunRecorder } from '../journal/run-recorder.js';
 import type { Logger } from '../logging/logger.js';
 import { silentLogger } from '../logging/logger.js';
 import { redactValue } from '../logging/secrets.js';
@@ -25,8 +26,8 @@ export interface RuntimeContextOptions {
   jobId?: string | undefined;
   /**
    * Identifies this run; steps derive the names of what they create on a cluster from it, so
-   * that a run started again with the same id finds them. @default env SYNAPSE_RUN_ID, else
-   * `job-<jobId>` with a job id, else a random id
+   * that a run started again with the same id finds them, and the journal keeps the run under
+   * it. @default env SYNAPSE_RUN_ID, else `job-<jobId>` with a job id, else a random id
    */
   runId?: string | undefined;
   client?: BackendClientType | undefined;
@@ -42,6 +43,12 @@ export interface RuntimeContextOptions {
    * read the plugin from here rather than from the environment or the disk.
    */
   plugin?: LoadedPluginConfig | undefined;
+  /**
+   * Where the run is journaled: the orchestrator records each step boundary in it and steps
+   * write ahead to it before changing anything outside the process. Without one (a run built
+   * in code) nothing is recorded and nothing of the journal runs.
+   */
+  journal?: RunRecorder | undefined;
 }
 
 /**
@@ -60,6 +67,8 @@ export class RuntimeContext {
   public readonly clock: Clock;
   /** The plugin of the run, when its runner handed one over. */
   public readonly plugin: LoadedPluginConfig | undefined;
+  /** The run's journal, when its runner keeps one (see {@link RuntimeContextOptions.journal}). */
+  public readonly journal: RunRecorder | undefined;
   public readonly events = new EventEmitter<RuntimeEvents>();
   private givenRunId: string | undefined;
 
@@ -73,6 +82,7 @@ export class RuntimeContext {
     this.signal = options.signal ?? new AbortController().signal;
     this.clock = options.clock ?? systemClock;
     this.plugin = options.plugin;
+    this.journal = options.journal;
     this.givenRunId = options.runId;
   }
 
@@ -129,3 +139,4 @@ function bindOrRebind<T>(container: Container, token: ServiceIdentifier<T>, valu
   if (container.isCurrentBound(token)) container.unbind(token);
   container.bind<T>(token).toConstantValue(value);
 }
+

@@ -44,6 +44,15 @@ export interface StepSkipEvent {
   index: number;
 }
 
+/**
+ * Emitted when a resumed run takes a step's result from the journal instead of running it
+ * (the step succeeded in an earlier session and was not rolled back).
+ */
+export interface StepReuseEvent {
+  step: string;
+  index: number;
+}
+
 /** Emitted before waiting to retry a failed attempt. */
 export interface StepRetryEvent {
   step: string;
@@ -71,6 +80,7 @@ export interface RuntimeEvents {
   'step:start': (event: StepStartEvent) => void;
   'step:end': (event: StepEndEvent) => void;
   'step:skip': (event: StepSkipEvent) => void;
+  'step:reuse': (event: StepReuseEvent) => void;
   'step:retry': (event: StepRetryEvent) => void;
   'step:rollback': (event: StepRollbackEvent) => void;
 }

@@ -31,6 +31,14 @@ export abstract class BaseStep<C extends BaseStepContext = BaseStepContext> {
    * without waiting, and `rollback` gets an empty `rollbackData`. @default false
    */
   public readonly settlesOnAbort?: boolean | undefined;
+  /**
+   * True when the step may run again after its process died in the middle of it, on
+   * `synapse runs resume`: it finds or finishes what the interrupted attempt began (an
+   * idempotent write, a job it re-attaches to) and merges the rollback data that attempt
+   * journaled (`runtimeCtx.journal?.priorRollbackData(name)`). A step that succeeded is never
+   * run again on resume, resumable or not. @default false
+   */
+  public readonly resumable?: boolean | undefined;
 
   /** Does the work. Throwing or returning `success: false` fails the step. */
   public abstract execute(context: C, attempt: StepAttempt): Promise<StepResult> | StepResult;

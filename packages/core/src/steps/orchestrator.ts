@@ -1,4 +1,5 @@
 import { CancelledError, StepFailedError } from '../errors/errors.js';
+import type { RunRecorder } from '../journal/run-recorder.js';
 import { backoffDelay } from '../wait/backoff.js';
 import type { Clock } from '../wait/clock.js';
 import { policyBackoff, shouldRetry, STEP_RETRY_BACKOFF } from '../wait/retry-policy.js';
@@ -79,6 +80,7 @@ export class Orchestrator<C extends BaseStepContext> {
     const executed: Executed<C>[] = [];
     const signal = this.context.runtimeCtx.signal;
     const events = this.context.runtimeCtx.events;
+    const journal = this.context.runtimeCtx.journal;
     let completed = 0;
 
     try {
@@ -94,6 +96,23 @@ export class Orchestrator<C extends BaseStepContext> {
           );
         }
 
+        const reused = journal?.reusedResult(step.name);
+        if (journal && reused) {
+          const outcome = await this.reuse(journal, step, index, reused);
+          this.context.recordResult(step.name, outcome.result);
+          if (!outcome.result.success) {
+            throw await this.failure(step.name, outcome, executed, 'during');
+          }
+          executed.push({ step, result: reused });
+          completed += step.progressWeight;
+          const listenerError = this.notify(() => {
+            events.emit('step:reuse', { step: step.name, index });
+            this.reportProgress(completed, total);
+          });
+          if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
+          continue;
+        }
+
         let skip: boolean;
         try {
           skip = await step.canSkip(this.context);
@@ -104,6 +123,10 @@ export class Orchestrator<C extends BaseStepContext> {
         }
 
         if (skip) {
+          const journaled = journal
+            ? await this.journaled(() => journal.stepSkipped(step.name, index))
+            : undefined;
+          if (journaled) throw await this.failure(step.name, journaled, executed, 'during');
           this.context.recordResult(step.name, stepSkipped());
           completed += step.progressWeight;
           const listenerError = this.notify(() => {
@@ -133,6 +156,7 @@ export class Orchestrator<C extends BaseStepContext> {
 
   private async runStep(step: BaseStep<C>, index: number): Promise<Outcome> {
     const events = this.context.runtimeCtx.events;
+    const journal = this.context.runtimeCtx.journal;
     const signal = this.context.runtimeCtx.signal;
     const policy = step.retry;
     const attempts = Math.max(1, Math.floor(policy?.attempts ?? 1));
@@ -142,6 +166,14 @@ export class Orchestrator<C extends BaseStepContext> {
 
     for (; ; attempt++) {
       events.emit('step:start', { step: step.name, index, attempt });
+      // Without a journal (a run built in code) nothing of this runs: the engine's hot path.
+      const unrecorded = journal
+        ? await this.journaled(() => journal.stepStarted(step.name, index, attempt))
+        : undefined;
+      if (unrecorded) {
+        outcome = unrecorded;
+        break;
+      }
       outcome = await this.attempt(step, attempt, signal);
       if (outcome.result.success || attempt >= attempts || signal.aborted) break;
       if (!policy || !shouldRetry(policy, outcome.cause)) break;
@@ -161,11 +193,24 @@ export class Orchestrator<C extends BaseStepContext> {
       }
     }
 
+    const durationMs = this.clock.now() - startedAt;
+    const unrecorded = journal
+      ? await this.journaled(() =>
+          journal.stepEnded(step.name, index, outcome.result, attempt, durationMs),
+        )
+      : undefined;
+    // The step ran but its end could not be recorded: fail it, so that it is rolled back.
+    if (unrecorded && outcome.result.success) {
+      outcome = {
+        ...unrecorded,
+        result: { ...unrecorded.result, rollbackData: outcome.result.rollbackData },
+      };
+    }
     events.emit('step:end', {
       step: step.name,
       index,
       result: outcome.result,
-      durationMs: this.clock.now() - startedAt,
+      durationMs,
       attempts: attempt,
     });
     return outcome;
@@ -193,6 +238,30 @@ export class Orchestrator<C extends BaseStepContext> {
     const cause =
       result.cause ?? new Error(result.error ?? 'step reported failure without an error');
     return { result, cause };
+  }
+
+  /** Records that a resume reuses `step`'s journaled result; a failed record fails the step. */
+  private async reuse(
+    journal: RunRecorder,
+    step: BaseStep<C>,
+    index: number,
+    result: StepResult,
+  ): Promise<Outcome> {
+    const unrecorded = await this.journaled(() => journal.stepReused(step.name, index));
+    return unrecorded ?? { result };
+  }
+
+  /** Writes a journal entry; a failure becomes the outcome that fails the current step. */
+  private async journaled(write: () => Promise<void>): Promise<Outcome | undefined> {
+    try {
+      await write();
+      return undefined;
+    } catch (error) {
+      return {
+        result: stepFailure(`the run's journal could not be written: ${errorMessage(error)}`),
+        cause: error,
+      };
+    }
   }
 
   /** Runs listener callbacks; a throw becomes the outcome that fails the current step. */
@@ -238,6 +307,7 @@ export class Orchestrator<C extends BaseStepContext> {
    */
   private async rollback(executed: Executed<C>[]): Promise<{ undone: number; failures: string[] }> {
     const events = this.context.runtimeCtx.events;
+    const journal = this.context.runtimeCtx.journal;
     const failures: string[] = [];
     let undone = 0;
     for (let i = executed.length - 1; i >= 0; i--) {
@@ -245,6 +315,7 @@ export class Orchestrator<C extends BaseStepContext> {
       if (step.rollback === BaseStep.prototype.rollback) continue;
       let error: string | undefined;
       try {
+        await journal?.rollbackStarted(step.name);
         await step.rollback(this.context, result);
         this.context.recordRollback(step.name);
         undone++;
@@ -252,6 +323,14 @@ export class Orchestrator<C extends BaseStepContext> {
         error = `Rollback failed for step '${step.name}': ${errorMessage(cause)}`;
         this.context.errors.push(error);
         failures.push(error);
+      }
+      try {
+        await journal?.rollbackEnded(step.name, error);
+      } catch (cause) {
+        // The rollback happened (or failed) either way; the journal only lost its record.
+        this.context.errors.push(
+          `Journal: could not record the rollback of '${step.name}': ${errorMessage(cause)}`,
+        );
       }
       try {
         events.emit('step:rollback', {
