@@ -224,6 +224,16 @@ describe('FileJournalStore', () => {
       expect(await store.readBlob('0'.repeat(64))).toBeUndefined();
     });
 
+    it('finds a blob by the alias it was stored under, until the blob is removed', async () => {
+      const bytes = new TextEncoder().encode('zip');
+      const ref = await store.putBlob(bytes, 'gcs://_ray_pkg_abc.zip');
+      expect(await store.findBlob('gcs://_ray_pkg_abc.zip')).toEqual(ref);
+      expect(await store.findBlob('gcs://_ray_pkg_other.zip')).toBeUndefined();
+      await store.deleteBlob(ref.sha256);
+      expect(await store.findBlob('gcs://_ray_pkg_abc.zip')).toBeUndefined();
+      expect(await readdir(join(dir, 'blobs', 'aliases'))).toEqual([]);
+    });
+
     it('refuses to return bytes that no longer match their name', async () => {
       const { sha256 } = await store.putBlob(new TextEncoder().encode('original'));
       await writeFile(join(dir, 'blobs', sha256), 'changed');

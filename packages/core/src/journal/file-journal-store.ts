@@ -48,11 +48,13 @@ export class FileJournalStore implements JournalStore {
   public readonly location: string;
   private readonly runsDir: string;
   private readonly blobsDir: string;
+  private readonly aliasesDir: string;
 
   public constructor(dir: string) {
     this.location = dir;
     this.runsDir = join(dir, 'runs');
     this.blobsDir = join(dir, 'blobs');
+    this.aliasesDir = join(this.blobsDir, 'aliases');
   }
 
   public async openRun(runId: string): Promise<RunJournal> {
@@ -112,7 +114,27 @@ export class FileJournalStore implements JournalStore {
     }
   }
 
-  public async putBlob(source: BlobSource): Promise<BlobRef> {
+  public async putBlob(source: BlobSource, alias?: string): Promise<BlobRef> {
+    const ref = await this.storeBlob(source);
+    if (alias !== undefined) await this.writeAlias(alias, ref.sha256);
+    return ref;
+  }
+
+  public async findBlob(alias: string): Promise<BlobRef | undefined> {
+    let sha256: unknown;
+    try {
+      sha256 = (JSON.parse(await readFile(this.aliasPath(alias), 'utf8')) as { sha256?: unknown })
+        .sha256;
+    } catch (error) {
+      if (isNotFound(error) || error instanceof SyntaxError) return undefined;
+      throw error;
+    }
+    if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) return undefined;
+    const bytes = await sizeOf(join(this.blobsDir, sha256));
+    return bytes === undefined ? undefined : { sha256, bytes };
+  }
+
+  private async storeBlob(source: BlobSource): Promise<BlobRef> {
     await mkdir(this.blobsDir, { recursive: true, mode: 0o700 });
     const temp = join(this.blobsDir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
     try {
@@ -168,6 +190,35 @@ export class FileJournalStore implements JournalStore {
   public async deleteBlob(sha256: string): Promise<void> {
     if (!SHA256_HEX.test(sha256)) return;
     await rm(join(this.blobsDir, sha256), { force: true });
+    for (const name of await readdirOrEmpty(this.aliasesDir)) {
+      const path = join(this.aliasesDir, name);
+      try {
+        if ((JSON.parse(await readFile(path, 'utf8')) as { sha256?: unknown }).sha256 === sha256) {
+          await rm(path, { force: true });
+        }
+      } catch (error) {
+        if (!isNotFound(error) && !(error instanceof SyntaxError)) throw error;
+      }
+    }
+  }
+
+  /** Points `alias` at a blob: a small file named after the alias's hash, renamed into place. */
+  private async writeAlias(alias: string, sha256: string): Promise<void> {
+    await mkdir(this.aliasesDir, { recursive: true, mode: 0o700 });
+    const temp = join(this.aliasesDir, `.tmp-${process.pid}-${randomBytes(6).toString('hex')}`);
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(JSON.stringify({ alias, sha256 }));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temp, this.aliasPath(alias));
+    await syncDirectory(this.aliasesDir);
+  }
+
+  private aliasPath(alias: string): string {
+    return join(this.aliasesDir, createHash('sha256').update(alias).digest('hex'));
   }
 
   /**
@@ -176,7 +227,7 @@ export class FileJournalStore implements JournalStore {
    */
   public async removeStaleTemporaries(olderThanMs: number, nowMs = Date.now()): Promise<number> {
     let removed = 0;
-    for (const dir of [this.blobsDir, this.runsDir]) {
+    for (const dir of [this.blobsDir, this.aliasesDir, this.runsDir]) {
       for (const name of await readdirOrEmpty(dir)) {
         if (!name.includes('.tmp-') && !name.includes('.stale-')) continue;
         const path = join(dir, name);

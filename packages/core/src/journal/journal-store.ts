@@ -74,13 +74,16 @@ export interface JournalStore {
   deleteRun(runId: string): Promise<void>;
   /**
    * Stores bytes under their SHA-256, once: storing the same bytes again only renews their
-   * modification time. Resolves once they are on stable storage.
+   * modification time. With `alias` (e.g. the package URI the bytes were uploaded as), they can
+   * be found by it later. Resolves once they are on stable storage.
    */
-  putBlob(source: BlobSource): Promise<BlobRef>;
+  putBlob(source: BlobSource, alias?: string): Promise<BlobRef>;
+  /** The blob last stored under `alias`, when it is still held. */
+  findBlob(alias: string): Promise<BlobRef | undefined>;
   /** The bytes stored under `sha256`, or undefined. */
   readBlob(sha256: string): Promise<Uint8Array | undefined>;
   /** Every blob the store holds. */
   listBlobs(): Promise<StoredBlob[]>;
-  /** Removes a blob (retention). */
+  /** Removes a blob and its aliases (retention). */
   deleteBlob(sha256: string): Promise<void>;
 }

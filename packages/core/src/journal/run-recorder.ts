@@ -171,9 +171,12 @@ export class RunRecorder {
     });
   }
 
-  /** Keeps bytes in the store (e.g. a package about to be uploaded), once durable. */
-  public async keepBlob(source: BlobSource): Promise<BlobRef> {
-    return await this.store.putBlob(source);
+  /**
+   * Keeps bytes in the store (e.g. a package about to be uploaded, under its URI as `alias`),
+   * once durable.
+   */
+  public async keepBlob(source: BlobSource, alias?: string): Promise<BlobRef> {
+    return await this.store.putBlob(source, alias);
   }
 
   /** Ends the session and lets go of the run. */
