@@ -220,6 +220,27 @@ export class DevServerControl {
   }
 
   /**
+   * Drops package `gcs://<name>` as Ray's reference counting does once nothing uses it (after
+   * its pin of a few minutes). Refused while a live app's config still runs from it, which Ray
+   * never drops.
+   * @throws Error when an app references it; returns false when there is no such package
+   */
+  public dropPackage(name: string): boolean {
+    const uri = `gcs://${name}`;
+    const referencing = Object.entries(
+      (this.serveDetails()['applications'] as Record<string, Record<string, unknown>>) ?? {},
+    ).filter(([, app]) => JSON.stringify(app['deployed_app_config'] ?? {}).includes(uri));
+    if (referencing.length > 0) {
+      throw new Error(
+        `${uri} is used by ${referencing.map(([n]) => n).join(', ')}; Ray drops only packages nothing references`,
+      );
+    }
+    const dropped = this.rt.packages.delete(name);
+    if (dropped) this.rt.persist();
+    return dropped;
+  }
+
+  /**
    * Simulates a cluster restart: a new `session_name`; unless `keepState`, Serve apps and
    * packages are gone (no GCS fault tolerance).
    */

@@ -71,6 +71,18 @@ export class AdminHandler {
     if (key === 'GET /backend') return sendJson(res, 200, this.control.backend());
     if (key === 'GET /packages')
       return sendJson(res, 200, { packages: this.control.packageNames() });
+    const packageName = /^\/packages\/([^/]+)$/.exec(path)?.[1];
+    if (method === 'DELETE' && packageName !== undefined) {
+      try {
+        return this.control.dropPackage(decodeURIComponent(packageName))
+          ? sendJson(res, 200, { dropped: packageName })
+          : sendJson(res, 404, {
+              error: `No package ${packageName}; GET /_devserver/packages lists them.`,
+            });
+      } catch (error) {
+        return sendJson(res, 409, { error: (error as Error).message });
+      }
+    }
     if (key === 'GET /faults') return sendJson(res, 200, { faults: this.control.listFaults() });
     if (key === 'DELETE /faults') {
       this.control.clearFaults();

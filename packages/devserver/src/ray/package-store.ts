@@ -17,6 +17,11 @@ export class PackageStore {
     this.packages.set(name, bytes);
   }
 
+  /** Removes `gcs://<name>`; false when it was not there. */
+  public delete(name: string): boolean {
+    return this.packages.delete(name);
+  }
+
   /** Names of all stored packages, sorted. */
   public names(): string[] {
     return [...this.packages.keys()].sort();

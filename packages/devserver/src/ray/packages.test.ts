@@ -219,4 +219,34 @@ describe('import simulation of gcs:// working_dir packages', () => {
     });
     expect(result.status).toBe('RUNNING');
   });
+  it('drops a package nothing references, as Ray does after its pin, and refuses one in use', async () => {
+    const name = '_ray_pkg_0123456789abcdef.zip';
+    const url = `${t.dev.dashboardUrl}/api/packages/gcs/${name}`;
+    await http(url, { method: 'PUT', body: PLUGIN_ZIP });
+    const put = t.dev.control.foreignPut({
+      applications: [
+        {
+          name: 'app',
+          route_prefix: '/app',
+          import_path: 'synapse_builder:build_app',
+          runtime_env: { working_dir: `gcs://${name}` },
+        },
+      ],
+    });
+    expect(put.status).toBe(200);
+    const refused = await http(`${t.dev.dashboardUrl}/_devserver/packages/${name}`, {
+      method: 'DELETE',
+    });
+    expect([refused.status, JSON.parse(refused.text)]).toEqual([
+      409,
+      { error: `gcs://${name} is used by app; Ray drops only packages nothing references` },
+    ]);
+
+    t.dev.control.foreignPut({ applications: [] });
+    const dropped = await http(`${t.dev.dashboardUrl}/_devserver/packages/${name}`, {
+      method: 'DELETE',
+    });
+    expect(dropped.status).toBe(200);
+    expect((await http(url)).status).toBe(404);
+  });
 });
