@@ -27,6 +27,8 @@ export type StepsErrorCode =
   | 'DEPLOY_CONTESTED'
   /** A rollback's restore did not settle in time. */
   | 'RESTORE_TIMEOUT'
+  /** A package the config to put back runs from is gone from the cluster, and no journal kept it. */
+  | 'PACKAGE_GONE'
   /** The application cannot be registered (it is not RUNNING). */
   | 'REGISTER_FAILED'
   /** A Ray job printed a result block that is not a JSON object. */

@@ -58,7 +58,7 @@ export { jobSubmissionId } from './jobs/submission-id.js';
 export { DEFAULT_IGNORES } from './packaging/collect-files.js';
 export type { PackageCompression } from './packaging/compression.js';
 export { PackageError } from './packaging/package-error.js';
-export type { PackageStoreClient } from './packaging/package-plugin.js';
+export type { EnsurePackageHooks, PackageStoreClient } from './packaging/package-plugin.js';
 export { ensurePackage, packagePlugin } from './packaging/package-plugin.js';
 export type {
   PackageFile,

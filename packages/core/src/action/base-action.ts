@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 
+import type {RollbackRunReport} from '../journal/rollback-run.js';
+import { rollbackRun  } from '../journal/rollback-run.js';
+import type { RunState } from '../journal/run-state.js';
 import type { Logger } from '../logging/logger.js';
 import type { RuntimeContext } from '../runtime/runtime-context.js';
 import type { OrchestratorResult } from '../steps/orchestrator.js';
@@ -91,6 +94,18 @@ export class BaseAction<
       onProgress: (current, total) => this.setProgress(current, total),
     });
     return await orchestrator.execute();
+  }
+
+  /**
+   * Rolls back a journaled run of this action from another process (`synapse runs rollback`):
+   * builds the steps and the context as a run would, then undoes every step that ran and was
+   * not rolled back, newest first, with what the journal holds (see {@link rollbackRun}). The
+   * rollbacks are recorded in the context's journal, when it has one.
+   */
+  public async rollbackJournaledRun(run: RunState): Promise<RollbackRunReport> {
+    const registry = new StepRegistry<C>(this.ctx.container);
+    this.setupSteps(registry);
+    return await rollbackRun(registry.getSteps(), this.createContext(), run, this.ctx.journal);
   }
 
   /** Reports progress as `current` out of `total`, optionally for one category. */

@@ -55,6 +55,16 @@ export interface ApplyOptions {
   rayVersion?: string | undefined;
   /** Times the waits between reads and for the lock. @default systemClock */
   clock?: Clock | undefined;
+  /**
+   * Awaited under the lock right before each PUT, with the config and the app it replaces: the
+   * journal writes ahead there. A throw stops the apply before anything is sent.
+   */
+  beforePut?:
+    | ((
+        previous: ServeApplicationConfig | null,
+        before: ApplicationDetails | undefined,
+      ) => Promise<void>)
+    | undefined;
 }
 
 /**
@@ -119,6 +129,7 @@ export async function attemptApply(
             if (signal?.aborted) {
               throw new CancelledError(`Cancelled before updating application '${name}'`);
             }
+            await options.beforePut?.(previous, before);
             sent ??= { previous, before, put: true };
             try {
               await client.putApplications(body, undefined, { validate: false, retry: false });

@@ -32,6 +32,17 @@ export interface DeployApplicationOptions {
   rayVersion?: string | undefined;
   /** Times the deadline and the waits. @default systemClock */
   clock?: Clock | undefined;
+  /**
+   * Awaited right before each PUT with what the cluster will then hold of this run (the change
+   * a rollback undoes, `appliedConfig` set): the journal writes it ahead. A throw stops the
+   * deploy before the PUT.
+   */
+  writeAhead?: ((change: DeployChange) => Promise<void>) | undefined;
+  /**
+   * What an earlier, interrupted attempt of this run already changed (on resume): its previous
+   * config and status are what the cluster held before the run, so they are kept.
+   */
+  priorChange?: DeployChange | undefined;
 }
 
 /** How a deploy went, success or not, with what it changed (for rollback, or a journal). */
@@ -64,7 +75,10 @@ export async function deployApplication(
   const clock = options.clock ?? systemClock;
   const deadline = clock.now() + options.timeoutMs;
   const maxReapplies = options.maxReapplies ?? MAX_REAPPLIES;
-  let change = noChange(name, options.rayVersion ?? null);
+  let change =
+    options.priorChange?.appliedConfig != null && options.priorChange.appName === name
+      ? { ...options.priorChange, rayVersion: options.rayVersion ?? options.priorChange.rayVersion }
+      : noChange(name, options.rayVersion ?? null);
 
   /** Applies `app`, recording in `change` what the cluster held before this run's first PUT. */
   const apply = async (first: boolean): Promise<ApplyOutcome> => {
@@ -74,6 +88,18 @@ export async function deployApplication(
       rayVersion: options.rayVersion,
       reapplyUnlessHealthy: true,
       clock,
+      beforePut: async (previous, before) => {
+        await options.writeAhead?.(
+          change.appliedConfig === null
+            ? {
+                ...change,
+                previousConfig: previous,
+                previousStatus: before?.status ?? null,
+                appliedConfig: app,
+              }
+            : { ...change, appliedConfig: app },
+        );
+      },
     });
     const seen = result.ok ? result.outcome : result.sent;
     const sent = result.ok ? result.outcome.put : result.sent !== undefined;
@@ -84,6 +110,8 @@ export async function deployApplication(
         previousStatus: seen.before?.status ?? null,
         appliedConfig: sent ? app : null,
       };
+    } else if (sent) {
+      change = { ...change, appliedConfig: app }; // a resumed run: what it sent is what is live
     }
     if (!result.ok) throw result.error;
     return result.outcome;

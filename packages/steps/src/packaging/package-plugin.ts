@@ -31,6 +31,17 @@ export interface PackageStoreClient {
 }
 
 /**
+ * What a caller does around {@link ensurePackage}'s upload: a journaled deploy keeps the
+ * package's bytes when the cluster has it, and writes ahead before it sends it.
+ */
+export interface EnsurePackageHooks {
+  /** Called when the cluster has the package already (nothing is uploaded). */
+  present?: (() => Promise<void>) | undefined;
+  /** Awaited before the upload; when it throws, nothing is sent. */
+  beforeUpload?: (() => Promise<void>) | undefined;
+}
+
+/**
  * Uploads `pkg` unless the cluster has it already, and logs which (`package_present` or
  * `package_uploaded`).
  */
@@ -39,11 +50,14 @@ export async function ensurePackage(
   pkg: WorkingDirPackage,
   log: (event: string, data: Record<string, unknown>) => void,
   signal: AbortSignal,
+  hooks: EnsurePackageHooks = {},
 ): Promise<void> {
   if (await client.hasPackage(pkg.uri, signal)) {
     log('package_present', { uri: pkg.uri });
+    await hooks.present?.();
     return;
   }
+  await hooks.beforeUpload?.();
   await client.uploadPackage(pkg.uri, pkg.zip, signal);
   log('package_uploaded', { uri: pkg.uri, bytes: pkg.zip.byteLength, files: pkg.files.length });
 }

@@ -5,10 +5,12 @@ import { initializeCluster } from '../cluster/initialize-cluster.js';
 import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { deployApplication } from '../deploy/deploy-application.js';
-import { deployChangeIn } from '../deploy/deploy-change.js';
+import { deployChangeIn, noChange } from '../deploy/deploy-change.js';
 import { restoreApplication } from '../deploy/restore-application.js';
 import type { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
+import { keepPackage, writeAheadPut, writeAheadUpload } from '../journal/deploy-write-ahead.js';
+import { ensurePackages } from '../journal/ensure-packages.js';
 import type { PackageCompression } from '../packaging/compression.js';
 import { ensurePackage } from '../packaging/package-plugin.js';
 
@@ -49,6 +51,12 @@ export class DeployStep extends BaseStep<DeploymentContext> {
   public readonly progressWeight = 0.7;
   /** A PUT in flight is let finish, and what it changed is reported before rolling back. */
   public override readonly settlesOnAbort = true;
+  /**
+   * Run again after its process died, it reads the live config and converges (a PUT of the
+   * same config changes nothing), keeping what the interrupted attempt journaled as the
+   * cluster's state before the run.
+   */
+  public override readonly resumable = true;
   private readonly options: DeployStepOptions;
 
   public constructor(options: DeployStepOptions = {}) {
@@ -64,13 +72,28 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       context.clusterInfo ??
       (await initializeCluster(context, { timeoutMs: CONNECT_TIMEOUT_MS, signal }));
 
+    const journal = context.runtimeCtx.journal;
+    const prior = deployChangeIn(journal?.priorRollbackData(this.name) ?? {});
     const { app, pkg } = await prepareApplication(spec, {
       compression: this.options.compression,
       userConfig: this.options.userConfig?.(context),
     });
     context.setProgress(1, 4);
     try {
-      await ensurePackage(client, pkg, (event, data) => context.log(event, data), signal);
+      const log = (event: string, data: Record<string, unknown>): void => context.log(event, data);
+      await ensurePackage(
+        client,
+        pkg,
+        log,
+        signal,
+        journal && {
+          present: async () => void (await keepPackage(journal, pkg)),
+          beforeUpload: async () => {
+            const change = prior ?? noChange(spec.serveAppName, cluster.rayVersion);
+            await writeAheadUpload(journal, this.name, change, pkg, client.address);
+          },
+        },
+      );
     } finally {
       await pkg.remove();
     }
@@ -85,6 +108,10 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       pollIntervalMs: this.options.pollIntervalMs,
       clock: context.runtimeCtx.clock,
       logger: context.runtimeCtx.logger,
+      priorChange: prior,
+      writeAhead: journal
+        ? (change) => writeAheadPut(journal, this.name, change, client.address)
+        : undefined,
       onStatus: ({ app: details, seen }) => {
         const status = details?.status ?? 'absent';
         if (!seen || status === lastStatus) return;
@@ -128,6 +155,15 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       action: restore ? 'restore the previous config' : 'remove the new app',
       waitUpToS: Math.round(timeoutMs / 1000),
     });
+    const journal = context.runtimeCtx.journal;
+    if (change.previousConfig !== null) {
+      await ensurePackages(
+        context.rayClient,
+        change.previousConfig,
+        journal?.store,
+        context.runtimeCtx.logger,
+      );
+    }
     await restoreApplication(context.rayClient, change, {
       timeoutMs,
       lockDir: this.options.lockDir,

@@ -21,6 +21,8 @@ export interface InitializeRayStepOptions {
 export class InitializeRayStep extends BaseStep<DeploymentContext> {
   public readonly name = DeploymentProgressCategories.INITIALIZE;
   public readonly progressWeight = 0.1;
+  /** It only reads: run again after its process died, it checks again. */
+  public override readonly resumable = true;
   private readonly connectTimeoutMs: number;
 
   public constructor(options: InitializeRayStepOptions = {}) {

@@ -16,6 +16,11 @@ import { registerApplication } from '../registration/register-application.js';
 export class RegisterStep extends BaseStep<DeploymentContext> {
   public readonly name = DeploymentProgressCategories.REGISTER;
   public readonly progressWeight = 0.2;
+  /**
+   * Run again after its process died, it finds the record the interrupted attempt may have
+   * created (same app and release) instead of creating a second.
+   */
+  public override readonly resumable = true;
 
   public override canSkip(context: DeploymentContext): boolean {
     return !context.spec.jobId;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach } from '@jest/globals';
 import type { ServeInstanceDetails } from '@synapse-sdk/clients';
 import { AgentClient, BackendClient, RayServeClient } from '@synapse-sdk/clients';
-import type { Clock, StepRegistry } from '@synapse-sdk/core';
+import type { Clock, RunRecorder, StepRegistry } from '@synapse-sdk/core';
 import { PluginEnvironment, RuntimeContext, systemClock } from '@synapse-sdk/core';
 import type { DevServer, DevServerOptions } from '@synapse-sdk/devserver';
 import { DEFAULT_TIMINGS } from '@synapse-sdk/devserver';
@@ -124,7 +124,7 @@ export async function startCluster(
 /** A runtime context for a plugin dir against `env`, with backend (and agent) clients. */
 export function runtimeFor(
   env: Record<string, string>,
-  options: { signal?: AbortSignal; agent?: boolean; clock?: Clock } = {},
+  options: { signal?: AbortSignal; agent?: boolean; clock?: Clock; journal?: RunRecorder } = {},
 ): RuntimeContext {
   const clock = options.clock ?? clocks.get(env['RAY_DASHBOARD_ADDRESS'] ?? '');
   const backend = BackendClient.fromEnv(env, { retry: { attempts: 1 }, clock });
@@ -135,6 +135,7 @@ export function runtimeFor(
     agentClient: agent,
     signal: options.signal,
     clock,
+    journal: options.journal,
   });
 }
 
