@@ -103,6 +103,7 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   RUN_ID_INVALID: 'input',
   RUN_LOCKED: 'input',
   JOURNAL_UNREADABLE: 'failure',
+  ROLLBACK_INCOMPLETE: 'failure',
 };
 
 /** The exit class of `code`; codes of plugins and unknown errors are failures. */

@@ -50,6 +50,7 @@ export type { RunOwner } from './journal/journal-error.js';
 export {
   isValidRunId,
   JournalUnreadableError,
+  RollbackIncompleteError,
   RunIdError,
   RunLockedError,
   RunNotFoundError,
@@ -69,7 +70,7 @@ export { planResume } from './journal/resume-plan.js';
 export type { PruneOptions, PruneReport, RetentionPolicy } from './journal/retention.js';
 export { DEFAULT_RETENTION, pruneJournal, retentionFromEnv } from './journal/retention.js';
 export type { RollbackRunReport } from './journal/rollback-run.js';
-export { rollbackRun } from './journal/rollback-run.js';
+export { rollbackRun, rollbackTargets } from './journal/rollback-run.js';
 export type { RunRecorderOptions } from './journal/run-recorder.js';
 export { fromJournal, RunRecorder, toJournal } from './journal/run-recorder.js';
 export type {

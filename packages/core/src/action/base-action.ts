@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
-import type {RollbackRunReport} from '../journal/rollback-run.js';
-import { rollbackRun  } from '../journal/rollback-run.js';
+import type { RollbackRunReport } from '../journal/rollback-run.js';
+import { rollbackRun, rollbackTargets } from '../journal/rollback-run.js';
 import type { RunState } from '../journal/run-state.js';
 import type { Logger } from '../logging/logger.js';
 import type { RuntimeContext } from '../runtime/runtime-context.js';
@@ -106,6 +106,13 @@ export class BaseAction<
     const registry = new StepRegistry<C>(this.ctx.container);
     this.setupSteps(registry);
     return await rollbackRun(registry.getSteps(), this.createContext(), run, this.ctx.journal);
+  }
+
+  /** The steps {@link BaseAction.rollbackJournaledRun} would undo, newest first. */
+  public journaledRunRollbackTargets(run: RunState): string[] {
+    const registry = new StepRegistry<C>(this.ctx.container);
+    this.setupSteps(registry);
+    return rollbackTargets(registry.getSteps(), run);
   }
 
   /** Reports progress as `current` out of `total`, optionally for one category. */

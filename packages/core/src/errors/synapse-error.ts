@@ -18,7 +18,8 @@ export type CoreErrorCode =
   | 'RUN_NOT_FOUND'
   | 'RUN_LOCKED'
   | 'RUN_ID_INVALID'
-  | 'JOURNAL_UNREADABLE';
+  | 'JOURNAL_UNREADABLE'
+  | 'ROLLBACK_INCOMPLETE';
 
 /** Options accepted by every {@link SynapseError} subclass. */
 export interface SynapseErrorOptions extends ErrorOptions {

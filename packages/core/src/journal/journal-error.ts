@@ -1,5 +1,5 @@
-import type {SynapseErrorOptions} from '../errors/synapse-error.js';
-import { SynapseError  } from '../errors/synapse-error.js';
+import type { SynapseErrorOptions } from '../errors/synapse-error.js';
+import { SynapseError } from '../errors/synapse-error.js';
 
 /** Who holds a run's journal open: a process on some host. */
 export interface RunOwner {
@@ -63,4 +63,24 @@ const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** True when `runId` can name a journal file on every platform. */
 export function isValidRunId(runId: string): boolean {
   return RUN_ID.test(runId) && !runId.endsWith('.') && !runId.includes('..');
+}
+
+/**
+ * A rollback of a journaled run (`synapse runs rollback`) left some step not undone; the
+ * journal keeps it, so running the rollback again retries what failed.
+ */
+export class RollbackIncompleteError extends SynapseError {
+  public readonly runId: string;
+  /** One message per rollback that failed. */
+  public readonly rollbackErrors: readonly string[];
+
+  public constructor(runId: string, rollbackErrors: readonly string[]) {
+    super(
+      'ROLLBACK_INCOMPLETE',
+      `the rollback of run '${runId}' did not finish: ${rollbackErrors.join('; ')}`,
+      { hint: `fix the cause, then run 'synapse runs rollback ${runId}' again` },
+    );
+    this.runId = runId;
+    this.rollbackErrors = rollbackErrors;
+  }
 }

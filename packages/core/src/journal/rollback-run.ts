@@ -1,12 +1,12 @@
 import { BaseStep } from '../steps/base-step.js';
 import { errorMessage } from '../steps/error-message.js';
 import type { BaseStepContext } from '../steps/step-context.js';
-import type {StepResult} from '../steps/step-result.js';
-import { stepFailure  } from '../steps/step-result.js';
-import type {RunRecorder} from './run-recorder.js';
-import { fromJournal  } from './run-recorder.js';
-import type {RunState, StepState} from './run-state.js';
-import {  stepsToRollBack } from './run-state.js';
+import type { StepResult } from '../steps/step-result.js';
+import { stepFailure } from '../steps/step-result.js';
+import type { RunRecorder } from './run-recorder.js';
+import { fromJournal } from './run-recorder.js';
+import type { RunState, StepState } from './run-state.js';
+import { stepsToRollBack } from './run-state.js';
 
 /** What {@link rollbackRun} did. */
 export interface RollbackRunReport {
@@ -71,6 +71,20 @@ export async function rollbackRun<C extends BaseStepContext>(
     }
   }
   return report;
+}
+
+/**
+ * The steps {@link rollbackRun} would undo, newest first: those of {@link stepsToRollBack} that
+ * have a rollback of their own (or that the action no longer has, which it reports).
+ */
+export function rollbackTargets<C extends BaseStepContext>(
+  steps: readonly BaseStep<C>[],
+  run: RunState,
+): string[] {
+  const byName = new Map(steps.map((step) => [step.name, step]));
+  return stepsToRollBack(run)
+    .filter((state) => byName.get(state.name)?.rollback !== BaseStep.prototype.rollback)
+    .map((state) => state.name);
 }
 
 /** The result a step's rollback receives: its journaled one, with the latest rollback data. */

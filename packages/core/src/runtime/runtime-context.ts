@@ -67,8 +67,7 @@ export class RuntimeContext {
   public readonly clock: Clock;
   /** The plugin of the run, when its runner handed one over. */
   public readonly plugin: LoadedPluginConfig | undefined;
-  /** The run's journal, when its runner keeps one (see {@link RuntimeContextOptions.journal}). */
-  public readonly journal: RunRecorder | undefined;
+  private runJournal: RunRecorder | undefined;
   public readonly events = new EventEmitter<RuntimeEvents>();
   private givenRunId: string | undefined;
 
@@ -82,8 +81,24 @@ export class RuntimeContext {
     this.signal = options.signal ?? new AbortController().signal;
     this.clock = options.clock ?? systemClock;
     this.plugin = options.plugin;
-    this.journal = options.journal;
+    this.runJournal = options.journal;
     this.givenRunId = options.runId;
+  }
+
+  /** The run's journal, when its runner keeps one (see {@link RuntimeContextOptions.journal}). */
+  public get journal(): RunRecorder | undefined {
+    return this.runJournal;
+  }
+
+  /**
+   * Hands the run its journal after the context was built: a runner validates the action's
+   * params (which needs the context) before it takes the run in the journal.
+   * @throws Error when the context has a journal already
+   */
+  public attachJournal(journal: RunRecorder): void {
+    if (this.runJournal)
+      throw new Error(`the run already has a journal (run '${this.runJournal.runId}')`);
+    this.runJournal = journal;
   }
 
   /**
@@ -139,4 +154,3 @@ function bindOrRebind<T>(container: Container, token: ServiceIdentifier<T>, valu
   if (container.isCurrentBound(token)) container.unbind(token);
   container.bind<T>(token).toConstantValue(value);
 }
-
