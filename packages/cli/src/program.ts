@@ -102,6 +102,10 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     )
     .addOption(jsonOption())
     .addOption(timeoutOption('the run is cancelled and what ran is rolled back'))
+    .option(
+      '--no-journal',
+      'do not record the run in the state directory (no runs show, resume or rollback of it)',
+    )
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);
   configure(run, io, 'synapse plugin run');

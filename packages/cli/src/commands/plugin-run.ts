@@ -1,4 +1,5 @@
 import { JobReporter } from '@synapse-sdk/clients';
+import type { RunRecorder } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
@@ -12,6 +13,8 @@ import { stylerFor } from '../render/style.js';
 import { toJson } from '../render/to-json.js';
 import { writeDocument, writeEnvelope } from '../render/write-document.js';
 import { actionOptions, prepareAction, previewSteps } from '../run/prepare-action.js';
+import type { StartRunJournalOptions } from '../run/run-journal.js';
+import { endRunJournal, startRunJournal } from '../run/run-journal.js';
 import { runCommand } from './run-command.js';
 
 /** Options of `synapse plugin run`, as commander parses them. */
@@ -22,6 +25,14 @@ export interface PluginRunOptions extends Record<string, unknown> {
   json?: boolean;
   verbose?: boolean;
   timeout?: string;
+  /** `--no-journal` sets it false: the run is not recorded in the state directory. */
+  journal?: boolean;
+}
+
+/** A journaled session other than a new run: `synapse runs resume` continues a run. */
+export interface JournalSession extends StartRunJournalOptions {
+  /** The process environment of the session, `SYNAPSE_RUN_ID` set to the run's id. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 /**
@@ -35,57 +46,81 @@ export async function pluginRun(
   actionName: string,
   options: PluginRunOptions,
   cliIo: CliIo,
+  session?: JournalSession,
 ): Promise<ExitCode> {
   let workBegan = false;
+  let journal: RunRecorder | undefined;
   const rolledBack: string[] = [];
   const started = Date.now();
   const failure = () => ({ workBegan, rolledBack });
-  return await runCommand(cliIo, { ...options, pluginCode: true, failure }, async (scope) => {
-    const { io, output, signal } = scope;
-    const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
-    const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
-    const reporter =
-      output === 'ndjson' ? allReporters(new NdjsonReporter(io.stdout), display) : display;
-    scope.onCancelNotice((message) => reporter.log(message));
-    // Steps' structured events are shown by the reporter; the logger adds warnings (and all
-    // HTTP traffic with --verbose).
-    const logger = scope.logger((chunk) => reporter.log(chunk));
-    const { ctx, action } = await prepareAction(
-      actionOptions(actionName, options, io, logger, signal),
-    );
-    ctx.events.on('step:end', (e) => {
-      if (e.result.success) workBegan = true;
-    });
-    ctx.events.on('progress', (e) => {
-      if (e.current > 0) workBegan = true;
-    });
-    ctx.events.on('step:rollback', (e) => {
-      if (e.success) rolledBack.push(e.step);
-    });
-    reporter.attach(ctx.events, previewSteps(action, ctx));
-    // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
-    const job =
-      ctx.jobId && ctx.client ? new JobReporter(ctx.client, ctx.jobId, { logger }) : undefined;
-    job?.attach(ctx.events);
-    let result: unknown;
-    try {
-      result = await action.run();
-    } catch (error) {
-      reporter.finish(signal.aborted ? 'cancelled' : 'failed');
-      throw error;
-    } finally {
+  try {
+    return await runCommand(cliIo, { ...options, pluginCode: true, failure }, async (scope) => {
+      const { io, output, signal } = scope;
+      const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
+      const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
+      const reporter =
+        output === 'ndjson' ? allReporters(new NdjsonReporter(io.stdout), display) : display;
+      scope.onCancelNotice((message) => reporter.log(message));
+      // Steps' structured events are shown by the reporter; the logger adds warnings (and all
+      // HTTP traffic with --verbose).
+      const logger = scope.logger((chunk) => reporter.log(chunk));
+      const runIo = { env: session?.env ?? io.env, cwd: io.cwd };
+      const prepared = await prepareAction(
+        actionOptions(actionName, options, runIo, logger, signal),
+      );
+      const { ctx, action } = prepared;
+      if (options.journal !== false || session) {
+        journal = await startRunJournal(
+          prepared,
+          session ?? { mode: 'run', command: 'plugin run' },
+        );
+      }
+      ctx.events.on('step:end', (e) => {
+        if (e.result.success) workBegan = true;
+      });
+      ctx.events.on('progress', (e) => {
+        if (e.current > 0) workBegan = true;
+      });
+      ctx.events.on('step:rollback', (e) => {
+        if (e.success) rolledBack.push(e.step);
+      });
+      reporter.attach(ctx.events, previewSteps(action, ctx));
+      // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
+      const job =
+        ctx.jobId && ctx.client ? new JobReporter(ctx.client, ctx.jobId, { logger }) : undefined;
+      job?.attach(ctx.events);
+      let result: unknown;
+      try {
+        result = await action.run();
+      } catch (error) {
+        reporter.finish(signal.aborted ? 'cancelled' : 'failed');
+        await job?.flush();
+        if (journal) {
+          // A --timeout aborts the signal as Ctrl-C does: the run was cancelled and rolled back.
+          const outcome = signal.aborted ? 'cancelled' : 'failed';
+          const warning = await endRunJournal(journal, prepared.env, outcome, error);
+          reporter.log(warning ?? `run ${journal.runId}: synapse runs show ${journal.runId}`);
+        }
+        throw error;
+      }
       await job?.flush();
-    }
-    reporter.finish('done');
-    if (output !== 'text') {
-      writeEnvelope(io.stdout, output, { ok: true, result });
-    } else if (live) {
-      const done = `✔ ${actionName} finished in ${formatDuration(Date.now() - started)}`;
-      io.stderr.write(`${stylerFor(io.stderr)('green', done)}\n`);
-      writeDocument(io.stdout, 'yaml', result ?? null);
-    } else {
-      io.stdout.write(`${toJson(result ?? null, 2)}\n`);
-    }
-    return EXIT_CODES.OK;
-  });
+      if (journal) {
+        const warning = await endRunJournal(journal, prepared.env, 'succeeded');
+        if (warning) reporter.log(warning);
+      }
+      reporter.finish('done');
+      if (output !== 'text') {
+        writeEnvelope(io.stdout, output, { ok: true, result });
+      } else if (live) {
+        const done = `✔ ${actionName} finished in ${formatDuration(Date.now() - started)}`;
+        io.stderr.write(`${stylerFor(io.stderr)('green', done)}\n`);
+        writeDocument(io.stdout, 'yaml', result ?? null);
+      } else {
+        io.stdout.write(`${toJson(result ?? null, 2)}\n`);
+      }
+      return EXIT_CODES.OK;
+    });
+  } finally {
+    await journal?.close().catch(() => undefined);
+  }
 }

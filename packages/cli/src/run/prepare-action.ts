@@ -59,6 +59,8 @@ export interface PreparedAction {
   action: BaseAction;
   /** The environment of the run. */
   env: Record<string, string>;
+  /** The params as given (`--params`), before the action's schema applied its defaults. */
+  params: Record<string, unknown>;
 }
 
 /**
@@ -95,7 +97,7 @@ export async function prepareAction(options: PrepareActionOptions): Promise<Prep
       cause: error,
     });
   }
-  return { plugin, ctx, action, env };
+  return { plugin, ctx, action, env, params: asParams(params) };
 }
 
 /**
@@ -110,4 +112,10 @@ export function previewSteps(action: BaseAction, ctx: RuntimeContext): string[] 
   } catch {
     return [];
   }
+}
+
+function asParams(params: unknown): Record<string, unknown> {
+  return typeof params === 'object' && params !== null && !Array.isArray(params)
+    ? (params as Record<string, unknown>)
+    : {};
 }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +14,9 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 
 /** The built `synapse` bin (tests run after `tsc -b`). */
 export const SYNAPSE_BIN = join(REPO_ROOT, 'packages/cli/dist/bin/synapse.js');
+
+/** The state directory of the runs a test process starts, unless a test gives its own. */
+export const TEST_STATE_DIR = join(tmpdir(), `synapse-test-state-${process.pid}`);
 
 /** What a finished `synapse` process left. */
 export type SynapseRun = NodeRun;
@@ -39,6 +43,8 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
     env[key] = value;
   }
   env['NO_COLOR'] = '1';
+  // Runs journal themselves: keep this test process's journals out of the user's state dir.
+  env['SYNAPSE_STATE_DIR'] = TEST_STATE_DIR;
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
