@@ -246,6 +246,23 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     setExit(await runsShow(id, options, io));
   });
 
+  const runsResumeCommand = runs
+    .command('resume')
+    .description(
+      'continue an interrupted or failed run without running again the steps that succeeded',
+    )
+    .argument('<id>', 'run id, or a unique prefix of it (see synapse runs list)')
+    .addOption(
+      outputOption(['text', 'json', 'yaml', 'ndjson'], 'the same output as synapse plugin run'),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(runsResumeCommand);
+  configure(runsResumeCommand, io, 'synapse runs resume');
+  runsResumeCommand.action(async (id: string, options: Record<string, unknown>) => {
+    const { runsResume } = await import('./commands/runs-resume.js');
+    setExit(await runsResume(id, options, io));
+  });
   const versionCommand = program
     .command('version')
     .description(
