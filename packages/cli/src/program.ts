@@ -263,6 +263,28 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     const { runsResume } = await import('./commands/runs-resume.js');
     setExit(await runsResume(id, options, io));
   });
+  const runsRollbackCommand = runs
+    .command('rollback')
+    .description(
+      'undo what a run changed (and finish an interrupted rollback): the cluster as it was before the run',
+    )
+    .argument('<id>', 'run id, or a unique prefix of it (see synapse runs list)')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"runId", "undone", "passedOver"}}',
+      ),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(runsRollbackCommand);
+  configure(runsRollbackCommand, io, 'synapse runs rollback');
+  runsRollbackCommand.action(async (id: string, options: Record<string, unknown>) => {
+    const { runsRollback } = await import('./commands/runs-rollback.js');
+    setExit(await runsRollback(id, options, io));
+  });
+
   const versionCommand = program
     .command('version')
     .description(

@@ -1,0 +1,150 @@
+import { ConsoleLogger, RollbackIncompleteError, type RollbackRunReport } from '@synapse-sdk/core';
+import { RAY_SERVE_CLIENT } from '@synapse-sdk/clients';
+
+import type { CliIo } from '../cli-io.js';
+import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import { configFlagEnv } from '../options/config-flags.js';
+import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import { confirmInTerminal } from '../prompt/confirm-in-terminal.js';
+import { writeEnvelope } from '../render/write-document.js';
+import { createCancelSignal } from '../run/cancel-signal.js';
+import { prepareAction } from '../run/prepare-action.js';
+import { endRunJournal, startRunJournal } from '../run/run-journal.js';
+import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
+import { journalStoreFor } from '../runs/journal-store-for.js';
+import { pluginLabel } from '../runs/run-meta.js';
+import { readRunById } from '../runs/read-runs.js';
+import { runStatusView } from '../runs/run-status-text.js';
+import { reportError } from './command-error.js';
+
+/** Options of `synapse runs rollback`. */
+export interface RunsRollbackOptions extends Record<string, unknown> {
+  yes?: boolean;
+  output?: string;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * `synapse runs rollback ID`: undoes what a journaled run changed — every step that ran (or was
+ * interrupted in the middle) and was not rolled back, newest first, with the rollback data its
+ * journal holds — and finishes a rollback that was interrupted. The deploy step puts back the
+ * exact config the application had before the run (uploading again a package Ray dropped since)
+ * or removes the application the run created. Asks in a terminal unless `--yes`.
+ */
+export async function runsRollback(
+  runId: string,
+  options: RunsRollbackOptions,
+  io: CliIo,
+): Promise<ExitCode> {
+  let output: OutputFormat = 'text';
+  const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
+  try {
+    output = outputFormatOf(options);
+    const run = await readRunById(journalStoreFor(io.env), runId);
+    const { meta, env } = journaledRunInputs(run, io.env);
+    const logger = new ConsoleLogger({
+      level: options.verbose ? 'debug' : 'warn',
+      stream: io.stderr,
+    });
+    // The plugin is loaded before asking: one that no longer loads changes nothing.
+    const prepared = await prepareAction({
+      action: meta.action,
+      path: meta.plugin.dir,
+      params: JSON.stringify(meta.params),
+      flagEnv: configFlagEnv(options),
+      processEnv: env,
+      cwd: io.cwd,
+      logger,
+      signal: cancel.signal,
+    });
+    const pending = prepared.action.journaledRunRollbackTargets(run);
+    if (pending.length === 0 && !runStatusView(run).needsAttention) {
+      const nothing: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
+      writeResult(
+        io,
+        output,
+        run.runId,
+        nothing,
+        `run ${run.runId} has nothing to roll back (${runStatusView(run).text})`,
+      );
+      return EXIT_CODES.OK;
+    }
+    // An interrupted run with nothing to undo is still closed by a rollback session, without asking.
+    const confirmed =
+      options.yes === true ||
+      pending.length === 0 ||
+      (await confirmInTerminal(
+        {
+          question: `roll back run ${run.runId} (${meta.action} of ${pluginLabel(meta)} on ${prepared.ctx.container.get(RAY_SERVE_CLIENT).address}): undo ${pending.join(', ')}? [y/N] `,
+          refusal: `refusing to roll back run ${run.runId} without confirmation`,
+          hint: 'pass --yes to roll back without asking',
+        },
+        io,
+        cancel.signal,
+      ));
+    if (!confirmed) {
+      const nothing: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
+      writeResult(
+        io,
+        output,
+        run.runId,
+        nothing,
+        `not rolled back: run ${run.runId} is left as it is (the answer was not yes)`,
+      );
+      return EXIT_CODES.OK;
+    }
+    const journal = await startRunJournal(prepared, { mode: 'rollback', command: meta.command });
+    let report: RollbackRunReport;
+    try {
+      report = await prepared.action.rollbackJournaledRun(run);
+    } catch (error) {
+      await endRunJournal(journal, prepared.env, 'failed', error);
+      throw error;
+    }
+    if (report.failures.length > 0) {
+      const error = new RollbackIncompleteError(run.runId, report.failures);
+      const warning = await endRunJournal(journal, prepared.env, 'failed', error);
+      if (warning) io.stderr.write(`${warning}\n`);
+      throw error;
+    }
+    const warning = await endRunJournal(journal, prepared.env, 'rolled-back');
+    if (warning) io.stderr.write(`${warning}\n`);
+    writeResult(io, output, run.runId, report, rolledBackText(run.runId, report));
+    return EXIT_CODES.OK;
+  } catch (error) {
+    return reportError(io, error, {
+      output,
+      verbose: options.verbose === true,
+      cancelled: cancel.signal.aborted,
+    });
+  } finally {
+    cancel.dispose();
+  }
+}
+
+function rolledBackText(runId: string, report: RollbackRunReport): string {
+  const parts = [`run ${runId} rolled back`];
+  if (report.undone.length > 0) parts.push(`undone: ${report.undone.join(', ')}`);
+  if (report.passedOver.length > 0) {
+    parts.push(`nothing to undo: ${report.passedOver.join(', ')}`);
+  }
+  return parts.join('; ');
+}
+
+function writeResult(
+  io: CliIo,
+  output: OutputFormat,
+  runId: string,
+  report: RollbackRunReport,
+  text: string,
+): void {
+  if (output === 'json' || output === 'yaml') {
+    writeEnvelope(io.stdout, output, {
+      ok: true,
+      result: { runId, undone: report.undone, passedOver: report.passedOver },
+    });
+  } else {
+    io.stdout.write(`${text}\n`);
+  }
+}
