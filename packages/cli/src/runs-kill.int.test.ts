@@ -1,0 +1,261 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { FileJournalStore, foldRun } from '@synapse-sdk/core';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestDevServer, waitForExit, type TestDevServer } from '@synapse-sdk/test-kit';
+
+import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import {
+  startHoldingProxy,
+  type HoldingProxy,
+  type HoldPoint,
+  type ProxiedRequest,
+} from './test-support/holding-proxy.js';
+import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
+
+const APP = 'fixture@1.0.0';
+
+/**
+ * The GET of the Serve applications without what differs between two equal states: times, and
+ * the identities of replicas and actors (a restored config starts new replicas).
+ */
+function comparable(details: unknown): unknown {
+  if (Array.isArray(details)) return details.map(comparable);
+  if (details === null || typeof details !== 'object') return details;
+  return Object.fromEntries(
+    Object.entries(details as Record<string, unknown>)
+      .filter(([key]) => !key.endsWith('_time_s') && !REPLICA_IDENTITY.has(key))
+      .map(([key, value]) => [key, comparable(value)]),
+  );
+}
+const REPLICA_IDENTITY = new Set([
+  'replica_id',
+  'actor_id',
+  'actor_name',
+  'worker_id',
+  'pid',
+  'log_file_path',
+]);
+
+/** A kill point: which request of the run is held (on the dashboard or the backend), and where. */
+interface KillPoint {
+  name: string;
+  via: 'ray' | 'backend';
+  point: HoldPoint;
+  /** Holds the first request this accepts; `journal` is the run's journal text at that moment. */
+  matches: (
+    request: ProxiedRequest,
+    earlier: readonly ProxiedRequest[],
+    journal: string,
+  ) => boolean;
+  /** Each step's status in `runs show` afterwards. */
+  steps: Record<string, string>;
+  /** The kinds the deploy step wrote ahead, oldest first. */
+  writeAheads: string[];
+  /** What `runs rollback` undoes. */
+  undone: string[];
+}
+
+const put = (r: ProxiedRequest) => r.method === 'PUT' && r.url === '/api/serve/applications/';
+const has = (journal: string, type: string, step: string) =>
+  journal.includes(`"type":"${type}","step":"${step}"`);
+
+const KILL_POINTS: KillPoint[] = [
+  {
+    name: 'in initialize (its first request)',
+    via: 'ray',
+    point: 'before',
+    matches: () => true,
+    steps: { initialize: 'started', deploy: 'pending', register: 'pending' },
+    writeAheads: [],
+    undone: [],
+  },
+  {
+    name: 'between initialize and deploy',
+    via: 'ray',
+    point: 'before',
+    matches: (_r, _e, journal) => has(journal, 'step:start', 'deploy'),
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: [],
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the package upload, after Ray stored it',
+    via: 'ray',
+    point: 'after',
+    matches: (r) => r.method !== 'GET' && r.url.startsWith('/api/packages/'),
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload'],
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the PUT, before Ray got it',
+    via: 'ray',
+    point: 'before',
+    matches: put,
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the PUT, after Ray applied it',
+    via: 'ray',
+    point: 'after',
+    matches: put,
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the wait for RUNNING',
+    via: 'ray',
+    point: 'before',
+    matches: (r, earlier) => r.method === 'GET' && earlier.some(put),
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    undone: ['deploy'],
+  },
+  {
+    name: 'between deploy and register',
+    via: 'backend',
+    point: 'before',
+    matches: (_r, _e, journal) => has(journal, 'step:start', 'register'),
+    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    undone: ['register', 'deploy'],
+  },
+  {
+    name: 'after the last step, before the run ended',
+    via: 'backend',
+    point: 'before',
+    matches: (_r, _e, journal) => has(journal, 'step:end', 'register'),
+    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'succeeded' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    undone: ['register', 'deploy'],
+  },
+];
+
+describe('a deploy killed with SIGKILL', () => {
+  let dev: TestDevServer;
+  let v1: FixturePlugin;
+  let v2: FixturePlugin;
+  let state: string;
+  let lockDirs: string;
+  let ray: HoldingProxy;
+  let backend: HoldingProxy;
+  let before: unknown;
+  let v1Package: string;
+  let v1Source: string;
+
+  const env = (extra: Record<string, string> = {}) => ({
+    ...dev.env,
+    SYNAPSE_STATE_DIR: state,
+    SYNAPSE_JOB_ID: '7',
+    SYNAPSE_PLUGIN_RELEASE_ID: '1',
+    ...extra,
+  });
+  const serveDetails = async () => comparable(await dev.serveDetails());
+
+  beforeAll(async () => {
+    dev = await startTestDevServer();
+    state = await mkdtemp(join(tmpdir(), 'synapse-kill-state-'));
+    lockDirs = await mkdtemp(join(tmpdir(), 'synapse-kill-locks-'));
+    v1 = await createFixturePlugin();
+    v2 = await createFixturePlugin();
+    v1Source = await readFile(join(v1.dir, 'serve_app.py'), 'utf8');
+    ray = await startHoldingProxy(dev.env['RAY_DASHBOARD_ADDRESS']!);
+    backend = await startHoldingProxy(dev.env['SYNAPSE_HOST']!);
+    const deployed = await runSynapse(['plugin', 'run', 'deployment', '--path', v1.dir], {
+      env: env({ SYNAPSE_RUN_ID: 'v1' }),
+    });
+    expect(deployed.code).toBe(0);
+    before = await serveDetails();
+    const live = dev.server.control.application(APP)!.deployed_app_config as {
+      runtime_env: { working_dir: string };
+    };
+    v1Package = live.runtime_env.working_dir;
+  });
+
+  afterAll(async () => {
+    await ray.close();
+    await backend.close();
+    await dev.stop();
+    await v1.remove();
+    await v2.remove();
+    await rm(state, { recursive: true, force: true });
+    await rm(lockDirs, { recursive: true, force: true });
+  });
+
+  it.each(KILL_POINTS)(
+    '$name: runs show tells it, runs rollback restores the cluster',
+    async (kill) => {
+      const runId = `kill-${KILL_POINTS.indexOf(kill)}`;
+      const journalFile = join(state, 'runs', `${runId}.jsonl`);
+      const proxy = kill.via === 'ray' ? ray : backend;
+      // The same app (code@version) with other code: a package Ray does not have yet.
+      await writeFile(join(v2.dir, 'serve_app.py'), `${v1Source}\n# ${runId}\n`);
+      const held = proxy.hold(
+        (request, earlier) =>
+          kill.matches(
+            request,
+            earlier,
+            existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '',
+          ),
+        kill.point,
+      );
+      const child = spawnSynapse(
+        ['plugin', 'run', 'deployment', '--path', v2.dir, '--params', '{"num_cpus": 2}'],
+        {
+          env: env({
+            SYNAPSE_RUN_ID: runId,
+            RAY_DASHBOARD_ADDRESS: ray.url,
+            SYNAPSE_HOST: backend.url,
+            // The killed writer's cluster lock goes stale only after 15 s: the rollback does not wait.
+            SYNAPSE_LOCK_DIR: join(lockDirs, runId),
+          }),
+        },
+      );
+      const exited = waitForExit(child);
+      await held;
+      child.kill('SIGKILL');
+      expect((await exited).signal).toBe('SIGKILL');
+
+      const shown = await runSynapse(['runs', 'show', runId, '-o', 'json'], { env: env() });
+      expect(shown.code).toBe(0);
+      const view = JSON.parse(shown.stdout).result;
+      expect(view.status).toBe('interrupted');
+      expect(
+        Object.fromEntries(
+          view.steps.map((s: { name: string; status: string }) => [s.name, s.status]),
+        ),
+      ).toEqual(kill.steps);
+      const deploy = view.steps.find((s: { name: string }) => s.name === 'deploy');
+      expect(deploy.writeAheads.map((w: { kind: string }) => w.kind)).toEqual(kill.writeAheads);
+      if (kill.name === 'in the wait for RUNNING') {
+        const text = await runSynapse(['runs', 'show', runId], { env: env() });
+        expect(text.stdout.split('\n')[0]).toMatch(
+          new RegExp(`^run ${runId}: ! interrupted \\(pid \\d+ on .+ is gone\\)$`),
+        );
+      }
+
+      if (kill.name.includes('after Ray applied it')) {
+        // v2 runs now, so nothing references v1's package: Ray drops it after its pin.
+        expect(await serveDetails()).not.toEqual(before);
+        expect(dev.server.control.dropPackage(v1Package.slice('gcs://'.length))).toBe(true);
+      }
+      const rolledBack = await runSynapse(['runs', 'rollback', runId, '--yes', '-o', 'json'], {
+        env: env(),
+      });
+      expect([rolledBack.code, rolledBack.stderr]).toEqual([0, '']);
+      expect(JSON.parse(rolledBack.stdout).result.undone).toEqual(kill.undone);
+      expect(await serveDetails()).toEqual(before);
+      expect(dev.server.control.packageNames()).toContain(v1Package.slice('gcs://'.length));
+
+      const after = foldRun((await new FileJournalStore(state).readRun(runId))!)!;
+      expect(after.status).toBe('rolled-back');
+    },
+  );
+});
