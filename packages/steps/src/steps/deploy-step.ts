@@ -6,11 +6,10 @@ import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from 
 import { prepareApplication } from '../deploy/build-application.js';
 import { deployApplication } from '../deploy/deploy-application.js';
 import { deployChangeIn, noChange } from '../deploy/deploy-change.js';
-import { restoreApplication } from '../deploy/restore-application.js';
+import { undoDeploy } from '../deploy/undo-deploy.js';
 import type { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { keepPackage, writeAheadPut, writeAheadUpload } from '../journal/deploy-write-ahead.js';
-import { ensurePackages } from '../journal/ensure-packages.js';
 import type { PackageCompression } from '../packaging/compression.js';
 import { ensurePackage } from '../packaging/package-plugin.js';
 
@@ -143,34 +142,10 @@ export class DeployStep extends BaseStep<DeploymentContext> {
   }
 
   public override async rollback(context: DeploymentContext, result: StepResult): Promise<void> {
-    const change = deployChangeIn(result.rollbackData);
-    if (!change || change.appliedConfig === null) {
-      context.log('deploy_rollback_skipped', { reason: 'the cluster was not changed' });
-      return;
-    }
-    const timeoutMs = this.options.rollbackTimeoutMs ?? ROLLBACK_TIMEOUT_MS;
-    const restore = change.previousConfig !== null;
-    context.log('deploy_rolling_back', {
-      app: change.appName,
-      action: restore ? 'restore the previous config' : 'remove the new app',
-      waitUpToS: Math.round(timeoutMs / 1000),
-    });
-    const journal = context.runtimeCtx.journal;
-    if (change.previousConfig !== null) {
-      await ensurePackages(
-        context.rayClient,
-        change.previousConfig,
-        journal?.store,
-        context.runtimeCtx.logger,
-      );
-    }
-    await restoreApplication(context.rayClient, change, {
-      timeoutMs,
+    await undoDeploy(context, context.rayClient, result, {
+      timeoutMs: this.options.rollbackTimeoutMs ?? ROLLBACK_TIMEOUT_MS,
       lockDir: this.options.lockDir,
       pollIntervalMs: this.options.pollIntervalMs,
-      clock: context.runtimeCtx.clock,
-      logger: context.runtimeCtx.logger,
     });
-    context.log(restore ? 'deploy_restored' : 'deploy_removed', { app: change.appName });
   }
 }
