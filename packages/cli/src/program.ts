@@ -213,6 +213,27 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     setExit(await serveDelete(app, options, io));
   });
 
+  const history = serve
+    .command('history')
+    .description(
+      'the revisions of an application deployed through synapse (from the journal), the live one marked',
+    )
+    .argument('<app>', 'application name')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"app", "address", "revisions", "live", "drift"}}',
+      ),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(history, RAY_FLAG_KEYS);
+  configure(history, io, 'synapse serve history');
+  history.action(async (app: string, options: Record<string, unknown>) => {
+    const { serveHistory } = await import('./commands/serve-history.js');
+    setExit(await serveHistory(app, options, io));
+  });
+
   const runs = program
     .command('runs')
     .description('the journal of runs: list them, show one, resume or roll one back');
