@@ -234,6 +234,32 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     setExit(await serveHistory(app, options, io));
   });
 
+  const rollback = serve
+    .command('rollback')
+    .description(
+      'deploy an earlier revision of an application again (plan shown, wait for RUNNING, restored on failure)',
+    )
+    .argument('<app>', 'application name')
+    .option(
+      '--to <rev>',
+      'the revision (REV in synapse serve history); default: the one before the live one',
+    )
+    .option('-y, --yes', 'do not ask for confirmation')
+    .addOption(
+      outputOption(
+        ['text', 'json', 'yaml'],
+        'json, yaml: {"ok": true, "result": {"app", "from", "to", "runId"}}',
+      ),
+    )
+    .addOption(jsonOption())
+    .option('--verbose', 'debug logs and stack traces');
+  addConfigFlags(rollback, RAY_FLAG_KEYS);
+  configure(rollback, io, 'synapse serve rollback');
+  rollback.action(async (app: string, options: Record<string, unknown>) => {
+    const { serveRollback } = await import('./commands/serve-rollback.js');
+    setExit(await serveRollback(app, options, io));
+  });
+
   const runs = program
     .command('runs')
     .description('the journal of runs: list them, show one, resume or roll one back');

@@ -6,6 +6,7 @@ import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
 import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { readRunById } from '../runs/read-runs.js';
+import { SERVE_ROLLBACK_COMMAND } from '../serve/revision-rollback.js';
 import { UsageError } from '../usage-error.js';
 import { reportError } from './command-error.js';
 import { pluginRun, type JournalSession, type PluginRunOptions } from './plugin-run.js';
@@ -30,6 +31,11 @@ export async function runsResume(
     output = outputFormatOf(options);
     const run = await readRunById(journalStoreFor(io.env), runId);
     const { meta, env } = journaledRunInputs(run, io.env);
+    if (meta.command === SERVE_ROLLBACK_COMMAND) {
+      throw new UsageError(`run ${run.runId} is a serve rollback: it cannot be resumed`, {
+        hint: `run 'synapse serve rollback' again, or undo it with 'synapse runs rollback ${run.runId}'`,
+      });
+    }
     const refusal = planResume(run).refusal;
     if (refusal) {
       throw new UsageError(`run ${run.runId} cannot be resumed: ${refusal}`, {

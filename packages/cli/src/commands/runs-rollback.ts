@@ -1,5 +1,15 @@
-import { ConsoleLogger, RollbackIncompleteError, type RollbackRunReport } from '@synapse-sdk/core';
 import { RAY_SERVE_CLIENT } from '@synapse-sdk/clients';
+import {
+  ConsoleLogger,
+  PluginEnvironment,
+  RollbackIncompleteError,
+  RunRecorder,
+  rollbackRun,
+  rollbackTargets,
+  type Logger,
+  type RollbackRunReport,
+  type RunState,
+} from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
@@ -12,7 +22,10 @@ import { prepareAction } from '../run/prepare-action.js';
 import { endRunJournal, startRunJournal } from '../run/run-journal.js';
 import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
-import { pluginLabel } from '../runs/run-meta.js';
+import { pluginLabel, type RunMeta } from '../runs/run-meta.js';
+import { buildRunEnv } from '../run/build-run-env.js';
+import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
+import { revisionRollbackSteps, SERVE_ROLLBACK_COMMAND } from '../serve/revision-rollback.js';
 import { readRunById } from '../runs/read-runs.js';
 import { runStatusView } from '../runs/run-status-text.js';
 import { reportError } from './command-error.js';
@@ -48,17 +61,8 @@ export async function runsRollback(
       stream: io.stderr,
     });
     // The plugin is loaded before asking: one that no longer loads changes nothing.
-    const prepared = await prepareAction({
-      action: meta.action,
-      path: meta.plugin.dir,
-      params: JSON.stringify(meta.params),
-      flagEnv: configFlagEnv(options),
-      processEnv: env,
-      cwd: io.cwd,
-      logger,
-      signal: cancel.signal,
-    });
-    const pending = prepared.action.journaledRunRollbackTargets(run);
+    const undo = await undoerFor(run, meta, env, options, io, logger, cancel.signal);
+    const pending = undo.targets();
     if (pending.length === 0 && !runStatusView(run).needsAttention) {
       const nothing: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
       writeResult(
@@ -76,7 +80,7 @@ export async function runsRollback(
       pending.length === 0 ||
       (await confirmInTerminal(
         {
-          question: `roll back run ${run.runId} (${meta.action} of ${pluginLabel(meta)} on ${prepared.ctx.container.get(RAY_SERVE_CLIENT).address}): undo ${pending.join(', ')}? [y/N] `,
+          question: `roll back run ${run.runId} (${meta.action} of ${pluginLabel(meta)} on ${undo.address}): undo ${pending.join(', ')}? [y/N] `,
           refusal: `refusing to roll back run ${run.runId} without confirmation`,
           hint: 'pass --yes to roll back without asking',
         },
@@ -94,21 +98,21 @@ export async function runsRollback(
       );
       return EXIT_CODES.OK;
     }
-    const journal = await startRunJournal(prepared, { mode: 'rollback', command: meta.command });
+    const journal = await undo.open();
     let report: RollbackRunReport;
     try {
-      report = await prepared.action.rollbackJournaledRun(run);
+      report = await undo.rollback();
     } catch (error) {
-      await endRunJournal(journal, prepared.env, 'failed', error);
+      await endRunJournal(journal, undo.env, 'failed', error);
       throw error;
     }
     if (report.failures.length > 0) {
       const error = new RollbackIncompleteError(run.runId, report.failures);
-      const warning = await endRunJournal(journal, prepared.env, 'failed', error);
+      const warning = await endRunJournal(journal, undo.env, 'failed', error);
       if (warning) io.stderr.write(`${warning}\n`);
       throw error;
     }
-    const warning = await endRunJournal(journal, prepared.env, 'rolled-back');
+    const warning = await endRunJournal(journal, undo.env, 'rolled-back');
     if (warning) io.stderr.write(`${warning}\n`);
     writeResult(io, output, run.runId, report, rolledBackText(run.runId, report));
     return EXIT_CODES.OK;
@@ -147,4 +151,71 @@ function writeResult(
   } else {
     io.stdout.write(`${text}\n`);
   }
+}
+
+/** How a journaled run is undone: by its plugin's action, or by the serve rollback pipeline. */
+interface Undoer {
+  /** The cluster the rollback talks to. */
+  address: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** The steps the rollback would undo, newest first. */
+  targets(): string[];
+  /** Takes the run in the journal for this rollback session. */
+  open(): Promise<RunRecorder>;
+  rollback(): Promise<RollbackRunReport>;
+}
+
+async function undoerFor(
+  run: RunState,
+  meta: RunMeta,
+  env: Record<string, string | undefined>,
+  options: RunsRollbackOptions,
+  io: CliIo,
+  logger: Logger,
+  signal: AbortSignal,
+): Promise<Undoer> {
+  if (meta.command === SERVE_ROLLBACK_COMMAND) {
+    const runEnv = buildRunEnv({ processEnv: env, flagEnv: configFlagEnv(options) });
+    const ray = rayClientFromFlags(options, env, logger);
+    const { context, registry } = revisionRollbackSteps({
+      ray,
+      env: new PluginEnvironment(runEnv),
+      logger,
+      signal,
+      config: { import_path: '' },
+    });
+    const steps = registry.getSteps();
+    return {
+      address: ray.address,
+      env: runEnv,
+      targets: () => rollbackTargets(steps, run),
+      open: async () => {
+        const journal = await RunRecorder.start(journalStoreFor(runEnv), run.runId, {
+          mode: 'rollback',
+          meta: { ...meta },
+          steps: steps.map((step) => ({ name: step.name, resumable: step.resumable === true })),
+        });
+        context.runtimeCtx.attachJournal(journal);
+        return journal;
+      },
+      rollback: () => rollbackRun(steps, context, run, context.runtimeCtx.journal),
+    };
+  }
+  const prepared = await prepareAction({
+    action: meta.action,
+    path: meta.plugin.dir,
+    params: JSON.stringify(meta.params),
+    flagEnv: configFlagEnv(options),
+    processEnv: env,
+    cwd: io.cwd,
+    logger,
+    signal,
+  });
+  return {
+    address: prepared.ctx.container.get(RAY_SERVE_CLIENT).address,
+    env: prepared.env,
+    targets: () => prepared.action.journaledRunRollbackTargets(run),
+    open: () => startRunJournal(prepared, { mode: 'rollback', command: meta.command }),
+    rollback: () => prepared.action.rollbackJournaledRun(run),
+  };
 }
