@@ -15,6 +15,7 @@ import { BENCH_STATE_DIR, REPO_ROOT } from './lib/paths.js';
 import { ciFailures, markdownTable, writeReadmeTable } from './lib/report.js';
 import { cliSuite } from './suites/cli.js';
 import { engineSuite } from './suites/engine.js';
+import { journalSuite } from './suites/journal.js';
 import { packagingSuite } from './suites/packaging.js';
 import { readinessSuite } from './suites/readiness.js';
 import { scaleSuite } from './suites/scale.js';
@@ -25,6 +26,7 @@ const SUITES = {
   cli: cliSuite,
   readiness: readinessSuite,
   scale: scaleSuite,
+  journal: journalSuite,
 };
 
 const args = process.argv.slice(2);

@@ -24,6 +24,8 @@ export async function startCluster(timings = {}) {
     SYNAPSE_HOST: dev.backendUrl,
     SYNAPSE_ACCESS_TOKEN: 'bench-token',
     SYNAPSE_LOCK_DIR: lockDir,
+    // Deploys are journaled: keep the bench's journals out of the user's state directory.
+    SYNAPSE_STATE_DIR: join(BENCH_STATE_DIR, 'state'),
   };
   return {
     dev,
