@@ -59,6 +59,8 @@ export { jobSubmissionId } from './jobs/submission-id.js';
 export { DEPLOY_WRITE_AHEAD } from './journal/deploy-write-ahead.js';
 export type { DeployedRevision } from './journal/deployed-revisions.js';
 export { configHash, deployedRevisions, liveRevision } from './journal/deployed-revisions.js';
+export type { DeployChangeState } from './journal/describe-deploy-change.js';
+export { describeDeployChange } from './journal/describe-deploy-change.js';
 export { DEFAULT_IGNORES } from './packaging/collect-files.js';
 export type { PackageCompression } from './packaging/compression.js';
 export { PackageError } from './packaging/package-error.js';
