@@ -34,6 +34,8 @@ interface KillPoint {
   steps: Record<string, string>;
   /** The kinds the deploy step wrote ahead, oldest first. */
   writeAheads: string[];
+  /** What `runs show` says runs now of the app, when the run sent a config. */
+  running?: 'this run' | 'before the run';
   /** What `runs rollback` undoes. */
   undone: string[];
 }
@@ -77,6 +79,7 @@ const KILL_POINTS: KillPoint[] = [
     matches: put,
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'before the run',
     undone: ['deploy'],
   },
   {
@@ -86,6 +89,7 @@ const KILL_POINTS: KillPoint[] = [
     matches: put,
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
     undone: ['deploy'],
   },
   {
@@ -95,6 +99,7 @@ const KILL_POINTS: KillPoint[] = [
     matches: (r, earlier) => r.method === 'GET' && earlier.some(put),
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
     undone: ['deploy'],
   },
   {
@@ -104,6 +109,7 @@ const KILL_POINTS: KillPoint[] = [
     matches: (_r, _e, journal) => has(journal, 'step:start', 'register'),
     steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
     undone: ['register', 'deploy'],
   },
   {
@@ -113,6 +119,7 @@ const KILL_POINTS: KillPoint[] = [
     matches: (_r, _e, journal) => has(journal, 'step:end', 'register'),
     steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'succeeded' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
     undone: ['register', 'deploy'],
   },
 ];
@@ -213,8 +220,25 @@ describe('a deploy killed with SIGKILL', () => {
       ).toEqual(kill.steps);
       const deploy = view.steps.find((s: { name: string }) => s.name === 'deploy');
       expect(deploy.writeAheads.map((w: { kind: string }) => w.kind)).toEqual(kill.writeAheads);
+      expect(view.cluster).toEqual(
+        kill.running
+          ? [
+              expect.objectContaining({
+                step: 'deploy',
+                app: APP,
+                running: kill.running,
+                rollback: 'restore',
+              }),
+            ]
+          : [],
+      );
       if (kill.name === 'in the wait for RUNNING') {
         const text = await runSynapse(['runs', 'show', runId], { env: env() });
+        expect(text.stdout).toMatch(
+          new RegExp(
+            `\ncluster now:\n  deploy: ${APP} runs this run's config \\([A-Z_]+\\); a rollback puts back the config from before the run \\(then RUNNING\\)\n`,
+          ),
+        );
         expect(text.stdout.split('\n')[0]).toMatch(
           new RegExp(`^run ${runId}: ! interrupted \\(pid \\d+ on .+ is gone\\)$`),
         );

@@ -2,6 +2,7 @@ import type { CliIo } from '../cli-io.js';
 import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
 import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
 import { writeEnvelope } from '../render/write-document.js';
+import { clusterNow, formatClusterNow } from '../runs/cluster-now.js';
 import { formatRun } from '../runs/format-run.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { readRunById } from '../runs/read-runs.js';
@@ -16,7 +17,8 @@ export interface RunsShowOptions extends Record<string, unknown> {
 }
 
 /**
- * `synapse runs show ID`: what each step of the run did, and what resuming it would do. `ID`
+ * `synapse runs show ID`: what each step of the run did, what the cluster holds now of what it
+ * changed (and what a rollback would do), and what resuming it would do. `ID`
  * may be a unique prefix of the run id.
  */
 export async function runsShow(
@@ -29,10 +31,12 @@ export async function runsShow(
     output = outputFormatOf(options);
     const run = await readRunById(journalStoreFor(io.env), runId);
     const view = runView(run);
+    const cluster = await clusterNow(run, io.env);
     if (output === 'json' || output === 'yaml') {
-      writeEnvelope(io.stdout, output, { ok: true, result: view });
+      writeEnvelope(io.stdout, output, { ok: true, result: { ...view, cluster } });
     } else {
-      io.stdout.write(formatRun(view));
+      const section = formatClusterNow(cluster);
+      io.stdout.write(formatRun(view, section === undefined ? [] : [section]));
     }
     return EXIT_CODES.OK;
   } catch (error) {
