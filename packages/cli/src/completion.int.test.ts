@@ -38,10 +38,17 @@ describe('synapse completion', () => {
 
   it('completes commands, subcommands, options and their choices', async () => {
     expect(await complete('')).toEqual({
-      values: ['plugin', 'serve', 'version', 'jobs', 'dev', 'completion', 'help'],
+      values: ['plugin', 'serve', 'runs', 'version', 'jobs', 'dev', 'completion', 'help'],
       directive: ':4',
     });
-    expect((await complete('serve', '')).values).toEqual(['status', 'plan', 'delete', 'help']);
+    expect((await complete('serve', '')).values).toEqual([
+      'status',
+      'plan',
+      'delete',
+      'history',
+      'rollback',
+      'help',
+    ]);
     expect((await complete('plugin', 'run', 'deployment', '-o', '')).values).toEqual([
       'text',
       'json',

@@ -221,6 +221,7 @@ describe('synapse serve', () => {
           expect.objectContaining({ field: 'runtime_env.env_vars.HF_TOKEN', masked: true }),
         );
       } finally {
+        dev.server.control.deleteApp('secretive'); // the delete tests count the apps
         await secretive.remove();
       }
     });
