@@ -15,8 +15,11 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
 /** The built `synapse` bin (tests run after `tsc -b`). */
 export const SYNAPSE_BIN = join(REPO_ROOT, 'packages/cli/dist/bin/synapse.js');
 
-/** The state directory of the runs a test process starts, unless a test gives its own. */
-export const TEST_STATE_DIR = join(tmpdir(), `synapse-test-state-${process.pid}`);
+/**
+ * The state directory of the runs tests start, unless a test gives its own: one for every test
+ * process, kept small by the journal's retention (tests that read journals use their own).
+ */
+export const TEST_STATE_DIR = join(tmpdir(), 'synapse-test-state');
 
 /** What a finished `synapse` process left. */
 export type SynapseRun = NodeRun;

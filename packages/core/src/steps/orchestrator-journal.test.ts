@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { FileJournalStore } from '../journal/file-journal-store.js';
-import { rollbackRun } from '../journal/rollback-run.js';
+import { rollbackRun, rollbackTargets } from '../journal/rollback-run.js';
 import { RunRecorder } from '../journal/run-recorder.js';
 import type {RunState} from '../journal/run-state.js';
 import { foldRun  } from '../journal/run-state.js';
@@ -140,6 +140,7 @@ describe('Orchestrator with a journal', () => {
     await rollback.end(report.failures.length === 0 ? 'rolled-back' : 'failed');
 
     expect(report).toEqual({ undone: ['deploy'], passedOver: [], failures: [] });
+    expect(rollbackTargets([deploy], await state())).toEqual([]);
     expect(given[0]).toMatchObject({ success: false, rollbackData: { previous: 'v1' } });
     expect((await state()).status).toBe('rolled-back');
   });
@@ -154,5 +155,25 @@ describe('Orchestrator with a journal', () => {
       /Step 'a' failed: the run's journal could not be written: the journal of run 'r' is closed/,
     );
     expect(log).toEqual([]);
+  });
+
+  it('names the steps a rollback would undo, newest first, leaving out those with nothing to undo', async () => {
+    const log: string[] = [];
+    const train = new TrainStep();
+    const deploy = new ScriptedStep('deploy', log);
+    const check = new ScriptedStep('check', log);
+    const unjournaled = RuntimeContext.create();
+    const recorder = await RunRecorder.start(store, 'r', {
+      mode: 'run',
+      meta: {},
+      steps: [train, deploy].map((step) => ({ name: step.name, resumable: false })),
+    });
+    // A runner validates params with the context, then takes the run and hands it over.
+    unjournaled.attachJournal(recorder);
+    expect(() => unjournaled.attachJournal(recorder)).toThrow(/already has a journal \(run 'r'\)/);
+    const registry = new StepRegistry().register(train).register(deploy);
+    await new Orchestrator(registry, new BaseStepContext(unjournaled)).execute();
+    await recorder.close(); // killed before its end
+    expect(rollbackTargets([train, deploy, check], await state())).toEqual(['deploy']);
   });
 });
