@@ -64,12 +64,11 @@ export async function runsRollback(
     const undo = await undoerFor(run, meta, env, options, io, logger, cancel.signal);
     const pending = undo.targets();
     if (pending.length === 0 && !runStatusView(run).needsAttention) {
-      const nothing: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
       writeResult(
         io,
         output,
         run.runId,
-        nothing,
+        NOTHING_UNDONE,
         `run ${run.runId} has nothing to roll back (${runStatusView(run).text})`,
       );
       return EXIT_CODES.OK;
@@ -88,12 +87,11 @@ export async function runsRollback(
         cancel.signal,
       ));
     if (!confirmed) {
-      const nothing: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
       writeResult(
         io,
         output,
         run.runId,
-        nothing,
+        NOTHING_UNDONE,
         `not rolled back: run ${run.runId} is left as it is (the answer was not yes)`,
       );
       return EXIT_CODES.OK;
@@ -126,6 +124,8 @@ export async function runsRollback(
     cancel.dispose();
   }
 }
+
+const NOTHING_UNDONE: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
 
 function rolledBackText(runId: string, report: RollbackRunReport): string {
   const parts = [`run ${runId} rolled back`];
