@@ -148,6 +148,25 @@ describe('synapse serve history | serve rollback', () => {
     expect(comparable(await dev.serveDetails())).toEqual(atRevision2);
   });
 
+  it('serve rollback without --to goes to the newest earlier revision that succeeded', async () => {
+    // Live is revision 2 again; 3 failed, so the one before 2 that succeeded is 1.
+    const result = await runSynapse(['serve', 'rollback', APP, '--yes', '--json'], {
+      env: { ...env(), SYNAPSE_RUN_ID: 'back-again' },
+    });
+    expect([result.code, JSON.parse(result.stdout).result]).toEqual([
+      0,
+      { app: APP, from: 2, to: 1, runId: 'back-again' },
+    ]);
+    expect(comparable(await dev.serveDetails())).toEqual(atRevision1);
+    const again = await runSynapse(['serve', 'rollback', APP, '--to', '6', '--yes'], {
+      env: env(),
+    });
+    expect([again.code, again.stderr]).toEqual([
+      2,
+      `error: ${APP} has no revision 6; its revisions are 1 to 5. See synapse serve history\n`,
+    ]);
+  });
+
   it('shows drift when the live config matches no revision', async () => {
     // A config sent by another writer matches no revision.
     const live = dev.server.control.application(APP)!.deployed_app_config!;
