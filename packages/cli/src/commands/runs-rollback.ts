@@ -1,34 +1,32 @@
 import { RAY_SERVE_CLIENT } from '@synapse-sdk/clients';
+import type { Logger, RollbackRunReport, RunState } from '@synapse-sdk/core';
 import {
-  ConsoleLogger,
   PluginEnvironment,
   RollbackIncompleteError,
-  RunRecorder,
   rollbackRun,
   rollbackTargets,
-  type Logger,
-  type RollbackRunReport,
-  type RunState,
+  RunRecorder,
 } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { configFlagEnv } from '../options/config-flags.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { OutputFormat } from '../options/output-format.js';
 import { confirmInTerminal } from '../prompt/confirm-in-terminal.js';
 import { writeEnvelope } from '../render/write-document.js';
-import { createCancelSignal } from '../run/cancel-signal.js';
-import { prepareAction } from '../run/prepare-action.js';
-import { endRunJournal, startRunJournal } from '../run/run-journal.js';
-import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
-import { journalStoreFor } from '../runs/journal-store-for.js';
-import { pluginLabel, type RunMeta } from '../runs/run-meta.js';
 import { buildRunEnv } from '../run/build-run-env.js';
+import { actionOptions, prepareAction } from '../run/prepare-action.js';
+import { endRunJournal, startRunJournal } from '../run/run-journal.js';
+import { journalStoreFor } from '../runs/journal-store-for.js';
+import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
+import { readRunById } from '../runs/read-runs.js';
+import type { RunMeta } from '../runs/run-meta.js';
+import { pluginLabel } from '../runs/run-meta.js';
+import { runStatusView } from '../runs/run-status-text.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { revisionRollbackSteps, SERVE_ROLLBACK_COMMAND } from '../serve/revision-rollback.js';
-import { readRunById } from '../runs/read-runs.js';
-import { runStatusView } from '../runs/run-status-text.js';
-import { reportError } from './command-error.js';
+import { runCommand } from './run-command.js';
 
 /** Options of `synapse runs rollback`. */
 export interface RunsRollbackOptions extends Record<string, unknown> {
@@ -48,20 +46,15 @@ export interface RunsRollbackOptions extends Record<string, unknown> {
 export async function runsRollback(
   runId: string,
   options: RunsRollbackOptions,
-  io: CliIo,
+  cliIo: CliIo,
 ): Promise<ExitCode> {
-  let output: OutputFormat = 'text';
-  const cancel = createCancelSignal((message) => io.stderr.write(`${message}\n`));
-  try {
-    output = outputFormatOf(options);
+  // The run's plugin is loaded: in a machine format, what it writes to stdout goes to stderr.
+  const command = { ...options, pluginCode: true };
+  return await runCommand(cliIo, command, async ({ io, output, signal, logger }) => {
     const run = await readRunById(journalStoreFor(io.env), runId);
     const { meta, env } = journaledRunInputs(run, io.env);
-    const logger = new ConsoleLogger({
-      level: options.verbose ? 'debug' : 'warn',
-      stream: io.stderr,
-    });
     // The plugin is loaded before asking: one that no longer loads changes nothing.
-    const undo = await undoerFor(run, meta, env, options, io, logger, cancel.signal);
+    const undo = await undoerFor(run, meta, env, options, io, logger(), signal);
     const pending = undo.targets();
     if (pending.length === 0 && !runStatusView(run).needsAttention) {
       writeResult(
@@ -84,7 +77,7 @@ export async function runsRollback(
           hint: 'pass --yes to roll back without asking',
         },
         io,
-        cancel.signal,
+        signal,
       ));
     if (!confirmed) {
       writeResult(
@@ -114,15 +107,7 @@ export async function runsRollback(
     if (warning) io.stderr.write(`${warning}\n`);
     writeResult(io, output, run.runId, report, rolledBackText(run.runId, report));
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, {
-      output,
-      verbose: options.verbose === true,
-      cancelled: cancel.signal.aborted,
-    });
-  } finally {
-    cancel.dispose();
-  }
+  });
 }
 
 const NOTHING_UNDONE: RollbackRunReport = { undone: [], passedOver: [], failures: [] };
@@ -201,16 +186,10 @@ async function undoerFor(
       rollback: () => rollbackRun(steps, context, run, context.runtimeCtx.journal),
     };
   }
-  const prepared = await prepareAction({
-    action: meta.action,
-    path: meta.plugin.dir,
-    params: JSON.stringify(meta.params),
-    flagEnv: configFlagEnv(options),
-    processEnv: env,
-    cwd: io.cwd,
-    logger,
-    signal,
-  });
+  const flags = { ...options, path: meta.plugin.dir, params: JSON.stringify(meta.params) };
+  const prepared = await prepareAction(
+    actionOptions(meta.action, flags, { env, cwd: io.cwd }, logger, signal),
+  );
   return {
     address: prepared.ctx.container.get(RAY_SERVE_CLIENT).address,
     env: prepared.env,

@@ -1,13 +1,6 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
-import {
-  BaseStepContext,
-  Orchestrator,
-  RuntimeContext,
-  StepRegistry,
-  type Logger,
-  type PluginEnvironment,
-  type RunRecorder,
-} from '@synapse-sdk/core';
+import type { Logger, PluginEnvironment, RunRecorder } from '@synapse-sdk/core';
+import { BaseStepContext, Orchestrator, RuntimeContext, StepRegistry } from '@synapse-sdk/core';
 import { RevisionDeployStep } from '@synapse-sdk/steps';
 
 import type { RunReporter } from '../render/run-reporter.js';
@@ -50,10 +43,10 @@ export function revisionRollbackSteps(inputs: RevisionRollbackInputs): {
 
 /** Runs the revision deploy with `reporter` showing it; rolls back on failure, as any run. */
 export async function runRevisionRollback(
-  inputs: RevisionRollbackInputs,
+  pipeline: { context: BaseStepContext; registry: StepRegistry },
   reporter: RunReporter,
 ): Promise<void> {
-  const { context, registry } = revisionRollbackSteps(inputs);
+  const { context, registry } = pipeline;
   reporter.attach(
     context.runtimeCtx.events,
     registry.getSteps().map((step) => step.name),
