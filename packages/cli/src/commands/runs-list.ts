@@ -1,12 +1,12 @@
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { formatRunsList } from '../runs/format-runs-list.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { readRuns } from '../runs/read-runs.js';
 import { summarizeRun } from '../runs/run-summary.js';
-import { reportError } from './command-error.js';
+import { runCommand } from './run-command.js';
 
 /** Options of `synapse runs list`. */
 export interface RunsListOptions extends Record<string, unknown> {
@@ -20,10 +20,8 @@ export interface RunsListOptions extends Record<string, unknown> {
  * that may have left the cluster changed (interrupted, rollback failed) are marked. Reads the
  * state directory only.
  */
-export async function runsList(options: RunsListOptions, io: CliIo): Promise<ExitCode> {
-  let output: OutputFormat = 'text';
-  try {
-    output = outputFormatOf(options);
+export async function runsList(options: RunsListOptions, cliIo: CliIo): Promise<ExitCode> {
+  return await runCommand(cliIo, { ...options, readOnly: true }, async ({ io, output }) => {
     const store = journalStoreFor(io.env);
     const runs = (await readRuns(store)).map(summarizeRun);
     if (output === 'json' || output === 'yaml') {
@@ -32,7 +30,5 @@ export async function runsList(options: RunsListOptions, io: CliIo): Promise<Exi
       io.stdout.write(formatRunsList(runs, store.location));
     }
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, { output, verbose: options.verbose === true });
-  }
+  });
 }

@@ -1,13 +1,13 @@
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { clusterNow, formatClusterNow } from '../runs/cluster-now.js';
 import { formatRun } from '../runs/format-run.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { readRunById } from '../runs/read-runs.js';
 import { runView } from '../runs/run-view.js';
-import { reportError } from './command-error.js';
+import { runCommand } from './run-command.js';
 
 /** Options of `synapse runs show`. */
 export interface RunsShowOptions extends Record<string, unknown> {
@@ -24,11 +24,9 @@ export interface RunsShowOptions extends Record<string, unknown> {
 export async function runsShow(
   runId: string,
   options: RunsShowOptions,
-  io: CliIo,
+  cliIo: CliIo,
 ): Promise<ExitCode> {
-  let output: OutputFormat = 'text';
-  try {
-    output = outputFormatOf(options);
+  return await runCommand(cliIo, { ...options, readOnly: true }, async ({ io, output }) => {
     const run = await readRunById(journalStoreFor(io.env), runId);
     const view = runView(run);
     const cluster = await clusterNow(run, io.env);
@@ -39,7 +37,5 @@ export async function runsShow(
       io.stdout.write(formatRun(view, section === undefined ? [] : [section]));
     }
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, { output, verbose: options.verbose === true });
-  }
+  });
 }

@@ -1,15 +1,13 @@
-import { ConsoleLogger } from '@synapse-sdk/core';
-
 import type { CliIo } from '../cli-io.js';
-import { EXIT_CODES, type ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
+import type { ExitCode } from '../exit-codes.js';
+import { EXIT_CODES } from '../exit-codes.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { readRuns } from '../runs/read-runs.js';
 import { formatHistory } from '../serve/format-history.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { historyView } from '../serve/revision-view.js';
-import { reportError } from './command-error.js';
+import { runCommand } from './run-command.js';
 
 /** Options of `synapse serve history`. */
 export interface ServeHistoryOptions extends Record<string, unknown> {
@@ -27,17 +25,12 @@ export interface ServeHistoryOptions extends Record<string, unknown> {
 export async function serveHistory(
   app: string,
   options: ServeHistoryOptions,
-  io: CliIo,
+  cliIo: CliIo,
 ): Promise<ExitCode> {
-  let output: OutputFormat = 'text';
-  try {
-    output = outputFormatOf(options);
-    const logger = new ConsoleLogger({
-      level: options.verbose ? 'debug' : 'warn',
-      stream: io.stderr,
-    });
-    const ray = rayClientFromFlags(options, io.env, logger);
-    const live = await ray.getApplication(app);
+  const command = { ...options, readOnly: true };
+  return await runCommand(cliIo, command, async ({ io, output, signal, logger }) => {
+    const ray = rayClientFromFlags(options, io.env, logger());
+    const live = await ray.getApplication(app, signal);
     const runs = await readRuns(journalStoreFor(io.env));
     const { view } = historyView(runs, app, ray.address, live?.deployed_app_config);
     if (output === 'json' || output === 'yaml') {
@@ -46,7 +39,5 @@ export async function serveHistory(
       io.stdout.write(formatHistory(view));
     }
     return EXIT_CODES.OK;
-  } catch (error) {
-    return reportError(io, error, { output, verbose: options.verbose === true });
-  }
+  });
 }
