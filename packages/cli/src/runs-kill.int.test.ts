@@ -3,19 +3,17 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { FileJournalStore, foldRun } from '@synapse-sdk/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestDevServer, waitForExit, type TestDevServer } from '@synapse-sdk/test-kit';
+import { FileJournalStore, foldRun } from '@synapse-sdk/core';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer, waitForExit } from '@synapse-sdk/test-kit';
 
-import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
-import {
-  startHoldingProxy,
-  type HoldingProxy,
-  type HoldPoint,
-  type ProxiedRequest,
-} from './test-support/holding-proxy.js';
-import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
 import { comparable } from './test-support/comparable-details.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin } from './test-support/fixture-plugin.js';
+import type { HoldingProxy, HoldPoint, ProxiedRequest } from './test-support/holding-proxy.js';
+import { startHoldingProxy } from './test-support/holding-proxy.js';
+import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
 
 const APP = 'fixture@1.0.0';
 

@@ -4,11 +4,8 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 
-import {
-  FIXTURE_FILES,
-  createFixturePlugin,
-  type FixturePlugin,
-} from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin, FIXTURE_FILES } from './test-support/fixture-plugin.js';
 import { runSynapse } from './test-support/run-synapse.js';
 
 // A pipeline whose first steps cost something and cannot be undone (a training job, say): each

@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { FileJournalStore, type JournalEntryInput } from '@synapse-sdk/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { JournalEntryInput } from '@synapse-sdk/core';
+import { FileJournalStore } from '@synapse-sdk/core';
 
 import { REPO_ROOT, runSynapse } from './test-support/run-synapse.js';
 

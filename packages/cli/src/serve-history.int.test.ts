@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestDevServer, type TestDevServer } from '@synapse-sdk/test-kit';
+import type { TestDevServer } from '@synapse-sdk/test-kit';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
 
 import { comparable } from './test-support/comparable-details.js';
-import { createFixturePlugin, type FixturePlugin } from './test-support/fixture-plugin.js';
+import type { FixturePlugin } from './test-support/fixture-plugin.js';
+import { createFixturePlugin } from './test-support/fixture-plugin.js';
 import { runSynapse } from './test-support/run-synapse.js';
 
 const APP = 'fixture@1.0.0';

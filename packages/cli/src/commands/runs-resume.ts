@@ -2,14 +2,16 @@ import { planResume } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
-import { outputFormatOf, type OutputFormat } from '../options/output-format.js';
-import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
+import type { OutputFormat } from '../options/output-format.js';
+import { outputFormatOf } from '../options/output-format.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
+import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
 import { readRunById } from '../runs/read-runs.js';
 import { SERVE_ROLLBACK_COMMAND } from '../serve/revision-rollback.js';
 import { UsageError } from '../usage-error.js';
 import { reportError } from './command-error.js';
-import { pluginRun, type JournalSession, type PluginRunOptions } from './plugin-run.js';
+import type { JournalSession, PluginRunOptions } from './plugin-run.js';
+import { pluginRun } from './plugin-run.js';
 
 /**
  * `synapse runs resume ID`: continues a run that was interrupted or failed, as `plugin run`

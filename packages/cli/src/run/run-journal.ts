@@ -1,11 +1,17 @@
 import { RAY_SERVE_CLIENT } from '@synapse-sdk/clients';
-import type {BaseAction, JournaledStep, RunState, SessionEntry, SessionOutcome} from '@synapse-sdk/core';
+import type {
+  BaseAction,
+  JournaledStep,
+  RunState,
+  SessionEntry,
+  SessionOutcome,
+} from '@synapse-sdk/core';
 import {
   errorMessage,
   pruneJournal,
   retentionFromEnv,
   RunRecorder,
-  StepRegistry
+  StepRegistry,
 } from '@synapse-sdk/core';
 
 import { cliVersion } from '../cli-version.js';

@@ -1,6 +1,8 @@
 import { RayServeClient } from '@synapse-sdk/clients';
-import { errorMessage, silentLogger, type RunState } from '@synapse-sdk/core';
-import { deployChangeIn, describeDeployChange, type DeployChangeState } from '@synapse-sdk/steps';
+import type { RunState } from '@synapse-sdk/core';
+import { errorMessage, silentLogger } from '@synapse-sdk/core';
+import type { DeployChangeState } from '@synapse-sdk/steps';
+import { deployChangeIn, describeDeployChange } from '@synapse-sdk/steps';
 
 import { runMetaOf } from './run-meta.js';
 

@@ -1,4 +1,5 @@
-import { FileJournalStore, defaultStateDir, type JournalStore } from '@synapse-sdk/core';
+import type { JournalStore } from '@synapse-sdk/core';
+import { defaultStateDir, FileJournalStore } from '@synapse-sdk/core';
 
 /**
  * The journal store of the CLI: the embedded one under the state directory

@@ -1,7 +1,8 @@
 import type { RunState } from '@synapse-sdk/core';
 
 import { UsageError } from '../usage-error.js';
-import { runMetaOf, type RunMeta } from './run-meta.js';
+import type { RunMeta } from './run-meta.js';
+import { runMetaOf } from './run-meta.js';
 
 /**
  * What the CLI needs to run a journaled run's action again (`runs resume`, `runs rollback`):

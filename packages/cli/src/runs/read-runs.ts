@@ -1,4 +1,5 @@
-import { RunNotFoundError, foldRun, type JournalStore, type RunState } from '@synapse-sdk/core';
+import type { JournalStore, RunState } from '@synapse-sdk/core';
+import { foldRun, RunNotFoundError } from '@synapse-sdk/core';
 
 /** Every run of the store that has begun, newest first. */
 export async function readRuns(store: JournalStore): Promise<RunState[]> {

@@ -1,4 +1,5 @@
-import { ownerLiveness, type RunState } from '@synapse-sdk/core';
+import type { RunState } from '@synapse-sdk/core';
+import { ownerLiveness } from '@synapse-sdk/core';
 
 /** A run's status for people and for machines, with whether it still needs someone. */
 export interface RunStatusView {

@@ -1,7 +1,10 @@
-import { planResume, type ResumePlan, type RunState, type StepState } from '@synapse-sdk/core';
+import type { ResumePlan, RunState, StepState } from '@synapse-sdk/core';
+import { planResume } from '@synapse-sdk/core';
 
-import { runMetaOf, type RunMeta } from './run-meta.js';
-import { runStatusView, type RunStatusView } from './run-status-text.js';
+import type { RunMeta } from './run-meta.js';
+import { runMetaOf } from './run-meta.js';
+import type { RunStatusView } from './run-status-text.js';
+import { runStatusView } from './run-status-text.js';
 
 /** A step as `synapse runs show` reports it. */
 export interface StepView {

@@ -1,6 +1,6 @@
-import { toJson } from '../render/to-json.js';
 import { dateTime } from '../render/format-time.js';
 import { textTable } from '../render/text-table.js';
+import { toJson } from '../render/to-json.js';
 import type { HistoryView } from './revision-view.js';
 
 /** `synapse serve history` for people: one row per revision, the live one marked. */

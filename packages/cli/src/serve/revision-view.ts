@@ -1,8 +1,9 @@
 import type { RunState } from '@synapse-sdk/core';
-import { deployedRevisions, liveRevision, type DeployedRevision } from '@synapse-sdk/steps';
+import type { DeployedRevision } from '@synapse-sdk/steps';
+import { deployedRevisions, liveRevision } from '@synapse-sdk/steps';
 
-import { runStatusView } from '../runs/run-status-text.js';
 import { pluginLabel, runMetaOf } from '../runs/run-meta.js';
+import { runStatusView } from '../runs/run-status-text.js';
 
 /** A revision as `synapse serve history` shows it (its `-o json` items). */
 export interface RevisionView {

@@ -1,24 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import type {FileHandle} from 'node:fs/promises';
-import {
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  unlink,
-  utimes
-} from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-import type {JournalEntry, JournalEntryInput} from './journal-entry.js';
-import {  parseJournalLine } from './journal-entry.js';
-import { isValidRunId,JournalUnreadableError, RunIdError } from './journal-error.js';
+import type { JournalEntry, JournalEntryInput } from './journal-entry.js';
+import { parseJournalLine } from './journal-entry.js';
+import { isValidRunId, JournalUnreadableError, RunIdError } from './journal-error.js';
 import type {
   BlobRef,
   BlobSource,

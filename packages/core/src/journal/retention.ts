@@ -1,7 +1,7 @@
 import { ConfigError } from '../errors/errors.js';
 import type { JournalStore } from './journal-store.js';
-import type {RunState} from './run-state.js';
-import { foldRun  } from './run-state.js';
+import type { RunState } from './run-state.js';
+import { foldRun } from './run-state.js';
 
 /** How many runs the journal keeps. */
 export interface RetentionPolicy {

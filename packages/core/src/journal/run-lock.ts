@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
-import type {RunOwner} from './journal-error.js';
-import { RunLockedError  } from './journal-error.js';
+import type { RunOwner } from './journal-error.js';
+import { RunLockedError } from './journal-error.js';
 import { processAlive, thisHost } from './process-alive.js';
 import { syncDirectory } from './sync-directory.js';
 

@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { stepFailure, stepSuccess } from '../steps/step-result.js';
 import { FileJournalStore } from './file-journal-store.js';
 import { RunRecorder } from './run-recorder.js';
-import type {RunState} from './run-state.js';
-import { foldRun  } from './run-state.js';
+import type { RunState } from './run-state.js';
+import { foldRun } from './run-state.js';
 
 const steps = [
   { name: 'train', resumable: true },

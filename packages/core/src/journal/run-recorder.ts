@@ -9,8 +9,8 @@ import type {
 } from './journal-entry.js';
 import type { BlobRef, BlobSource, JournalStore, RunJournal } from './journal-store.js';
 import { thisHost } from './process-alive.js';
-import type {ResumePlan} from './resume-plan.js';
-import { planResume  } from './resume-plan.js';
+import type { ResumePlan } from './resume-plan.js';
+import { planResume } from './resume-plan.js';
 import type { RunState } from './run-state.js';
 
 /** Options of {@link RunRecorder.start}. */

@@ -7,15 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FileJournalStore } from '../journal/file-journal-store.js';
 import { rollbackRun, rollbackTargets } from '../journal/rollback-run.js';
 import { RunRecorder } from '../journal/run-recorder.js';
-import type {RunState} from '../journal/run-state.js';
-import { foldRun  } from '../journal/run-state.js';
+import type { RunState } from '../journal/run-state.js';
+import { foldRun } from '../journal/run-state.js';
 import { RuntimeContext } from '../runtime/runtime-context.js';
 import { ScriptedStep } from '../test-support/test-steps.js';
 import { BaseStep } from './base-step.js';
 import { Orchestrator } from './orchestrator.js';
 import { BaseStepContext } from './step-context.js';
 import { StepRegistry } from './step-registry.js';
-import type {StepResult} from './step-result.js';
+import type { StepResult } from './step-result.js';
 import { stepSuccess } from './step-result.js';
 
 /** A step with nothing to undo (a training job whose output stays): resume reuses it. */

@@ -3,8 +3,8 @@ import type { BaseStepContext, StepResult } from '@synapse-sdk/core';
 
 import { ensurePackages } from '../journal/ensure-packages.js';
 import { deployChangeIn } from './deploy-change.js';
-import type {RestoreOptions} from './restore-application.js';
-import { restoreApplication  } from './restore-application.js';
+import type { RestoreOptions } from './restore-application.js';
+import { restoreApplication } from './restore-application.js';
 
 /**
  * The rollback of a step that deployed an application config (its `rollbackData` is the

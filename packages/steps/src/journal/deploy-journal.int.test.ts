@@ -3,12 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import type {JournalEntryInput, JournalStore, RunJournal, RunState} from '@synapse-sdk/core';
-import {
-  FileJournalStore,
-  foldRun,
-  RunRecorder
-} from '@synapse-sdk/core';
+import type { JournalEntryInput, JournalStore, RunJournal, RunState } from '@synapse-sdk/core';
+import { FileJournalStore, foldRun, RunRecorder } from '@synapse-sdk/core';
 
 import { deployChangeIn } from '../deploy/deploy-change.js';
 import {

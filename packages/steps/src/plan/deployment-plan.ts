@@ -5,7 +5,7 @@ import type { ChangeKind } from '../deploy/serve-config.js';
 import { classifyChange, declarativeConfigs } from '../deploy/serve-config.js';
 import { planWarnings } from '../rules/deploy-rules.js';
 import type { DeploymentSpec } from '../spec/deployment-spec.js';
-import type {FieldChange} from './field-changes.js';
+import type { FieldChange } from './field-changes.js';
 import { fieldChanges } from './field-changes.js';
 
 /** What a deploy would change, computed without changing anything. */

@@ -1,10 +1,6 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
-import type {BaseStepContext, StepAttempt, StepResult} from '@synapse-sdk/core';
-import {
-  BaseStep,
-  stepFailure,
-  stepSuccess
-} from '@synapse-sdk/core';
+import type { BaseStepContext, StepAttempt, StepResult } from '@synapse-sdk/core';
+import { BaseStep, stepFailure, stepSuccess } from '@synapse-sdk/core';
 
 import { DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
 import { deployApplication } from '../deploy/deploy-application.js';
