@@ -193,9 +193,10 @@ describe('synapse plugin run', () => {
     try {
       // The build is frozen until the timeout has fired; then the clock moves for the rollback.
       // 8 s leaves a loaded machine time to start the CLI and reach the wait.
+      const runId = `timeout-${process.pid}-${Date.now()}`;
       const child = spawnSynapse(
         ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', '--timeout', '8s'],
-        { env: slow.env },
+        { env: { ...slow.env, SYNAPSE_RUN_ID: runId } },
       );
       const exit = waitForExit(child);
       await waitForOutput(child, 'stderr', /--timeout 8\.0s elapsed: cancelling/, 40_000);
@@ -214,6 +215,18 @@ describe('synapse plugin run', () => {
       });
       expect(result.stderr).toMatch(/status=DEPLOYING/);
       expect(after).toEqual(before);
+      // The journal tells it as a Ctrl-C: cancelled, the deploy rolled back, nothing to resume.
+      expect(result.stderr).toContain(`run ${runId}: synapse runs show ${runId}`);
+      const shown = await runSynapse(['runs', 'show', runId, '-o', 'json'], { env: slow.env });
+      expect(shown.code).toBe(0);
+      const run = (JSON.parse(shown.stdout) as { result: JournaledRunView }).result;
+      expect(run.status).toBe('cancelled');
+      expect(run.sessions.map((session) => session.outcome)).toEqual(['cancelled']);
+      expect(run.steps.map(({ name, status }) => ({ name, status }))).toEqual([
+        { name: 'initialize', status: 'succeeded' },
+        { name: 'deploy', status: 'rolled-back' },
+        { name: 'register', status: 'pending' },
+      ]);
     } finally {
       clearInterval(ticking);
       await slow.stop();
@@ -271,4 +284,11 @@ async function waitForEqual<T>(read: () => Promise<T>, expected: T, timeoutMs = 
     value = await read();
   }
   return value;
+}
+
+/** The fields of `synapse runs show -o json` these tests read. */
+interface JournaledRunView {
+  status: string;
+  sessions: { outcome?: string }[];
+  steps: { name: string; status: string }[];
 }
