@@ -35,7 +35,7 @@ export async function rollbackRun<C extends BaseStepContext>(
   const byName = new Map(steps.map((step) => [step.name, step]));
   // Later rollbacks may read earlier steps' results, as they would in the run itself.
   for (const state of run.steps) {
-    if (state.result) context.recordResult(state.name, resultOf(state));
+    if (state.result) context.recordResult(state.name, journaledResultOf(state));
   }
   for (const state of stepsToRollBack(run)) {
     const step = byName.get(state.name);
@@ -52,7 +52,7 @@ export async function rollbackRun<C extends BaseStepContext>(
     let error: string | undefined;
     try {
       await journal?.rollbackStarted(step.name);
-      await step.rollback(context, resultOf(state));
+      await step.rollback(context, journaledResultOf(state));
       context.recordRollback(step.name);
       report.undone.push(step.name);
     } catch (cause) {
@@ -88,7 +88,7 @@ export function rollbackTargets<C extends BaseStepContext>(
 }
 
 /** The result a step's rollback receives: its journaled one, with the latest rollback data. */
-function resultOf(state: StepState): StepResult {
+function journaledResultOf(state: StepState): StepResult {
   if (state.result) return { ...fromJournal(state.result), rollbackData: state.rollbackData };
   return stepFailure(`interrupted in step '${state.name}'`, state.rollbackData);
 }
