@@ -16,13 +16,16 @@ import { z } from 'zod';
 
 export const Params = z.object({ log: z.string(), gate: z.string() });
 type P = z.output<typeof Params>;
+const STEPS = ['train', 'evaluate', 'check'];
 
 class Logged extends BaseStep {
   readonly progressWeight = 1;
   constructor(readonly name: string, private readonly params: P) { super(); }
   execute(context: BaseStepContext) {
     appendFileSync(this.params.log, this.name + '\\n');
-    return stepSuccess({ step: this.name, after: context.stepResults.map((r) => r.data['step']) });
+    // What the earlier steps returned, read by name as a step reads them (resultOf).
+    const earlier = STEPS.slice(0, STEPS.indexOf(this.name));
+    return stepSuccess({ step: this.name, after: earlier.map((name) => context.resultOf(name)?.data['step']) });
   }
 }
 
