@@ -185,6 +185,10 @@ export class DevServerControl {
         else if ('restart' in action) await this.restart(action.restart);
         else if ('dropApp' in action) this.dropApp(action.dropApp.name);
         else if ('httpFault' in action) this.injectHttpFault(action.httpFault);
+        else if ('foreignPut' in action) {
+          const result = this.foreignPut(action.foreignPut);
+          if (result.status !== 200) throw new Error(`foreign PUT refused: ${result.text}`);
+        } else if ('trigger' in action) this.addTrigger(action.trigger);
         else this.injectFault(action.fault);
       };
       run().catch((error: unknown) =>

@@ -6,6 +6,7 @@ import type { DevServerControl } from '../control.js';
 import { parseJson, readBody, requestUrl, sendJson } from '../http/http-util.js';
 import { handleJobsAdmin } from '../jobs/jobs-admin.js';
 import type { DevServerRuntime } from '../runtime.js';
+import type { TriggerSpec } from '../transport/triggers.js';
 
 const faultSchema = z.strictObject({
   kind: z.enum([
@@ -35,7 +36,7 @@ const httpFaultSchema = z.strictObject({
   times: z.int().min(0).optional(),
   forMs: z.number().min(0).optional(),
 });
-const triggerSchema = z.strictObject({
+const triggerSchema: z.ZodType<TriggerSpec> = z.strictObject({
   after: z.union([
     z.strictObject({
       request: z.strictObject({
@@ -60,6 +61,8 @@ const triggerSchema = z.strictObject({
     z.strictObject({ dropApp: z.strictObject({ name: z.string().min(1) }) }),
     z.strictObject({ httpFault: httpFaultSchema }),
     z.strictObject({ fault: faultSchema }),
+    z.strictObject({ foreignPut: z.unknown() }),
+    z.strictObject({ trigger: z.lazy(() => triggerSchema) }),
   ]),
 });
 const msSchema = z.strictObject({ ms: z.number().min(0) });

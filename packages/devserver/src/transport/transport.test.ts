@@ -163,6 +163,28 @@ describe('transport layer: request log, transport faults, triggers', () => {
       expect((await http(url(APPS))).status).toBe(200);
     });
 
+    it('arms a trigger from a trigger, and writes as another writer', async () => {
+      await put(['a']);
+      await t.dev.control.advance(600);
+      // RUNNING was seen before the second PUT; only a RUNNING seen after it counts.
+      t.dev.control.addTrigger({
+        after: { request: { method: 'PUT', path: APPS } },
+        then: {
+          trigger: {
+            after: { appStatus: { app: 'b', status: 'RUNNING' } },
+            then: { foreignPut: { applications: [appConfig('c')] } },
+          },
+        },
+      });
+      expect((await t.app('a'))?.status).toBe('RUNNING');
+      await put(['a', 'b']);
+      expect(t.dev.control.listTriggers()).toHaveLength(2);
+      await t.dev.control.advance(600);
+      expect((await t.app('b'))?.status).toBe('RUNNING');
+      await until(() => t.dev.control.application('c') !== undefined);
+      expect(t.dev.control.application('b')?.['status']).toBe('DELETING');
+    });
+
     it('restarts the cluster after a request, through the admin API', async () => {
       await http(url('/_devserver/triggers'), {
         method: 'POST',

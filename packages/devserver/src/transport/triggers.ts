@@ -29,7 +29,11 @@ export type TriggerAction =
   /** A transport fault from now on. */
   | { httpFault: HttpFaultSpec }
   /** A Serve application fault from now on. */
-  | { fault: FaultSpec };
+  | { fault: FaultSpec }
+  /** Another writer PUTs this Serve config (validated as the endpoint does). */
+  | { foreignPut: unknown }
+  /** Arms another trigger: a moment after a moment (RUNNING again once the PUT was answered). */
+  | { trigger: TriggerSpec };
 
 /**
  * Something that happens to the simulated cluster at a moment defined by the traffic (after the
@@ -55,8 +59,13 @@ export class Triggers {
   private nextId = 1;
 
   public add(spec: TriggerSpec): Trigger {
-    if ('request' in spec.after) {
-      const nth = spec.after.request.nth ?? 1;
+    for (
+      let s: TriggerSpec | undefined = spec;
+      s;
+      s = 'trigger' in s.then ? s.then.trigger : undefined
+    ) {
+      if (!('request' in s.after)) continue;
+      const nth = s.after.request.nth ?? 1;
       if (!(Number.isInteger(nth) && nth >= 1))
         throw new RangeError(`trigger: request.nth must be an integer >= 1, got ${nth}`);
     }
