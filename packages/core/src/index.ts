@@ -29,6 +29,7 @@ export {
 } from './errors/errors.js';
 export type { CoreErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
 export { SynapseError } from './errors/synapse-error.js';
+export { zodIssues } from './errors/zod-issues.js';
 export type { ConsoleLoggerOptions, Logger, LogLevel } from './logging/logger.js';
 export { ConsoleLogger, silentLogger } from './logging/logger.js';
 export { REDACTED, redactSecrets, redactValue, registerSecret } from './logging/secrets.js';

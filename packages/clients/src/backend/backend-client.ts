@@ -1,11 +1,10 @@
 import type { FieldIssue } from '@synapse-sdk/core';
-import { registerSecret } from '@synapse-sdk/core';
+import { registerSecret, zodIssues } from '@synapse-sdk/core';
 import type { z } from 'zod';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import { RequestValidationError, ResponseValidationError } from '../http/errors.js';
-import { zodFieldIssues } from '../http/field-issues.js';
 import type { HttpMethod } from '../http/http-client.js';
 import { HttpClient } from '../http/http-client.js';
 import { jsonOrEmpty, objectOrEmpty } from '../http/json-body.js';
@@ -226,7 +225,7 @@ export class BackendClient {
     list.forEach((entry, index) => {
       const parsed = LogEntrySchema.safeParse(entry);
       if (!parsed.success) {
-        for (const issue of zodFieldIssues(parsed.error)) {
+        for (const issue of zodIssues(parsed.error)) {
           issues.push({
             path: [String(index), issue.path].filter(Boolean).join('.'),
             message: issue.message,
@@ -263,7 +262,7 @@ export class BackendClient {
       throw RequestValidationError.beforeSend(
         this.http.callTo(method, path),
         what,
-        zodFieldIssues(parsed.error, schema),
+        zodIssues(parsed.error, schema),
       );
     }
     return parsed.data;
