@@ -44,6 +44,17 @@ describe('PluginEnvironment', () => {
     );
   });
 
+  it('reads ids as whole numbers above 0, and refuses anything else that is set', () => {
+    const ids = new PluginEnvironment({ OK: ' 7001 ', A: 'abc', N: '-5', F: '1.5', E: '1e3', B: '  ' });
+    expect([ids.getId('OK'), ids.getId('UNSET')]).toEqual([7001, undefined]);
+    for (const key of ['A', 'N', 'F', 'E']) {
+      expect(() => ids.getId(key)).toThrow(
+        `environment variable ${key}: expected an id, a whole number above 0 (e.g. 42); got '`,
+      );
+    }
+    expect(() => ids.getId('B')).toThrow('expected an id, a whole number above 0 (e.g. 42); it is blank');
+  });
+
   it('snapshots process.env', () => {
     process.env['SYNAPSE_TEST_SNAPSHOT'] = 'one';
     const snapshot = PluginEnvironment.fromEnviron();

@@ -55,6 +55,25 @@ export class PluginEnvironment {
     return Number.parseInt(value, 10);
   }
 
+  /**
+   * The value as the id of a Synapse object (a job, a plugin release): a whole number above 0.
+   * Set but blank is an error too, not "unset": an id that was meant to be there and is not
+   * would send the run to the wrong place, or nowhere.
+   * @throws ConfigError naming the variable and the value
+   */
+  public getId(key: string): number | undefined {
+    const raw = this.values[key];
+    if (raw === undefined) return undefined;
+    if (!/^[1-9]\d*$/.test(raw.trim())) {
+      const shown = raw.trim() === '' ? 'it is blank' : `got '${raw}'`;
+      throw new ConfigError(
+        `environment variable ${key}`,
+        `expected an id, a whole number above 0 (e.g. 42); ${shown}`,
+      );
+    }
+    return Number(raw.trim());
+  }
+
   /** The value parsed as a number; throws {@link ConfigError} when it is not one. */
   public getFloat(key: string): number | undefined;
   public getFloat(key: string, defaultValue: number): number;

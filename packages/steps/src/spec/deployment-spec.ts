@@ -66,7 +66,7 @@ export function resolveDeploymentSpec(source: DeploymentSpecSource): DeploymentS
       hint: "set it to the plugin's serve deployment class, e.g. static entrypoint = 'serve_app:MyDeployment'",
     });
   }
-  const pluginReleaseId = env.getInt('SYNAPSE_PLUGIN_RELEASE_ID');
+  const pluginReleaseId = env.getId('SYNAPSE_PLUGIN_RELEASE_ID');
   const params = deploymentParams(source.params);
   const runtimeEnv = buildRuntimeEnv(plugin.dir, plugin.config);
   const serveAppName = resolveServeAppName(env, plugin.config, plugin.configFile);
