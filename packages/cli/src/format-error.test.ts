@@ -130,6 +130,24 @@ describe('formatError', () => {
     ]).toEqual([2, 1, 2, 1]);
   });
 
+  it('names the flag that set a variable the error is about', () => {
+    const error = new ConfigError('RAY_DASHBOARD_ADDRESS', '"htp:/x" is not an http(s) URL');
+    expect(
+      formatError(error, { setByFlags: { RAY_DASHBOARD_ADDRESS: '--ray-address' } }).message,
+    ).toBe('RAY_DASHBOARD_ADDRESS (set by --ray-address): "htp:/x" is not an http(s) URL');
+    expect(formatError(error, { setByFlags: { SYNAPSE_HOST: '--host' } }).message).toBe(
+      'RAY_DASHBOARD_ADDRESS: "htp:/x" is not an http(s) URL',
+    );
+  });
+
+  it('maps a dashboard address that answers like no dashboard to 2 before work began', () => {
+    const error = new SynapseError(
+      'NOT_A_RAY_DASHBOARD',
+      'http://h/ray/ does not look like a Ray dashboard',
+    );
+    expect(formatError(error).exitCode).toBe(2);
+  });
+
   it('masks registered secrets and treats unknown errors as failures', () => {
     registerSecret('s3cr3t-value');
     const formatted = formatError(new Error('token s3cr3t-value refused'));

@@ -22,6 +22,11 @@ export interface FormatErrorOptions {
   timedOut?: boolean;
   /** Steps whose rollback succeeded, in order; named in the message. */
   rolledBack?: readonly string[];
+  /**
+   * Variables the command's flags set, each with its flag: a message about such a variable
+   * says which flag set it (`RAY_DASHBOARD_ADDRESS (set by --ray-address)`).
+   */
+  setByFlags?: Readonly<Record<string, string>>;
 }
 
 /** An error ready to print: the stderr text, the exit code and the `--json` error object. */
@@ -55,7 +60,7 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   const [first = '', ...rest] = redactSecrets(messageOf(error)).split(/\r?\n/);
   const detailLines = rest.filter((line) => line.trim().length > 0);
   const hint = hintFor(error, rollbackErrors.length > 0);
-  let message = first.trim() || 'unknown error';
+  let message = nameFlags(first.trim() || 'unknown error', options.setByFlags ?? {});
   // A multi-line server message (a Python traceback) ends with the exception: keep it on the line.
   const last = detailLines.at(-1)?.trim();
   if (last !== undefined) message = `${message.replace(/[.:]\s*$/, '')} … ${last}`;
@@ -76,6 +81,18 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
     rollbackErrors,
     text: `error: ${message}\n${detail.join('')}${stack}`,
   };
+}
+
+/** `message` with ` (set by --flag)` after the first mention of each variable a flag set. */
+function nameFlags(message: string, setByFlags: Readonly<Record<string, string>>): string {
+  let named = message;
+  for (const [variable, flag] of Object.entries(setByFlags)) {
+    const at = named.search(new RegExp(`\\b${variable}\\b`));
+    if (at < 0 || named.includes(flag)) continue;
+    const end = at + variable.length;
+    named = `${named.slice(0, end)} (set by ${flag})${named.slice(end)}`;
+  }
+  return named;
 }
 
 function exitCodeFor(

@@ -4,6 +4,7 @@ import { ConsoleLogger } from '@synapse-sdk/core';
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { FormatErrorOptions } from '../format-error.js';
+import { flagsSetIn } from '../options/config-flags.js';
 import type { OutputFormat } from '../options/output-format.js';
 import { outputFormatOf } from '../options/output-format.js';
 import { timeoutMsOf } from '../options/timeout-option.js';
@@ -79,6 +80,7 @@ export async function runCommand(
       verbose: options.verbose === true,
       cancelled: cancel?.signal.aborted === true,
       timedOut: cancel?.timedOut === true,
+      setByFlags: flagsSetIn(options),
     });
   } finally {
     cancel?.dispose();
