@@ -31,6 +31,8 @@ export async function serveDelete(
 ): Promise<ExitCode> {
   return await runCommand(cliIo, options, async ({ io, output, signal, logger }) => {
     const ray = rayClientFromFlags(options, io.env, logger());
+    // Outside a terminal nobody can answer the prompt: say so before asking the cluster anything.
+    if (options.yes !== true) requireTerminal(name, io);
     const details = await ray.getApplications(signal);
     const names = Object.keys(details.applications);
     if (!names.includes(name)) throw noSuchApplication(name, names);
@@ -64,15 +66,20 @@ async function confirm(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<boolean> {
-  if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
-    throw new UsageError(`refusing to delete ${name} without confirmation`, {
-      hint: 'pass --yes to delete without asking',
-    });
-  }
+  requireTerminal(name, io);
   return askConfirmation(`delete application ${name} from ${address}? [y/N] `, {
     input: process.stdin,
     output: process.stderr,
     terminal: true,
     signal,
   });
+}
+
+/** Refuses to delete without `--yes` where no one can answer the prompt. */
+function requireTerminal(name: string, io: CliIo): void {
+  if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
+    throw new UsageError(`refusing to delete ${name} without confirmation`, {
+      hint: 'pass --yes to delete without asking',
+    });
+  }
 }
