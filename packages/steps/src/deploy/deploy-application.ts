@@ -32,6 +32,12 @@ export interface DeployApplicationOptions {
   rayVersion?: string | undefined;
   /** Times the deadline and the waits. @default systemClock */
   clock?: Clock | undefined;
+  /**
+   * Called before the config is applied again after another writer or a restart dropped it:
+   * makes sure the cluster still holds what the config needs (a restarted head lost the
+   * uploaded package).
+   */
+  beforeReapply?: (() => Promise<void>) | undefined;
 }
 
 /** How a deploy went, success or not, with what it changed (for rollback, or a journal). */
@@ -129,6 +135,7 @@ export async function deployApplication(
       logger.warn(`Application '${name}' was ${replacedBy}; applying it again`, {
         attempt: reapplied + 1,
       });
+      await options.beforeReapply?.();
       outcome = await apply(false);
     }
   } catch (error) {

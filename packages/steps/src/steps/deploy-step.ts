@@ -69,15 +69,21 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       userConfig: this.options.userConfig?.(context),
     });
     context.setProgress(1, 4);
+    // The package is kept until the deploy ends: a head that restarts meanwhile loses it, and
+    // the config can only be applied again once it is uploaded again.
+    const uploadIfMissing = (): Promise<void> =>
+      ensurePackage(client, pkg, (event, data) => context.log(event, data), signal);
     try {
-      await ensurePackage(client, pkg, (event, data) => context.log(event, data), signal);
-    } finally {
+      await uploadIfMissing();
+    } catch (error) {
       await pkg.remove();
+      throw error;
     }
     context.setProgress(2, 4);
 
     let lastStatus = '';
     const report = await deployApplication(client, app, {
+      beforeReapply: uploadIfMissing,
       timeoutMs: this.options.waitTimeoutMs ?? DEPLOY_WAIT_TIMEOUT_MS,
       signal,
       lockDir: this.options.lockDir,
@@ -92,7 +98,7 @@ export class DeployStep extends BaseStep<DeploymentContext> {
         context.setProgress(3, 4);
         context.log('app_status', { app: app.name, status, message: details?.message ?? '' });
       },
-    });
+    }).finally(() => pkg.remove());
     const rollbackData = { ...report.change };
     if (!report.ok) {
       const error = report.error instanceof Error ? report.error : String(report.error);
