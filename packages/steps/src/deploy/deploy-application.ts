@@ -4,7 +4,7 @@ import type {
   RayServeClient,
   ServeApplicationConfig,
 } from '@synapse-sdk/clients';
-import { DeployFailedError } from '@synapse-sdk/clients';
+import { DeployFailedError, isTransientError } from '@synapse-sdk/clients';
 import type { Clock, Logger } from '@synapse-sdk/core';
 import { silentLogger, systemClock } from '@synapse-sdk/core';
 
@@ -116,10 +116,18 @@ export async function deployApplication(
         });
         // RUNNING is only ours if it runs what we sent: a writer on another host may have put
         // back an older config of this app from a stale read.
-        if (configIsLive(app, running.deployed_app_config)) {
-          return { ok: true, change, app: running, upToDate: false, reapplied };
+        // Read once more before claiming success: a writer that dropped or replaced the app
+        // right after the poll that saw it RUNNING would otherwise go unnoticed.
+        const live = configIsLive(app, running.deployed_app_config)
+          ? await readAgain(client, name, running, options.signal)
+          : running;
+        if (live?.status === 'RUNNING' && configIsLive(app, live.deployed_app_config)) {
+          return { ok: true, change, app: live, upToDate: false, reapplied };
         }
-        replacedBy = 'replaced by another writer with a different config';
+        replacedBy =
+          live === undefined || live.status === 'DELETING'
+            ? 'removed by another writer'
+            : 'replaced by another writer with a different config';
         if (reapplied >= maxReapplies) {
           throw new StepsError(
             'DEPLOY_CONTESTED',
@@ -140,5 +148,20 @@ export async function deployApplication(
     }
   } catch (error) {
     return { ok: false, change, error };
+  }
+}
+
+/** The app as read now; `seen` when the read fails in transit (it confirms nothing either way). */
+async function readAgain(
+  client: RayServeClient,
+  name: string,
+  seen: ApplicationDetails,
+  signal: AbortSignal | undefined,
+): Promise<ApplicationDetails | undefined> {
+  try {
+    return await client.getApplication(name, signal);
+  } catch (error) {
+    if (isTransientError(error)) return seen;
+    throw error;
   }
 }
