@@ -61,3 +61,14 @@ export const LOCK_STALE_MS = 15_000;
 
 /** How often the holder of the lock refreshes its file. */
 export const LOCK_REFRESH_MS = 5_000;
+
+/** Times the registration POST is sent when it fails in transit (looked up before each resend). */
+export const REGISTER_ATTEMPTS = 4;
+
+/** The delays between those sends: 500 ms doubling to 4 s. */
+export const REGISTER_BACKOFF: Readonly<Backoff> = {
+  initialDelayMs: 500,
+  maxDelayMs: 4_000,
+  factor: 2,
+  jitter: 0,
+};

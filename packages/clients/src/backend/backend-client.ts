@@ -59,6 +59,12 @@ export interface CreateServeApplicationOptions extends BackendCallOptions {
    * 502/503/504 (the backend drops duplicates); without it, it is sent exactly once.
    */
   idempotencyKey?: string | undefined;
+  /**
+   * `false` sends the POST exactly once even with an idempotency key, for a caller that looks
+   * the record up before sending it again (a backend that ignores the key would otherwise
+   * create one record per try). @default true
+   */
+  retry?: boolean | undefined;
 }
 
 /**
@@ -139,6 +145,7 @@ export class BackendClient {
         json: clean,
         signal: options.signal,
         idempotencyKey: options.idempotencyKey,
+        retry: options.retry,
       },
       BackendServeApplicationSchema,
     );
