@@ -89,6 +89,7 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   RAY_TOO_OLD: 'bad-input',
   LOCK_DIR_UNUSABLE: 'bad-input',
   RAY_UNREACHABLE: 'unreachable',
+  BACKEND_UNREACHABLE: 'unreachable',
   NOT_A_RAY_DASHBOARD: 'input',
   LOCK_TIMEOUT: 'failure',
   SERVE_CONFIG_BUSY: 'failure',

@@ -140,6 +140,14 @@ describe('formatError', () => {
     );
   });
 
+  it('maps a service that kept answering 503 to 3 before work began', () => {
+    const cause = new SynapseError('HTTP_SERVER', 'GET /api/version failed: 503');
+    const error = new SynapseError('RAY_UNREACHABLE', 'Cannot reach the Ray dashboard', { cause });
+    const failed = new StepFailedError('initialize', error.message, [], { cause: error });
+    expect(formatError(failed).exitCode).toBe(3);
+    expect(formatError(error, { workBegan: true }).exitCode).toBe(1);
+  });
+
   it('maps a dashboard address that answers like no dashboard to 2 before work began', () => {
     const error = new SynapseError(
       'NOT_A_RAY_DASHBOARD',

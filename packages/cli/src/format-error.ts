@@ -110,7 +110,11 @@ function exitCodeFor(
   if (error instanceof UsageError || root === 'bad-input') return EXIT_CODES.USAGE;
   if (options.workBegan) return EXIT_CODES.FAILURE;
   if (own === 'input' || own === 'bad-input' || root === 'input') return EXIT_CODES.USAGE;
-  if (root === 'unreachable') return EXIT_CODES.UNREACHABLE;
+  // Unreachable anywhere in the chain: a dashboard that kept answering 503 is unreachable even
+  // though the deepest error is the 503 itself.
+  if (root === 'unreachable' || chainCodes(error).some((c) => exitClassOf(c) === 'unreachable')) {
+    return EXIT_CODES.UNREACHABLE;
+  }
   return EXIT_CODES.FAILURE;
 }
 
@@ -152,6 +156,10 @@ function errorCode(error: unknown): string {
   if (error instanceof UsageError) return error.code;
   if (SynapseError.is(error)) return error.code;
   return 'INTERNAL';
+}
+
+function chainCodes(error: unknown): string[] {
+  return [...causeChain(error)].filter((item) => SynapseError.is(item)).map((item) => item.code);
 }
 
 function rootSynapseError(error: unknown): SynapseError | undefined {

@@ -15,6 +15,8 @@ export type StepsErrorCode =
   | 'RAY_TOO_OLD'
   /** The Ray dashboard did not answer for the whole connect timeout. */
   | 'RAY_UNREACHABLE'
+  /** The Synapse backend could not be reached, or answered 502/503/504, before the deploy began. */
+  | 'BACKEND_UNREACHABLE'
   /** The address answers, but not like a Ray dashboard. */
   | 'NOT_A_RAY_DASHBOARD'
   /** The folder of the cluster lock files cannot be used. */
