@@ -63,10 +63,17 @@ export async function pluginRun(
       if (e.success) rolledBack.push(e.step);
     });
     reporter.attach(ctx.events, previewSteps(action, ctx));
-    // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
+    // With a job, the run is mirrored on it in Synapse (progress, metrics, log events), from
+    // the first step that succeeded on: the initialize step checks the backend, the token and
+    // the release id, and a run refused by those checks must not write to the job either.
     const job =
-      ctx.jobId && ctx.client ? new JobReporter(ctx.client, ctx.jobId, { logger }) : undefined;
+      ctx.jobId && ctx.client
+        ? new JobReporter(ctx.client, ctx.jobId, { logger, held: true })
+        : undefined;
     job?.attach(ctx.events);
+    ctx.events.on('step:end', (e) => {
+      if (e.result.success) job?.release();
+    });
     let result: unknown;
     try {
       result = await action.run();
