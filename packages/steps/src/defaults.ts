@@ -19,6 +19,9 @@ export const CONNECT_BACKOFF: Readonly<Backoff> = {
 /** How long a deploy waits for its application to be RUNNING (pip installs are slow). */
 export const DEPLOY_WAIT_TIMEOUT_MS = 600_000;
 
+/** The longest a deploy waiting for RUNNING goes without a progress line. */
+export const PROGRESS_LINE_MS = 10_000;
+
 /** How long a rollback waits for the previous state to settle. */
 export const ROLLBACK_TIMEOUT_MS = 300_000;
 

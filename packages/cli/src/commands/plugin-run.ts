@@ -40,7 +40,7 @@ export async function pluginRun(
   const rolledBack: string[] = [];
   const started = Date.now();
   const failure = () => ({ workBegan, rolledBack });
-  return await runCommand(cliIo, { ...options, pluginCode: true, failure }, async (scope) => {
+  return await runCommand(cliIo, { ...options, pluginCode: true, timeoutVariable: true, failure }, async (scope) => {
     const { io, output, signal } = scope;
     const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
     const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);

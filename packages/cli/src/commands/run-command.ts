@@ -35,6 +35,8 @@ export interface RunCommandOptions extends Readonly<Record<string, unknown>> {
   pluginCode?: boolean | undefined;
   /** The body changes nothing it could undo: Ctrl-C stops it without announcing a rollback. */
   readOnly?: boolean | undefined;
+  /** The command takes `--timeout`: without the flag, `SYNAPSE_TIMEOUT` gives it. */
+  timeoutVariable?: boolean | undefined;
   /** What the run knows when it fails (work begun, steps rolled back), for the exit code. */
   failure?: (() => FormatErrorOptions) | undefined;
 }
@@ -58,8 +60,9 @@ export async function runCommand(
   const level = options.verbose === true ? 'debug' : 'warn';
   try {
     output = outputFormatOf(options);
+    const timeoutMs = timeoutMsOf(options, options.timeoutVariable === true ? cliIo.env : undefined);
     cancel = createCancelSignal((message) => notice(message), {
-      timeoutMs: timeoutMsOf(options),
+      timeoutMs,
       rollsBack: options.readOnly !== true,
     });
     redirect = output !== 'text' && options.pluginCode ? redirectStdout(cliIo) : undefined;

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/errors.js';
+import { parseDuration } from './duration.js';
 
 const TRUE_VALUES = new Set(['true', '1', 'yes', 'on']);
 const FALSE_VALUES = new Set(['false', '0', 'no', 'off', '']);
@@ -72,6 +73,24 @@ export class PluginEnvironment {
       );
     }
     return Number(raw.trim());
+  }
+
+  /**
+   * The value read as a duration in milliseconds ({@link parseDuration}: `90`, `90s`, `10m`,
+   * `1h30m`); undefined when unset. A value that is set must be one: blank is a mistake too.
+   * @throws ConfigError naming the variable and the value
+   */
+  public getDuration(key: string): number | undefined {
+    const raw = this.values[key];
+    if (raw === undefined) return undefined;
+    const ms = parseDuration(raw);
+    if (ms === undefined) {
+      throw new ConfigError(
+        `environment variable ${key}`,
+        `'${raw}' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m`,
+      );
+    }
+    return ms;
   }
 
   /** The value parsed as a number; throws {@link ConfigError} when it is not one. */

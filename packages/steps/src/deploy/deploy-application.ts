@@ -27,6 +27,8 @@ export interface DeployApplicationOptions {
   /** Times the config is applied again when another writer drops it. @default {@link MAX_REAPPLIES} */
   maxReapplies?: number | undefined;
   onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
+  /** Called after every poll of the wait, changed or not. Must not throw. */
+  onPoll?: ((update: ApplicationStatusUpdate) => void) | undefined;
   logger?: Logger | undefined;
   /** The cluster's Ray version, when known: old versions need extra care (see the rules). */
   rayVersion?: string | undefined;
@@ -111,6 +113,7 @@ export async function deployApplication(
           putAnswered: outcome.put,
           pollIntervalMs: options.pollIntervalMs,
           onStatus: options.onStatus,
+          onPoll: options.onPoll,
           logger,
           clock,
         });

@@ -1,8 +1,14 @@
+import type { ApplicationDetails } from '@synapse-sdk/clients';
 import type { StepAttempt, StepResult } from '@synapse-sdk/core';
 import { BaseStep, stepFailure, stepSuccess } from '@synapse-sdk/core';
 
 import { initializeCluster } from '../cluster/initialize-cluster.js';
-import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  DEPLOY_WAIT_TIMEOUT_MS,
+  PROGRESS_LINE_MS,
+  ROLLBACK_TIMEOUT_MS,
+} from '../defaults.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { deployApplication } from '../deploy/deploy-application.js';
 import { deployChangeIn } from '../deploy/deploy-change.js';
@@ -81,10 +87,17 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     }
     context.setProgress(2, 4);
 
+    // The run's limit (plugin run --timeout, SYNAPSE_TIMEOUT) wins over the default the plugin's
+    // code chose: the wait must not give up before the run does.
+    const waitTimeoutMs =
+      spec.waitTimeoutMs ?? this.options.waitTimeoutMs ?? DEPLOY_WAIT_TIMEOUT_MS;
+    const clock = context.runtimeCtx.clock;
+    const startedAt = clock.now();
+    let lastLineAt = startedAt;
     let lastStatus = '';
     const report = await deployApplication(client, app, {
       beforeReapply: uploadIfMissing,
-      timeoutMs: this.options.waitTimeoutMs ?? DEPLOY_WAIT_TIMEOUT_MS,
+      timeoutMs: waitTimeoutMs,
       signal,
       lockDir: this.options.lockDir,
       rayVersion: cluster.rayVersion,
@@ -97,6 +110,18 @@ export class DeployStep extends BaseStep<DeploymentContext> {
         lastStatus = status;
         context.setProgress(3, 4);
         context.log('app_status', { app: app.name, status, message: details?.message ?? '' });
+      },
+      // A long wait says where it is at least every PROGRESS_LINE_MS, so it never looks hung.
+      onPoll: ({ app: details }) => {
+        const now = clock.now();
+        if (now - lastLineAt < PROGRESS_LINE_MS) return;
+        lastLineAt = now;
+        context.log('app_waiting', {
+          app: app.name,
+          status: details?.status ?? 'absent',
+          ready: `${replicasReady(details)} replicas ready`,
+          elapsed: `${seconds(now - startedAt)} of ${seconds(waitTimeoutMs)}`,
+        });
       },
     }).finally(() => pkg.remove());
     const rollbackData = { ...report.change };
@@ -143,4 +168,19 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     });
     context.log(restore ? 'deploy_restored' : 'deploy_removed', { app: change.appName });
   }
+}
+
+/** `ready/target` over the app's deployments, e.g. `0/2`. */
+function replicasReady(app: ApplicationDetails | undefined): string {
+  let ready = 0;
+  let target = 0;
+  for (const deployment of Object.values(app?.deployments ?? {})) {
+    target += deployment.target_num_replicas ?? 0;
+    ready += (deployment.replicas ?? []).filter((replica) => replica.state === 'RUNNING').length;
+  }
+  return `${ready}/${target}`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)}s`;
 }
