@@ -92,6 +92,7 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   BACKEND_UNREACHABLE: 'unreachable',
   NOT_A_RAY_DASHBOARD: 'input',
   LOCK_TIMEOUT: 'failure',
+  APP_LOCKED: 'failure',
   SERVE_CONFIG_BUSY: 'failure',
   DEPLOY_CONTESTED: 'failure',
   RESTORE_TIMEOUT: 'failure',

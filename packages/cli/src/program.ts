@@ -102,6 +102,10 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     )
     .addOption(jsonOption())
     .addOption(timeoutOption('the run is cancelled and what ran is rolled back'))
+    .option(
+      '--no-wait',
+      'refuse at once, naming it, when another deploy of the same app runs (env SYNAPSE_NO_WAIT); by default the run waits its turn',
+    )
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);
   configure(run, io, 'synapse plugin run');

@@ -51,6 +51,17 @@ export const JOB_ERROR_LOG_LINES = 20;
 /** How long a writer waits for the cluster lock held by another deploy. */
 export const LOCK_WAIT_MS = 120_000;
 
+/** How long a deploy waits for another deploy of the same app: its wait, its rollback and more. */
+export const APP_LOCK_WAIT_MS = DEPLOY_WAIT_TIMEOUT_MS + ROLLBACK_TIMEOUT_MS + 120_000;
+
+/** The delays between two looks at an app another deploy holds: 100 ms doubling to 1 s. */
+export const APP_LOCK_BACKOFF: Readonly<Backoff> = {
+  initialDelayMs: 100,
+  maxDelayMs: 1_000,
+  factor: 2,
+  jitter: 0,
+};
+
 /** The delays between two tries of a held lock: 20 ms doubling to 250 ms. */
 export const LOCK_BACKOFF: Readonly<Backoff> = {
   initialDelayMs: 20,

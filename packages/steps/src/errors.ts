@@ -21,6 +21,8 @@ export type StepsErrorCode =
   | 'NOT_A_RAY_DASHBOARD'
   /** The folder of the cluster lock files cannot be used. */
   | 'LOCK_DIR_UNUSABLE'
+  /** Another deploy of the application runs, and the run was told not to wait (`--no-wait`). */
+  | 'APP_LOCKED'
   /** Another deploy held the cluster lock for the whole wait. */
   | 'LOCK_TIMEOUT'
   /** Another tool kept changing the Serve config while an update was being prepared. */

@@ -45,7 +45,12 @@ export function actionOptions(
     action,
     path: flags.path,
     params: flags.params,
-    flagEnv: { ...configFlagEnv(flags), ...timeoutFlagEnv(flags) },
+    // --no-wait (commander's `wait: false`) reaches the action the way config flags do.
+    flagEnv: {
+      ...configFlagEnv(flags),
+      ...timeoutFlagEnv(flags),
+      ...(flags['wait'] === false ? { SYNAPSE_NO_WAIT: '1' } : {}),
+    },
     processEnv: io.env,
     cwd: io.cwd,
     logger,

@@ -5,9 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { CancelledError } from '@synapse-sdk/core';
-import { ManualClock, spawnNode } from '@synapse-sdk/test-kit';
+import { failure, ManualClock, spawnNode } from '@synapse-sdk/test-kit';
 
-import { withClusterLock } from './cluster-lock.js';
+import { withAppLock, withClusterLock } from './cluster-lock.js';
 
 const lockChild = fileURLToPath(new URL('../test-support/lock-child.mjs', import.meta.url));
 const ADDRESS = 'http://127.0.0.1:1';
@@ -75,5 +75,58 @@ describe('the cluster lock on a manual clock', () => {
     } finally {
       release();
     }
+  });
+});
+
+describe('the app lock', () => {
+  it('lets one deploy of an app run at a time; the next waits, told who holds it, or refuses', async () => {
+    let releaseFirst: () => void = () => undefined;
+    const firstRuns = new Promise<void>((resolve) => {
+      releaseFirst = resolve;
+    });
+    const order: string[] = [];
+    let entered: () => void = () => undefined;
+    const firstEntered = new Promise<void>((resolve) => {
+      entered = resolve;
+    });
+    const first = withAppLock(
+      ADDRESS,
+      'model@1.0.0',
+      async () => {
+        order.push('first in');
+        entered();
+        await firstRuns;
+        order.push('first out');
+      },
+      { lockDir },
+    );
+    await firstEntered;
+    const refused = await failure(
+      withAppLock(ADDRESS, 'model@1.0.0', () => Promise.resolve(), { lockDir, noWait: true }),
+    );
+    expect(refused.message).toMatch(
+      new RegExp(
+        `is running \\(pid ${process.pid} on .+ since \\d\\d:\\d\\d:\\d\\d UTC\\); --no-wait refuses`,
+      ),
+    );
+    const holders: string[] = [];
+    const second = withAppLock(
+      ADDRESS,
+      'model@1.0.0',
+      () => {
+        order.push('second in');
+        return Promise.resolve();
+      },
+      { lockDir, onWait: (holder) => holders.push(holder) },
+    );
+    // Another app on the same cluster is not held up.
+    await withAppLock(ADDRESS, 'other@1.0.0', () => Promise.resolve(order.push('other')), {
+      lockDir,
+    });
+    while (holders.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    releaseFirst();
+    await Promise.all([first, second]);
+    expect(order).toEqual(['first in', 'other', 'first out', 'second in']);
+    expect(holders[0]).toMatch(new RegExp(`^pid ${process.pid} on `));
   });
 });
