@@ -42,6 +42,14 @@ export const REREAD_BACKOFF: Readonly<Backoff> = {
   jitter: 0,
 };
 
+/** The delays between two tries of an apply while the dashboard is unreachable: 500 ms doubling to 5 s. */
+export const OUTAGE_BACKOFF: Readonly<Backoff> = {
+  initialDelayMs: 500,
+  maxDelayMs: 5_000,
+  factor: 2,
+  jitter: 0,
+};
+
 /** How long a Ray job may take, from submission to its end, before the job step stops it: 1 h. */
 export const JOB_WAIT_TIMEOUT_MS = 3_600_000;
 

@@ -82,6 +82,7 @@ export async function deployApplication(
       rayVersion: options.rayVersion,
       reapplyUnlessHealthy: true,
       clock,
+      outageBudgetMs: Math.max(0, deadline - clock.now()),
     });
     const seen = result.ok ? result.outcome : result.sent;
     const sent = result.ok ? result.outcome.put : result.sent !== undefined;

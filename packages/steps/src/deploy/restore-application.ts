@@ -39,6 +39,8 @@ export async function restoreApplication(
     lockDir: options.lockDir,
     rayVersion: change.rayVersion ?? undefined,
     clock: options.clock,
+    // The rollback rides out an unreachable dashboard as long as it may wait at all.
+    outageBudgetMs: options.timeoutMs,
   });
   const poll = {
     timeoutMs: options.timeoutMs,
