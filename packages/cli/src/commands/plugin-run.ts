@@ -40,7 +40,14 @@ export async function pluginRun(
   const rolledBack: string[] = [];
   const started = Date.now();
   const failure = () => ({ workBegan, rolledBack });
-  return await runCommand(cliIo, { ...options, pluginCode: true, timeoutVariable: true, failure }, async (scope) => {
+  // An app this run changed and has not put back yet: what a second Ctrl-C would leave.
+  let changedApp: string | undefined;
+  const leftBehind = () =>
+    changedApp === undefined
+      ? undefined
+      : `application '${changedApp}' is left with this run's config or halfway back to its previous one`;
+  const run = { ...options, pluginCode: true, timeoutVariable: true, failure, leftBehind };
+  return await runCommand(cliIo, run, async (scope) => {
     const { io, output, signal } = scope;
     const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
     const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
@@ -61,6 +68,11 @@ export async function pluginRun(
     });
     ctx.events.on('step:rollback', (e) => {
       if (e.success) rolledBack.push(e.step);
+    });
+    ctx.events.on('log', (e) => {
+      const app = typeof e.data['app'] === 'string' ? e.data['app'] : undefined;
+      if (e.event === 'app_applied') changedApp = app;
+      if (e.event === 'deploy_restored' || e.event === 'deploy_removed') changedApp = undefined;
     });
     reporter.attach(ctx.events, previewSteps(action, ctx));
     // With a job, the run is mirrored on it in Synapse (progress, metrics, log events), from

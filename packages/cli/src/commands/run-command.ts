@@ -39,6 +39,11 @@ export interface RunCommandOptions extends Readonly<Record<string, unknown>> {
   timeoutVariable?: boolean | undefined;
   /** What the run knows when it fails (work begun, steps rolled back), for the exit code. */
   failure?: (() => FormatErrorOptions) | undefined;
+  /**
+   * What a second Ctrl-C would leave undone (e.g. "application 'm@1' is left with this run's
+   * config"), or undefined when nothing is: the exit code is then 4 instead of 130.
+   */
+  leftBehind?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -60,10 +65,14 @@ export async function runCommand(
   const level = options.verbose === true ? 'debug' : 'warn';
   try {
     output = outputFormatOf(options);
-    const timeoutMs = timeoutMsOf(options, options.timeoutVariable === true ? cliIo.env : undefined);
+    const timeoutMs = timeoutMsOf(
+      options,
+      options.timeoutVariable === true ? cliIo.env : undefined,
+    );
     cancel = createCancelSignal((message) => notice(message), {
       timeoutMs,
       rollsBack: options.readOnly !== true,
+      leftBehind: () => options.leftBehind?.(),
     });
     redirect = output !== 'text' && options.pluginCode ? redirectStdout(cliIo) : undefined;
     io = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;

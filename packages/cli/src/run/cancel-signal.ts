@@ -22,24 +22,37 @@ export interface CancelSignalOptions {
   rollsBack?: boolean | undefined;
   /** How a second signal exits (tests replace it). */
   exit?: (code: number) => void;
+  /** What a second signal would leave undone, or undefined when nothing is (exit 130, not 4). */
+  leftBehind?: (() => string | undefined) | undefined;
 }
 
 /**
  * Aborts the returned signal on the first SIGINT/SIGTERM or when the timeout elapses (the run
- * then stops its step and rolls back); a second signal exits at once with code 130.
+ * then stops its step and rolls back); a second signal exits at once: with 130 when
+ * `leftBehind` says nothing is left to undo, else with 4 and one `error:` line saying what is
+ * left, since the rollback did not finish.
  */
 export function createCancelSignal(
   notify: (message: string) => void,
   options: CancelSignalOptions = {},
 ): CancelSignal {
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const leftBehind = options.leftBehind ?? (() => undefined);
   const controller = new AbortController();
   let timedOut = false;
   const then = options.rollsBack === false ? 'stopping' : 'cancelling; rolling back what ran';
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
-      notify(`${name} again: exiting without waiting for rollback`);
-      exit(130);
+      const left = leftBehind();
+      if (left === undefined) {
+        notify(`${name} again: exiting without waiting for rollback`);
+        exit(130);
+        return;
+      }
+      notify(
+        `error: ${name} again stopped the rollback: ${left}. Check it with 'synapse serve status' and run the deploy again`,
+      );
+      exit(4);
       return;
     }
     notify(`${name}: ${then} (press Ctrl-C again to exit at once)`);

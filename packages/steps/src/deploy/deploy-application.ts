@@ -27,6 +27,8 @@ export interface DeployApplicationOptions {
   /** Times the config is applied again when another writer drops it. @default {@link MAX_REAPPLIES} */
   maxReapplies?: number | undefined;
   onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
+  /** Called once, when this run's first PUT was sent: from then on the cluster may differ. */
+  onApplied?: (() => void) | undefined;
   /** Called after every poll of the wait, changed or not. Must not throw. */
   onPoll?: ((update: ApplicationStatusUpdate) => void) | undefined;
   logger?: Logger | undefined;
@@ -93,6 +95,7 @@ export async function deployApplication(
         previousStatus: seen.before?.status ?? null,
         appliedConfig: sent ? app : null,
       };
+      if (sent) options.onApplied?.();
     }
     if (!result.ok) throw result.error;
     return result.outcome;

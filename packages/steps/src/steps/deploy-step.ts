@@ -97,6 +97,7 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     let lastStatus = '';
     const report = await deployApplication(client, app, {
       beforeReapply: uploadIfMissing,
+      onApplied: () => context.log('app_applied', { app: app.name }),
       timeoutMs: waitTimeoutMs,
       signal,
       lockDir: this.options.lockDir,
