@@ -201,8 +201,7 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
 
   /** Step mode when `setupSteps` registered steps (with the deployment result keys), else `execute()`. */
   public override async run(): Promise<unknown> {
-    const registry = new StepRegistry<DeploymentContext>(this.ctx.container);
-    this.setupSteps(registry);
+    const registry = this.registerSteps(new StepRegistry<DeploymentContext>(this.ctx.container));
     if (registry.size === 0) return await this.execute();
     const context = this.createContext();
     const name = context.spec.serveAppName;
