@@ -17,6 +17,7 @@ import type { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import type { PackageCompression } from '../packaging/compression.js';
 import { ensurePackage } from '../packaging/package-plugin.js';
+import { refusalError, writeRefusal } from '../rules/deploy-rules.js';
 
 /** Options of {@link DeployStep}. */
 export interface DeployStepOptions {
@@ -80,6 +81,15 @@ export class DeployStep extends BaseStep<DeploymentContext> {
     const uploadIfMissing = (): Promise<void> =>
       ensurePackage(client, pkg, (event, data) => context.log(event, data), signal);
     try {
+      // What the cluster's state already refuses (an app of this name started with serve.run)
+      // is refused before the upload; the apply checks again under the lock.
+      const refusal = writeRefusal(
+        await client.getApplications(signal),
+        spec.serveAppName,
+        app,
+        cluster.rayVersion,
+      );
+      if (refusal) throw refusalError(refusal);
       await uploadIfMissing();
     } catch (error) {
       await pkg.remove();
