@@ -96,6 +96,7 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   SERVE_CONFIG_BUSY: 'failure',
   DEPLOY_CONTESTED: 'failure',
   RESTORE_TIMEOUT: 'failure',
+  RESTORE_IMPOSSIBLE: 'failure',
   REGISTER_FAILED: 'failure',
   JOB_RESULT_INVALID: 'failure',
   STATE_FILE_INVALID: 'bad-input',

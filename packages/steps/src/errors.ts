@@ -29,6 +29,8 @@ export type StepsErrorCode =
   | 'SERVE_CONFIG_BUSY'
   /** Another writer kept replacing the application while the deploy waited for it. */
   | 'DEPLOY_CONTESTED'
+  /** A rollback cannot put the previous config back: the package it runs from is gone. */
+  | 'RESTORE_IMPOSSIBLE'
   /** A rollback's restore did not settle in time. */
   | 'RESTORE_TIMEOUT'
   /** The application cannot be registered (it is not RUNNING). */
