@@ -60,7 +60,7 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   const [first = '', ...rest] = redactSecrets(messageOf(error)).split(/\r?\n/);
   const detailLines = rest.filter((line) => line.trim().length > 0);
   const hint = hintFor(error, rollbackErrors.length > 0);
-  let message = nameFlags(first.trim() || 'unknown error', options.setByFlags ?? {});
+  let message = first.trim() || 'unknown error';
   // A multi-line server message (a Python traceback) ends with the exception: keep it on the line.
   const last = detailLines.at(-1)?.trim();
   if (last !== undefined) message = `${message.replace(/[.:]\s*$/, '')} … ${last}`;
@@ -69,6 +69,8 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   if (hint && !message.includes(hint)) {
     message = `${message.replace(/[.;:]\s*$/, '')}. ${hint.charAt(0).toUpperCase()}${hint.slice(1)}`;
   }
+  // Last, so that a hint already in the message is still recognised as such above.
+  message = nameFlags(message, options.setByFlags ?? {});
   const exitCode = exitCodeFor(error, code, root?.code, rollbackErrors, options);
   const detail = detailLines.map((line) => `  ${line}\n`);
   const stack = options.verbose ? stackText(error) : '';
