@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 
 import { ConfigError } from '../errors/errors.js';
+import { SynapseError } from '../errors/synapse-error.js';
 import type { Logger } from '../logging/logger.js';
 import type { RuntimeContext } from '../runtime/runtime-context.js';
 import { errorMessage } from '../steps/error-message.js';
@@ -96,6 +97,8 @@ export class BaseAction<
     try {
       this.setupSteps(registry);
     } catch (error) {
+      // An SDK error (a missing binding, a registry misuse) already says what to do.
+      if (SynapseError.is(error)) throw error;
       throw new ConfigError(
         `${this.constructor.name}.setupSteps`,
         `threw before any step ran: ${errorMessage(error)}; fix the action's setupSteps`,
