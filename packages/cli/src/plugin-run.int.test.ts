@@ -227,7 +227,7 @@ describe('synapse plugin run', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "error: --timeout '10x' is not a duration. Give seconds (90) or a duration such as 90s, 10m or 1h30m\n",
+      "error: --timeout '10x' is not a duration. Give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h\n",
     );
     expect(Object.keys((await dev.serveDetails())['applications'] as object)).toEqual([]);
   });

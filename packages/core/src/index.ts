@@ -14,7 +14,7 @@ export type { CreateContainerOptions } from './di/create-container.js';
 export { createContainer } from './di/create-container.js';
 export { describeDependency } from './di/dependency-error.js';
 export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
-export { parseDuration } from './env/duration.js';
+export { MAX_DURATION_MS, parseDuration } from './env/duration.js';
 export { PluginEnvironment } from './env/plugin-environment.js';
 export type { FieldIssue } from './errors/errors.js';
 export {

@@ -32,7 +32,7 @@ export function timeoutMsOf(
   if (ms === undefined) {
     const source = flag === undefined ? TIMEOUT_VARIABLE : '--timeout';
     throw new UsageError(`${source} '${text}' is not a duration`, {
-      hint: 'give seconds (90) or a duration such as 90s, 10m or 1h30m',
+      hint: 'give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h',
     });
   }
   return ms;

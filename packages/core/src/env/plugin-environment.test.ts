@@ -68,7 +68,7 @@ describe('PluginEnvironment', () => {
     const env = new PluginEnvironment({ T: '10m', BAD: 'soon', BLANK: '' });
     expect([env.getDuration('T'), env.getDuration('UNSET')]).toEqual([600_000, undefined]);
     expect(() => env.getDuration('BAD')).toThrow(
-      "environment variable BAD: 'soon' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m",
+      "environment variable BAD: 'soon' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h",
     );
     expect(() => env.getDuration('BLANK')).toThrow(
       "environment variable BLANK: '' is not a duration",

@@ -87,7 +87,7 @@ export class PluginEnvironment {
     if (ms === undefined) {
       throw new ConfigError(
         `environment variable ${key}`,
-        `'${raw}' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m`,
+        `'${raw}' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h`,
       );
     }
     return ms;
