@@ -26,6 +26,12 @@ describe('synapse plugin run', () => {
     await plugin.remove();
   });
 
+  /** The fixture's app as the dashboard shows it. */
+  const fixtureApp = async () =>
+    ((await dev.serveDetails())['applications'] as Record<string, Record<string, unknown>>)[
+      'fixture@1.0.0'
+    ] ?? {};
+
   it('loads a plugin outside the repository, injects actionName/category and the environment', async () => {
     const result = await runSynapse(
       ['plugin', 'run', 'echo', '--path', plugin.dir, '--params', '{"message": "hi"}', '--json'],
@@ -155,6 +161,42 @@ describe('synapse plugin run', () => {
       'kept-app',
     ]);
   });
+
+  it('puts the previous config back when the replicas of an in-place update fail to start, exit 1 (row F22)', async () => {
+    const run = (numCpus: number) =>
+      runSynapse(
+        [
+          'plugin',
+          'run',
+          'deployment',
+          '--path',
+          plugin.dir,
+          '--params',
+          `{"num_cpus": ${numCpus}}`,
+        ],
+        { env: dev.env },
+      );
+    expect((await run(0.5)).code).toBe(0);
+    const before = await fixtureApp();
+    // Only this version's replicas fail: the previous config's start again, as on Ray.
+    dev.server.control.injectFault({
+      kind: 'replica-startup-failure',
+      app: 'fixture@1.0.0',
+      once: true,
+    });
+    const result = await run(1);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\] deploy failed, rolled back\n/);
+    expect(result.stderr).toMatch(
+      /^error: Step 'deploy' failed: Ray Serve application 'fixture@1.0.0' failed to deploy \(DEPLOY_FAILED\)/m,
+    );
+    expect(result.stderr).toMatch(/REPLICA_STARTUP_FAILED/);
+    const after = await fixtureApp();
+    expect([after.status, after.deployed_app_config]).toEqual([
+      'RUNNING',
+      before.deployed_app_config,
+    ]);
+  }, 60_000);
 
   it('cancels on SIGINT: rolls back what ran, exits 130, leaves the cluster as it was', async () => {
     const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);

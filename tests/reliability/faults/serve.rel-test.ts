@@ -21,7 +21,10 @@ const ROWS: FaultRowSpec[] = [
     title: 'an in-place update whose replicas fail to start',
     version: { marker: V1.marker, numCpus: 1 },
     accept: [1],
-    arrange: (s) => void s.dev.control.injectFault({ kind: 'replica-startup-failure', app: APP }),
+    // This version's replicas fail (once): the v1 config put back starts again, as on Ray
+    // (docs/ray-serve-rest.md#update-classes).
+    arrange: (s) =>
+      void s.dev.control.injectFault({ kind: 'replica-startup-failure', app: APP, once: true }),
   },
   {
     id: 'F23',

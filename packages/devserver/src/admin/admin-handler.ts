@@ -22,6 +22,7 @@ const faultSchema = z.strictObject({
   error: z.string().optional(),
   recoverAfterMs: z.number().min(0).optional(),
   afterMs: z.number().min(0).optional(),
+  once: z.boolean().optional(),
 });
 const serviceSchema = z.enum(['dashboard', 'serve', 'backend', 'agent']);
 const httpFaultSchema = z.strictObject({
