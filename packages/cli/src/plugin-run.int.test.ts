@@ -198,6 +198,50 @@ describe('synapse plugin run', () => {
     ]);
   }, 60_000);
 
+  it('lets the registration POST finish on SIGINT and reports the record it created (row S05)', async () => {
+    // The backend creates the record, then answers 2 s late: SIGINT arrives in between.
+    dev.server.control.injectHttpFault({
+      service: 'backend',
+      method: 'POST',
+      path: '/serve_applications/',
+      effect: 'slow',
+      delayMs: 2_000,
+      times: 1,
+    });
+    const child = spawnSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--job-id', '42'],
+      { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_ID: '9' } },
+    );
+    const exit = waitForExit(child);
+    await waitForEqual(
+      async () =>
+        dev.server.control
+          .requests()
+          .some(
+            (r) =>
+              r.service === 'backend' && r.method === 'POST' && r.path === '/serve_applications/',
+          ),
+      true,
+      60_000,
+    );
+    child.kill('SIGINT');
+    const result = await exit;
+    const records = dev.server.control.backend().serveApplications;
+    expect([result.code, records.length]).toEqual([130, 1]);
+    expect(result.stderr).toContain(
+      `Backend record ${String(records[0]?.id)} of 'fixture@1.0.0' is left in place: the Synapse backend offers no way to delete it`,
+    );
+    expect(result.stderr).toMatch(/^error: Cancelled during step 'register'; rolled back 2 steps/m);
+    // The app did not exist before the run: the rollback removed it.
+    const apps = async () =>
+      Object.entries(
+        (await dev.serveDetails())['applications'] as Record<string, { status: string }>,
+      )
+        .filter(([, app]) => app.status !== 'DELETING')
+        .map(([name]) => name);
+    expect(await waitForEqual(apps, [])).toEqual([]);
+  }, 60_000);
+
   it('cancels on SIGINT: rolls back what ran, exits 130, leaves the cluster as it was', async () => {
     const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
     let ticking: NodeJS.Timeout | undefined;
