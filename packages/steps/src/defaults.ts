@@ -84,6 +84,12 @@ export const LOCK_STALE_MS = 15_000;
 /** How often the holder of the lock refreshes its file. */
 export const LOCK_REFRESH_MS = 5_000;
 
+/**
+ * How old an app lock of a process that is gone must be before it is broken at once: a younger
+ * one may be a new holder's that has not written its name yet.
+ */
+export const GONE_HOLDER_GRACE_MS = 1_000;
+
 /** Times the registration POST is sent when it fails in transit (looked up before each resend). */
 export const REGISTER_ATTEMPTS = 4;
 

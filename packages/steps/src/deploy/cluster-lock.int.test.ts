@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,15 +21,20 @@ afterEach(async () => {
   await rm(lockDir, { recursive: true, force: true });
 });
 
-/** Another process holding the lock of {@link ADDRESS} until it is killed. */
-async function holdLockElsewhere(): Promise<() => void> {
+/** Another process holding the lock of {@link ADDRESS} (or of `app` there) until it is killed. */
+async function holdLockElsewhere(app?: string): Promise<() => Promise<void>> {
   const journal = join(lockDir, 'holder.txt');
-  const child = spawnNode(lockChild, [ADDRESS, journal, '600000', '1'], {
+  const args = [ADDRESS, journal, '600000', '1', ...(app === undefined ? [] : [app])];
+  const child = spawnNode(lockChild, args, {
     env: { PATH: process.env['PATH'] ?? '', SYNAPSE_LOCK_DIR: lockDir },
   });
   for (;;) {
     const text = await readFile(journal, 'utf8').catch(() => '');
-    if (text.startsWith('enter')) return () => child.kill('SIGKILL');
+    if (text.startsWith('enter'))
+      return () => {
+        child.kill('SIGKILL');
+        return new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      };
     if (child.exitCode !== null) throw new Error(`the lock holder exited with ${child.exitCode}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -53,7 +58,7 @@ describe('the cluster lock on a manual clock', () => {
         ),
       ]);
     } finally {
-      release();
+      await release();
     }
   });
 
@@ -73,7 +78,7 @@ describe('the cluster lock on a manual clock', () => {
         new CancelledError('Cancelled while waiting for the cluster lock'),
       );
     } finally {
-      release();
+      await release();
     }
   });
 });
@@ -128,5 +133,20 @@ describe('the app lock', () => {
     await Promise.all([first, second]);
     expect(order).toEqual(['first in', 'other', 'first out', 'second in']);
     expect(holders[0]).toMatch(new RegExp(`^pid ${process.pid} on `));
+  });
+
+  it('takes at once the lock of a deploy on this machine whose process is gone (SIGKILL)', async () => {
+    const kill = await holdLockElsewhere('model@1.0.0');
+    await kill();
+    // Its lock was last refreshed a while ago, as a killed holder's is by the time a re-run looks.
+    const past = new Date(Date.now() - 3_000);
+    for (const name of await readdir(lockDir)) {
+      if (name.endsWith('.lock')) await utimes(join(lockDir, name), past, past);
+    }
+    const ran = await withAppLock(ADDRESS, 'model@1.0.0', () => Promise.resolve('ran'), {
+      lockDir,
+      noWait: true,
+    });
+    expect(ran).toBe('ran');
   });
 });

@@ -10,6 +10,7 @@ import lockfile from 'proper-lockfile';
 import {
   APP_LOCK_BACKOFF,
   APP_LOCK_WAIT_MS,
+  GONE_HOLDER_GRACE_MS,
   LOCK_BACKOFF,
   LOCK_REFRESH_MS,
   LOCK_STALE_MS,
@@ -153,7 +154,7 @@ export async function withAppLock<T>(
   let told = false;
   const release = await retryLoop(
     async () => {
-      const acquired = await tryLock(dir, file);
+      const acquired = (await tryLock(dir, file)) ?? (await takeFromGoneHolder(dir, file));
       if (acquired) return done(acquired);
       const holder = await readHolder(file);
       if (options.noWait === true) {
@@ -209,6 +210,44 @@ async function tryLock(dir: string, file: string): Promise<(() => Promise<void>)
 
 function holderFile(file: string): string {
   return `${file}.holder.json`;
+}
+
+/**
+ * Takes the app lock of a deploy on this machine whose process is gone (killed with SIGKILL, a
+ * crash) instead of waiting until the lock goes stale: a re-run after a kill goes ahead at once.
+ */
+async function takeFromGoneHolder(
+  dir: string,
+  file: string,
+): Promise<(() => Promise<void>) | undefined> {
+  const pid = await goneHolderPid(file);
+  if (pid === undefined) return undefined;
+  const refreshed = await stat(`${file}.lock`).then(
+    (lock) => lock.mtimeMs,
+    () => undefined,
+  );
+  if (refreshed !== undefined && Date.now() - refreshed < GONE_HOLDER_GRACE_MS) return undefined;
+  // Named again just now: the lock changed hands meanwhile.
+  if ((await goneHolderPid(file)) !== pid) return undefined;
+  await rm(`${file}.lock`, { recursive: true, force: true });
+  return tryLock(dir, file);
+}
+
+/** The pid the holder file names when it is a process of this machine that no longer runs. */
+async function goneHolderPid(file: string): Promise<number | undefined> {
+  let holder: { pid?: unknown; host?: unknown };
+  try {
+    holder = JSON.parse(await readFile(holderFile(file), 'utf8')) as typeof holder;
+  } catch {
+    return undefined;
+  }
+  if (typeof holder.pid !== 'number' || holder.host !== hostname()) return undefined;
+  try {
+    process.kill(holder.pid, 0);
+    return undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH' ? holder.pid : undefined;
+  }
 }
 
 /** `pid 123 on host-a since 14:02:03 UTC`, as the holder wrote it, or what is known. */
