@@ -154,6 +154,19 @@ describe('formatError', () => {
       'http://h/ray/ does not look like a Ray dashboard',
     );
     expect(formatError(error).exitCode).toBe(2);
+    // As the initialize step reports it: the 404 that showed it is the deepest cause.
+    const notFound = new SynapseError('HTTP_NOT_FOUND', 'GET http://h/ray/api/version: 404');
+    const step = new StepFailedError(
+      'initialize',
+      'http://h/ray/ does not look like a Ray dashboard',
+      [],
+      {
+        cause: new SynapseError('NOT_A_RAY_DASHBOARD', 'does not look like one', {
+          cause: notFound,
+        }),
+      },
+    );
+    expect(formatError(step).exitCode).toBe(2);
   });
 
   it('masks registered secrets and treats unknown errors as failures', () => {

@@ -111,7 +111,10 @@ function exitCodeFor(
   if (options.cancelled || own === 'cancelled' || root === 'cancelled') return EXIT_CODES.CANCELLED;
   if (error instanceof UsageError || root === 'bad-input') return EXIT_CODES.USAGE;
   if (options.workBegan) return EXIT_CODES.FAILURE;
-  if (own === 'input' || own === 'bad-input' || root === 'input') return EXIT_CODES.USAGE;
+  // Bad input anywhere in the chain: a step that failed because the dashboard address answers
+  // like no dashboard carries the 404 that showed it as its deepest cause.
+  const inChain = chainCodes(error).map((c) => exitClassOf(c));
+  if (own === 'input' || own === 'bad-input' || inChain.includes('input')) return EXIT_CODES.USAGE;
   // Unreachable anywhere in the chain: a dashboard that kept answering 503 is unreachable even
   // though the deepest error is the 503 itself.
   if (root === 'unreachable' || chainCodes(error).some((c) => exitClassOf(c) === 'unreachable')) {
