@@ -273,38 +273,49 @@ describe('synapse plugin run', () => {
     }
   }, 30_000);
 
-  it('stops at --timeout like a cancel: rolls back what ran, exits 124, leaves the cluster as it was', async () => {
-    const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
-    let ticking: NodeJS.Timeout | undefined;
-    try {
-      // The build is frozen until the timeout has fired; then the clock moves for the rollback.
-      // 8 s leaves a loaded machine time to start the CLI and reach the wait.
-      const child = spawnSynapse(
-        ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', '--timeout', '8s'],
-        { env: slow.env },
-      );
-      const exit = waitForExit(child);
-      await waitForOutput(child, 'stderr', /--timeout 8\.0s elapsed: cancelling/, 40_000);
-      ticking = tick(100);
-      const result = await exit;
-      const after = await waitForEqual(details, before);
-      clearInterval(ticking);
+  // SYNAPSE_TIMEOUT gives --timeout when the flag is absent.
+  for (const [source, args, env] of [
+    ['--timeout', ['--timeout', '8s'], {}],
+    ['SYNAPSE_TIMEOUT', [], { SYNAPSE_TIMEOUT: '8s' }],
+  ] as const) {
+    it(`stops at ${source} like a cancel: rolls back what ran, exits 124, leaves the cluster as it was`, async () => {
+      const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
+      let ticking: NodeJS.Timeout | undefined;
+      try {
+        // The build is frozen until the timeout has fired; then the clock moves for the rollback.
+        // 8 s leaves a loaded machine time to start the CLI and reach the wait.
+        const child = spawnSynapse(
+          ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', ...args],
+          { env: { ...slow.env, ...env } },
+        );
+        const exit = waitForExit(child);
+        await waitForOutput(
+          child,
+          'stderr',
+          new RegExp(`${source} 8\\.0s elapsed: cancelling`),
+          40_000,
+        );
+        ticking = tick(100);
+        const result = await exit;
+        const after = await waitForEqual(details, before);
+        clearInterval(ticking);
 
-      expect(result.code).toBe(124);
-      expect(JSON.parse(result.stdout)).toEqual({
-        ok: false,
-        error: {
-          code: 'CANCELLED',
-          message: "Cancelled during step 'deploy'; rolled back 1 step",
-        },
-      });
-      expect(result.stderr).toMatch(/status=DEPLOYING/);
-      expect(after).toEqual(before);
-    } finally {
-      clearInterval(ticking);
-      await slow.stop();
-    }
-  }, 60_000);
+        expect(result.code).toBe(124);
+        expect(JSON.parse(result.stdout)).toEqual({
+          ok: false,
+          error: {
+            code: 'CANCELLED',
+            message: "Cancelled during step 'deploy'; rolled back 1 step",
+          },
+        });
+        expect(result.stderr).toMatch(/status=DEPLOYING/);
+        expect(after).toEqual(before);
+      } finally {
+        clearInterval(ticking);
+        await slow.stop();
+      }
+    }, 60_000);
+  }
 
   it('refuses a --timeout that is not a duration before sending anything', async () => {
     const result = await runSynapse(

@@ -71,6 +71,7 @@ export async function runCommand(
     );
     cancel = createCancelSignal((message) => notice(message), {
       timeoutMs,
+      timeoutSource: options['timeout'] === undefined ? 'SYNAPSE_TIMEOUT' : '--timeout',
       rollsBack: options.readOnly !== true,
       leftBehind: () => options.leftBehind?.(),
     });

@@ -37,4 +37,21 @@ describe('createCancelSignal', () => {
       cancel.dispose();
     }
   });
+
+  it('names where the timeout came from when it elapses', async () => {
+    const notices: string[] = [];
+    const cancel = createCancelSignal((message) => notices.push(message), {
+      timeoutMs: 1,
+      timeoutSource: 'SYNAPSE_TIMEOUT',
+    });
+    try {
+      await new Promise((resolve) => cancel.signal.addEventListener('abort', resolve));
+      expect([cancel.timedOut, notices]).toEqual([
+        true,
+        ['SYNAPSE_TIMEOUT 1ms elapsed: cancelling; rolling back what ran'],
+      ]);
+    } finally {
+      cancel.dispose();
+    }
+  });
 });

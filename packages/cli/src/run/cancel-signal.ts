@@ -15,6 +15,8 @@ export interface CancelSignal {
 export interface CancelSignalOptions {
   /** `--timeout` in milliseconds: the run is cancelled (and rolled back) once it elapses. */
   timeoutMs?: number | undefined;
+  /** Where the timeout came from, for the notice. @default '--timeout' */
+  timeoutSource?: '--timeout' | 'SYNAPSE_TIMEOUT' | undefined;
   /**
    * False for a command with nothing to undo (a read, a job stop): the notice says it stops,
    * not that it rolls back. Default true.
@@ -65,7 +67,7 @@ export function createCancelSignal(
       : setTimeout(() => {
           if (controller.signal.aborted) return;
           timedOut = true;
-          const after = `--timeout ${formatDuration(timeoutMs)} elapsed`;
+          const after = `${options.timeoutSource ?? '--timeout'} ${formatDuration(timeoutMs)} elapsed`;
           notify(`${after}: ${then}`);
           controller.abort(new CancelledError(`Timed out: ${after}`));
         }, timeoutMs);
