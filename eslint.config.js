@@ -18,6 +18,7 @@ export default tseslint.config(
       '.ci/out/**',
       'docs/api/**',
       '.ray-lane/**',
+      '.reliability/**',
     ],
   },
   js.configs.recommended,

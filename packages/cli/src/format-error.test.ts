@@ -130,6 +130,45 @@ describe('formatError', () => {
     ]).toEqual([2, 1, 2, 1]);
   });
 
+  it('names the flag that set a variable the error is about', () => {
+    const error = new ConfigError('RAY_DASHBOARD_ADDRESS', '"htp:/x" is not an http(s) URL');
+    expect(
+      formatError(error, { setByFlags: { RAY_DASHBOARD_ADDRESS: '--ray-address' } }).message,
+    ).toBe('RAY_DASHBOARD_ADDRESS (set by --ray-address): "htp:/x" is not an http(s) URL');
+    expect(formatError(error, { setByFlags: { SYNAPSE_HOST: '--host' } }).message).toBe(
+      'RAY_DASHBOARD_ADDRESS: "htp:/x" is not an http(s) URL',
+    );
+  });
+
+  it('maps a service that kept answering 503 to 3 before work began', () => {
+    const cause = new SynapseError('HTTP_SERVER', 'GET /api/version failed: 503');
+    const error = new SynapseError('RAY_UNREACHABLE', 'Cannot reach the Ray dashboard', { cause });
+    const failed = new StepFailedError('initialize', error.message, [], { cause: error });
+    expect(formatError(failed).exitCode).toBe(3);
+    expect(formatError(error, { workBegan: true }).exitCode).toBe(1);
+  });
+
+  it('maps a dashboard address that answers like no dashboard to 2 before work began', () => {
+    const error = new SynapseError(
+      'NOT_A_RAY_DASHBOARD',
+      'http://h/ray/ does not look like a Ray dashboard',
+    );
+    expect(formatError(error).exitCode).toBe(2);
+    // As the initialize step reports it: the 404 that showed it is the deepest cause.
+    const notFound = new SynapseError('HTTP_NOT_FOUND', 'GET http://h/ray/api/version: 404');
+    const step = new StepFailedError(
+      'initialize',
+      'http://h/ray/ does not look like a Ray dashboard',
+      [],
+      {
+        cause: new SynapseError('NOT_A_RAY_DASHBOARD', 'does not look like one', {
+          cause: notFound,
+        }),
+      },
+    );
+    expect(formatError(step).exitCode).toBe(2);
+  });
+
   it('masks registered secrets and treats unknown errors as failures', () => {
     registerSecret('s3cr3t-value');
     const formatted = formatError(new Error('token s3cr3t-value refused'));

@@ -22,6 +22,11 @@ export interface FormatErrorOptions {
   timedOut?: boolean;
   /** Steps whose rollback succeeded, in order; named in the message. */
   rolledBack?: readonly string[];
+  /**
+   * Variables the command's flags set, each with its flag: a message about such a variable
+   * says which flag set it (`RAY_DASHBOARD_ADDRESS (set by --ray-address)`).
+   */
+  setByFlags?: Readonly<Record<string, string>>;
 }
 
 /** An error ready to print: the stderr text, the exit code and the `--json` error object. */
@@ -64,6 +69,8 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
   if (hint && !message.includes(hint)) {
     message = `${message.replace(/[.;:]\s*$/, '')}. ${hint.charAt(0).toUpperCase()}${hint.slice(1)}`;
   }
+  // Last, so that a hint already in the message is still recognised as such above.
+  message = nameFlags(message, options.setByFlags ?? {});
   const exitCode = exitCodeFor(error, code, root?.code, rollbackErrors, options);
   const detail = detailLines.map((line) => `  ${line}\n`);
   const stack = options.verbose ? stackText(error) : '';
@@ -76,6 +83,18 @@ export function formatError(error: unknown, options: FormatErrorOptions = {}): F
     rollbackErrors,
     text: `error: ${message}\n${detail.join('')}${stack}`,
   };
+}
+
+/** `message` with ` (set by --flag)` after the first mention of each variable a flag set. */
+function nameFlags(message: string, setByFlags: Readonly<Record<string, string>>): string {
+  let named = message;
+  for (const [variable, flag] of Object.entries(setByFlags)) {
+    const at = named.search(new RegExp(`\\b${variable}\\b`));
+    if (at < 0 || named.includes(flag)) continue;
+    const end = at + variable.length;
+    named = `${named.slice(0, end)} (set by ${flag})${named.slice(end)}`;
+  }
+  return named;
 }
 
 function exitCodeFor(
@@ -92,8 +111,15 @@ function exitCodeFor(
   if (options.cancelled || own === 'cancelled' || root === 'cancelled') return EXIT_CODES.CANCELLED;
   if (error instanceof UsageError || root === 'bad-input') return EXIT_CODES.USAGE;
   if (options.workBegan) return EXIT_CODES.FAILURE;
-  if (own === 'input' || own === 'bad-input' || root === 'input') return EXIT_CODES.USAGE;
-  if (root === 'unreachable') return EXIT_CODES.UNREACHABLE;
+  // Bad input anywhere in the chain: a step that failed because the dashboard address answers
+  // like no dashboard carries the 404 that showed it as its deepest cause.
+  const inChain = chainCodes(error).map((c) => exitClassOf(c));
+  if (own === 'input' || own === 'bad-input' || inChain.includes('input')) return EXIT_CODES.USAGE;
+  // Unreachable anywhere in the chain: a dashboard that kept answering 503 is unreachable even
+  // though the deepest error is the 503 itself.
+  if (root === 'unreachable' || chainCodes(error).some((c) => exitClassOf(c) === 'unreachable')) {
+    return EXIT_CODES.UNREACHABLE;
+  }
   return EXIT_CODES.FAILURE;
 }
 
@@ -135,6 +161,10 @@ function errorCode(error: unknown): string {
   if (error instanceof UsageError) return error.code;
   if (SynapseError.is(error)) return error.code;
   return 'INTERNAL';
+}
+
+function chainCodes(error: unknown): string[] {
+  return [...causeChain(error)].filter((item) => SynapseError.is(item)).map((item) => item.code);
 }
 
 function rootSynapseError(error: unknown): SynapseError | undefined {

@@ -174,7 +174,7 @@ describe('synapse plugin check', () => {
     async () => {
       const plugin = await createFixturePlugin({
         'config.yaml':
-          'name: typo\ncode: typo\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts:DeployAction\n',
+          'name: typo\ncode: typo\nversion: 1.0.0\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts:DeployAction\n',
         'actions/deploy.ts': `import { BaseDeploymentAction, DeployStep } from '@synapse-sdk/steps';
 import type { StepRegistry } from '@synapse-sdk/core';
 import { missing } from 'not-installed';
@@ -238,6 +238,7 @@ export class DeployAction extends BaseDeploymentAction {
         expect([invalid.code, body.ok, body.error.code]).toEqual([2, false, 'PLUGIN_INVALID']);
         expect(body.error.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
           '1: code: is required',
+          "1: version: is required: the plugin's version, e.g. version: 1.0.0 (the app is named code@version)",
           expect.stringMatching(/^2: category: /),
           '4: actions.deployment.entrypoint: is required: the module and export of the action, e.g. actions/deploy.ts:DeployAction',
           expect.stringMatching(/^5: actions\.deployment\.method: /),

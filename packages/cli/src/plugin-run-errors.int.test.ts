@@ -145,7 +145,7 @@ describe('synapse plugin run: errors a user can cause', () => {
   it('exits 2 on an entrypoint that is not module:Export', async () => {
     const bad = await createFixturePlugin({
       'config.yaml':
-        'name: Bad\ncode: bad\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts\n',
+        'name: Bad\ncode: bad\nversion: 1.0.0\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts\n',
     });
     try {
       const result = await run(['deployment', '--path', bad.dir]);

@@ -26,6 +26,12 @@ describe('synapse plugin run', () => {
     await plugin.remove();
   });
 
+  /** The fixture's app as the dashboard shows it. */
+  const fixtureApp = async () =>
+    ((await dev.serveDetails())['applications'] as Record<string, Record<string, unknown>>)[
+      'fixture@1.0.0'
+    ] ?? {};
+
   it('loads a plugin outside the repository, injects actionName/category and the environment', async () => {
     const result = await runSynapse(
       ['plugin', 'run', 'echo', '--path', plugin.dir, '--params', '{"message": "hi"}', '--json'],
@@ -156,6 +162,86 @@ describe('synapse plugin run', () => {
     ]);
   });
 
+  it('puts the previous config back when the replicas of an in-place update fail to start, exit 1 (row F22)', async () => {
+    const run = (numCpus: number) =>
+      runSynapse(
+        [
+          'plugin',
+          'run',
+          'deployment',
+          '--path',
+          plugin.dir,
+          '--params',
+          `{"num_cpus": ${numCpus}}`,
+        ],
+        { env: dev.env },
+      );
+    expect((await run(0.5)).code).toBe(0);
+    const before = await fixtureApp();
+    // Only this version's replicas fail: the previous config's start again, as on Ray.
+    dev.server.control.injectFault({
+      kind: 'replica-startup-failure',
+      app: 'fixture@1.0.0',
+      once: true,
+    });
+    const result = await run(1);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/\] deploy failed, rolled back\n/);
+    expect(result.stderr).toMatch(
+      /^error: Step 'deploy' failed: Ray Serve application 'fixture@1.0.0' failed to deploy \(DEPLOY_FAILED\)/m,
+    );
+    expect(result.stderr).toMatch(/REPLICA_STARTUP_FAILED/);
+    const after = await fixtureApp();
+    expect([after.status, after.deployed_app_config]).toEqual([
+      'RUNNING',
+      before.deployed_app_config,
+    ]);
+  }, 60_000);
+
+  it('lets the registration POST finish on SIGINT and reports the record it created (row S05)', async () => {
+    // The backend creates the record, then answers 2 s late: SIGINT arrives in between.
+    dev.server.control.injectHttpFault({
+      service: 'backend',
+      method: 'POST',
+      path: '/serve_applications/',
+      effect: 'slow',
+      delayMs: 2_000,
+      times: 1,
+    });
+    const child = spawnSynapse(
+      ['plugin', 'run', 'deployment', '--path', plugin.dir, '--job-id', '42'],
+      { env: { ...dev.env, SYNAPSE_PLUGIN_RELEASE_ID: '9' } },
+    );
+    const exit = waitForExit(child);
+    await waitForEqual(
+      async () =>
+        dev.server.control
+          .requests()
+          .some(
+            (r) =>
+              r.service === 'backend' && r.method === 'POST' && r.path === '/serve_applications/',
+          ),
+      true,
+      60_000,
+    );
+    child.kill('SIGINT');
+    const result = await exit;
+    const records = dev.server.control.backend().serveApplications;
+    expect([result.code, records.length]).toEqual([130, 1]);
+    expect(result.stderr).toContain(
+      `Backend record ${String(records[0]?.id)} of 'fixture@1.0.0' is left in place: the Synapse backend offers no way to delete it`,
+    );
+    expect(result.stderr).toMatch(/^error: Cancelled during step 'register'; rolled back 2 steps/m);
+    // The app did not exist before the run: the rollback removed it.
+    const apps = async () =>
+      Object.entries(
+        (await dev.serveDetails())['applications'] as Record<string, { status: string }>,
+      )
+        .filter(([, app]) => app.status !== 'DELETING')
+        .map(([name]) => name);
+    expect(await waitForEqual(apps, [])).toEqual([]);
+  }, 60_000);
+
   it('cancels on SIGINT: rolls back what ran, exits 130, leaves the cluster as it was', async () => {
     const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
     let ticking: NodeJS.Timeout | undefined;
@@ -187,51 +273,62 @@ describe('synapse plugin run', () => {
     }
   }, 30_000);
 
-  it('stops at --timeout like a cancel: rolls back what ran, exits 124, leaves the cluster as it was', async () => {
-    const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
-    let ticking: NodeJS.Timeout | undefined;
-    try {
-      // The build is frozen until the timeout has fired; then the clock moves for the rollback.
-      // 8 s leaves a loaded machine time to start the CLI and reach the wait.
-      const runId = `timeout-${process.pid}-${Date.now()}`;
-      const child = spawnSynapse(
-        ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', '--timeout', '8s'],
-        { env: { ...slow.env, SYNAPSE_RUN_ID: runId } },
-      );
-      const exit = waitForExit(child);
-      await waitForOutput(child, 'stderr', /--timeout 8\.0s elapsed: cancelling/, 40_000);
-      ticking = tick(100);
-      const result = await exit;
-      const after = await waitForEqual(details, before);
-      clearInterval(ticking);
+  // SYNAPSE_TIMEOUT gives --timeout when the flag is absent.
+  for (const [source, args, env] of [
+    ['--timeout', ['--timeout', '8s'], {}],
+    ['SYNAPSE_TIMEOUT', [], { SYNAPSE_TIMEOUT: '8s' }],
+  ] as const) {
+    it(`stops at ${source} like a cancel: rolls back what ran, exits 124, leaves the cluster as it was`, async () => {
+      const { slow, tick, details, before } = await frozenClusterWithKeptApp(plugin.dir);
+      let ticking: NodeJS.Timeout | undefined;
+      try {
+        // The build is frozen until the timeout has fired; then the clock moves for the rollback.
+        // 8 s leaves a loaded machine time to start the CLI and reach the wait.
+        const runId = `timeout-${process.pid}-${Date.now()}`;
+        const child = spawnSynapse(
+          ['plugin', 'run', 'deployment', '--path', plugin.dir, '--json', ...args],
+          { env: { ...slow.env, ...env, SYNAPSE_RUN_ID: runId } },
+        );
+        const exit = waitForExit(child);
+        await waitForOutput(
+          child,
+          'stderr',
+          new RegExp(`${source} 8\\.0s elapsed: cancelling`),
+          40_000,
+        );
+        ticking = tick(100);
+        const result = await exit;
+        const after = await waitForEqual(details, before);
+        clearInterval(ticking);
 
-      expect(result.code).toBe(124);
-      expect(JSON.parse(result.stdout)).toEqual({
-        ok: false,
-        error: {
-          code: 'CANCELLED',
-          message: "Cancelled during step 'deploy'; rolled back 1 step",
-        },
-      });
-      expect(result.stderr).toMatch(/status=DEPLOYING/);
-      expect(after).toEqual(before);
-      // The journal tells it as a Ctrl-C: cancelled, the deploy rolled back, nothing to resume.
-      expect(result.stderr).toContain(`run ${runId}: synapse runs show ${runId}`);
-      const shown = await runSynapse(['runs', 'show', runId, '-o', 'json'], { env: slow.env });
-      expect(shown.code).toBe(0);
-      const run = (JSON.parse(shown.stdout) as { result: JournaledRunView }).result;
-      expect(run.status).toBe('cancelled');
-      expect(run.sessions.map((session) => session.outcome)).toEqual(['cancelled']);
-      expect(run.steps.map(({ name, status }) => ({ name, status }))).toEqual([
-        { name: 'initialize', status: 'succeeded' },
-        { name: 'deploy', status: 'rolled-back' },
-        { name: 'register', status: 'pending' },
-      ]);
-    } finally {
-      clearInterval(ticking);
-      await slow.stop();
-    }
-  }, 60_000);
+        expect(result.code).toBe(124);
+        expect(JSON.parse(result.stdout)).toEqual({
+          ok: false,
+          error: {
+            code: 'CANCELLED',
+            message: "Cancelled during step 'deploy'; rolled back 1 step",
+          },
+        });
+        expect(result.stderr).toMatch(/status=DEPLOYING/);
+        expect(after).toEqual(before);
+        // The journal tells it as a Ctrl-C: cancelled, the deploy rolled back, nothing to resume.
+        expect(result.stderr).toContain(`run ${runId}: synapse runs show ${runId}`);
+        const shown = await runSynapse(['runs', 'show', runId, '-o', 'json'], { env: slow.env });
+        expect(shown.code).toBe(0);
+        const run = (JSON.parse(shown.stdout) as { result: JournaledRunView }).result;
+        expect(run.status).toBe('cancelled');
+        expect(run.sessions.map((session) => session.outcome)).toEqual(['cancelled']);
+        expect(run.steps.map(({ name, status }) => ({ name, status }))).toEqual([
+          { name: 'initialize', status: 'succeeded' },
+          { name: 'deploy', status: 'rolled-back' },
+          { name: 'register', status: 'pending' },
+        ]);
+      } finally {
+        clearInterval(ticking);
+        await slow.stop();
+      }
+    }, 60_000);
+  }
 
   it('refuses a --timeout that is not a duration before sending anything', async () => {
     const result = await runSynapse(
@@ -240,7 +337,7 @@ describe('synapse plugin run', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "error: --timeout '10x' is not a duration. Give seconds (90) or a duration such as 90s, 10m or 1h30m\n",
+      "error: --timeout '10x' is not a duration. Give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h\n",
     );
     expect(Object.keys((await dev.serveDetails())['applications'] as object)).toEqual([]);
   });

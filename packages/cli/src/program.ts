@@ -106,6 +106,10 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
       '--no-journal',
       'do not record the run in the state directory (no runs show, resume or rollback of it)',
     )
+    .option(
+      '--no-wait',
+      'refuse at once, naming it, when another deploy of the same app runs (env SYNAPSE_NO_WAIT); by default the run waits its turn',
+    )
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);
   configure(run, io, 'synapse plugin run');

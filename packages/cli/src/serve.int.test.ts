@@ -95,7 +95,7 @@ describe('synapse serve', () => {
       expect(result.code).toBe(3);
       const lines = result.stderr.trimEnd().split('\n');
       expect(lines.filter((line) => line.startsWith('error:'))).toEqual([
-        `error: Ray dashboard GET http://127.0.0.1:${port}/api/serve/applications/ failed: connection refused (ECONNREFUSED); is the Ray dashboard running at http://127.0.0.1:${port}/? set RAY_DASHBOARD_ADDRESS to its address`,
+        `error: Ray dashboard GET http://127.0.0.1:${port}/api/serve/applications/ failed: connection refused (ECONNREFUSED); is the Ray dashboard running at http://127.0.0.1:${port}/? set RAY_DASHBOARD_ADDRESS (set by --ray-address) to its address`,
       ]);
     });
 

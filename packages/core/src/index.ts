@@ -14,6 +14,7 @@ export type { CreateContainerOptions } from './di/create-container.js';
 export { createContainer } from './di/create-container.js';
 export { describeDependency } from './di/dependency-error.js';
 export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
+export { MAX_DURATION_MS, parseDuration } from './env/duration.js';
 export { PluginEnvironment } from './env/plugin-environment.js';
 export type { FieldIssue } from './errors/errors.js';
 export {
@@ -29,6 +30,7 @@ export {
 } from './errors/errors.js';
 export type { CoreErrorCode, SynapseErrorOptions } from './errors/synapse-error.js';
 export { SynapseError } from './errors/synapse-error.js';
+export { zodIssues } from './errors/zod-issues.js';
 export { FileJournalStore } from './journal/file-journal-store.js';
 export type {
   JournaledResult,

@@ -8,6 +8,9 @@ import { validateServeDeploy } from './ray/deploy-schema.js';
 import type { Fault, FaultSpec } from './ray/faults.js';
 import type { ImperativeAppSpec } from './ray/serve-state.js';
 import type { DelayTarget, DevServerRuntime } from './runtime.js';
+import type { HttpFault, HttpFaultSpec } from './transport/http-faults.js';
+import type { RecordedRequest } from './transport/request-log.js';
+import type { Trigger, TriggerSpec } from './transport/triggers.js';
 
 /** Result of {@link DevServerControl.foreignPut}: what the PUT endpoint would have answered. */
 export interface ForeignPutResult {
@@ -18,9 +21,9 @@ export interface ForeignPutResult {
 /** Options of {@link DevServerControl.restart}. */
 export interface RestartOptions {
   /** Keep Serve apps and packages (as with GCS fault tolerance). @default false */
-  keepState?: boolean;
+  keepState?: boolean | undefined;
   /** Refuse dashboard connections for this long while "restarting". @default 0 */
-  downMs?: number;
+  downMs?: number | undefined;
 }
 
 /**
@@ -116,6 +119,82 @@ export class DevServerControl {
   /** The submission id of every job accepted so far, in order (deleted ones included). */
   public jobSubmissions(): string[] {
     return [...this.rt.jobs.submissions];
+  }
+
+  /**
+   * Injects a transport fault: matching requests are answered with an error, slowly, or not at
+   * all (see {@link HttpFaultSpec}).
+   */
+  public injectHttpFault(spec: HttpFaultSpec): HttpFault {
+    return this.rt.httpFaults.add(spec, this.rt.clock.now());
+  }
+
+  /** Removes one transport fault by id; false when unknown. */
+  public removeHttpFault(id: string): boolean {
+    return this.rt.httpFaults.remove(id);
+  }
+
+  /** Removes every transport fault. */
+  public clearHttpFaults(): void {
+    this.rt.httpFaults.clear();
+  }
+
+  /** The transport faults, with how many requests each has hit. */
+  public listHttpFaults(): HttpFault[] {
+    return this.rt.httpFaults.list();
+  }
+
+  /**
+   * Registers something to happen at a moment defined by the traffic, e.g. the dashboard going
+   * down once the second PUT was answered (see {@link TriggerSpec}). It fires once.
+   */
+  public addTrigger(spec: TriggerSpec): Trigger {
+    return this.rt.triggers.add(spec);
+  }
+
+  /** The triggers, fired or not. */
+  public listTriggers(): Trigger[] {
+    return this.rt.triggers.list();
+  }
+
+  /** Removes every trigger. */
+  public clearTriggers(): void {
+    this.rt.triggers.clear();
+  }
+
+  /**
+   * Every request the listeners received, in arrival order (the admin API's aside): method,
+   * path, status, and the transport fault that hit it. With `sinceSeq`, only later ones.
+   */
+  public requests(sinceSeq = 0): RecordedRequest[] {
+    return this.rt.requests.list(sinceSeq);
+  }
+
+  /** Forgets the logged requests (their numbering goes on). */
+  public clearRequests(): void {
+    this.rt.requests.clear();
+  }
+
+  /** @internal Runs the triggers that fired. */
+  public fire(due: readonly Trigger[]): void {
+    for (const trigger of due) {
+      this.rt.logger.info('trigger fired', { id: trigger.id });
+      const action = trigger.then;
+      const run = async (): Promise<void> => {
+        if ('dashboardDown' in action) await this.dashboardDown(action.dashboardDown.ms);
+        else if ('restart' in action) await this.restart(action.restart);
+        else if ('dropApp' in action) this.dropApp(action.dropApp.name);
+        else if ('httpFault' in action) this.injectHttpFault(action.httpFault);
+        else if ('foreignPut' in action) {
+          const result = this.foreignPut(action.foreignPut);
+          if (result.status !== 200) throw new Error(`foreign PUT refused: ${result.text}`);
+        } else if ('trigger' in action) this.addTrigger(action.trigger);
+        else this.injectFault(action.fault);
+      };
+      run().catch((error: unknown) =>
+        this.rt.logger.error('trigger failed', { id: trigger.id, error: String(error) }),
+      );
+    }
   }
 
   /** When false, `GET /api/serve/applications/` answers 503 (controller/GCS unreachable). */
@@ -284,11 +363,15 @@ export class DevServerControl {
   }
 
   /**
-   * Back to a fresh server: no apps, packages, backend records, faults, delays or pending
-   * foreign writers; controller and GCS healthy; dashboard listening. The session stays.
+   * Back to a fresh server: no apps, packages, backend records, faults (Serve and transport),
+   * triggers, logged requests, delays or pending foreign writers; controller and GCS healthy;
+   * dashboard listening. The session stays.
    */
   public async reset(): Promise<void> {
     this.rt.serve.clearFaults();
+    this.rt.httpFaults.clear();
+    this.rt.triggers.clear();
+    this.rt.requests.clear();
     this.rt.serve.shutdown();
     this.rt.packages.clear();
     this.rt.backend.clear();

@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-
 import { silentLogger } from '@synapse-sdk/core';
 
 import { AdminHandler } from './admin/admin-handler.js';
@@ -15,9 +13,10 @@ import type { DevServerOptions } from './options.js';
 import { DEFAULT_TIMINGS } from './options.js';
 import { authRefusal, DashboardHandler } from './ray/dashboard-handler.js';
 import { DEFAULT_RAY_VERSION, rayBehaviour } from './ray/ray-behaviour.js';
-import type { DelayTarget } from './runtime.js';
 import { DevServerRuntime } from './runtime.js';
 import { DataPlaneHandler } from './serve/data-plane-handler.js';
+import { instrument } from './transport/instrument.js';
+import type { DevServerService } from './transport/request-log.js';
 
 /** A running devserver. */
 export interface DevServer {
@@ -71,6 +70,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       backendToken: options.backendToken,
       agentToken: options.agentToken,
       strictExtras: options.strictExtras ?? false,
+      honourIdempotencyKeys: options.honourIdempotencyKeys ?? true,
       maxBodyBytes: options.maxBodyBytes ?? 100 * 1024 * 1024,
       stateFile: options.stateFile,
       timings,
@@ -80,29 +80,33 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   );
   rt.restore();
 
-  const delayed =
-    (target: DelayTarget, handler: Handler): Handler =>
-    async (req: IncomingMessage, res: ServerResponse) => {
-      const ms = rt.delays[target];
-      if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
-      logger.debug('request', { server: target, method: req.method, path: req.url?.split('?')[0] });
-      await handler(req, res);
-    };
+  // The control object runs the triggers; it needs the dashboard listener, made below.
+  const wiring: { dashboard?: DashboardHandler; control?: DevServerControl } = {};
+  const instrumented = (service: DevServerService, handler: Handler) =>
+    instrument(service, handler, {
+      clock: rt.clock,
+      logger,
+      requests: rt.requests,
+      httpFaults: rt.httpFaults,
+      triggers: rt.triggers,
+      delayMs: (target) => rt.delays[target],
+      fire: (due) => wiring.control?.fire(due),
+    });
   const onError = (error: unknown) =>
     logger.error('devserver handler failed', { error: String(error) });
   const ports = options.ports ?? {};
 
   // The dashboard listener, the control object and the admin API refer to each other.
-  const wiring: { dashboard?: DashboardHandler } = {};
   const logTail = new JobLogTail(rt, (req, path) => authRefusal(rt.settings.authToken, req, path));
   const dashboard = new ListeningServer(
     host,
     ports.dashboard ?? 0,
-    delayed('dashboard', (req, res) => wiring.dashboard?.handle(req, res)),
+    instrumented('dashboard', (req, res) => wiring.dashboard?.handle(req, res)),
     onError,
     (req, socket, head) => logTail.handleUpgrade(req, socket, head),
   );
   const control = new DevServerControl(rt, dashboard);
+  wiring.control = control;
   const admin = new AdminHandler(rt, control);
   wiring.dashboard = new DashboardHandler(
     rt,
@@ -113,21 +117,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const serve = new ListeningServer(
     host,
     ports.serve ?? 0,
-    delayed('serve', (req, res) => new DataPlaneHandler(rt).handle(req, res)),
+    instrumented('serve', (req, res) => new DataPlaneHandler(rt).handle(req, res)),
     onError,
   );
   const backendHandler = new BackendHandler(rt);
   const backend = new ListeningServer(
     host,
     ports.backend ?? 0,
-    delayed('backend', (req, res) => backendHandler.handle(req, res)),
+    instrumented('backend', (req, res) => backendHandler.handle(req, res)),
     onError,
   );
   const agentHandler = new AgentHandler(rt);
   const agent = new ListeningServer(
     host,
     ports.agent ?? 0,
-    delayed('agent', (req, res) => agentHandler.handle(req, res)),
+    instrumented('agent', (req, res) => agentHandler.handle(req, res)),
     onError,
   );
 

@@ -22,7 +22,8 @@ export type {
 } from './backend/backend-store.js';
 export type { Clock, TimerHandle } from './clock.js';
 export { ManualClock, systemClock } from './clock.js';
-export type { DevServerControl, ForeignPutResult, RestartOptions } from './control.js';
+export type { ForeignPutResult, RestartOptions } from './control.js';
+export { DevServerControl } from './control.js';
 export type { DevServer } from './dev-server.js';
 export { DEFAULT_BIN_PORTS, startDevServer } from './dev-server.js';
 export type { DevServerErrorCode } from './errors.js';
@@ -39,3 +40,12 @@ export { DEFAULT_TIMINGS } from './options.js';
 export type { Fault, FaultKind, FaultSpec } from './ray/faults.js';
 export type { ImperativeAppSpec } from './ray/serve-state.js';
 export type { DelayTarget } from './runtime.js';
+export type { HttpFault, HttpFaultEffect, HttpFaultSpec } from './transport/http-faults.js';
+export type { DevServerService, RecordedRequest } from './transport/request-log.js';
+export { isMutating } from './transport/request-log.js';
+export type {
+  Trigger,
+  TriggerAction,
+  TriggerCondition,
+  TriggerSpec,
+} from './transport/triggers.js';

@@ -79,6 +79,12 @@ export interface DevServerOptions {
   clock?: Clock | undefined;
   /** Reject unknown keys in the PUT body (Ray ≤ 2.6) instead of ignoring them (Ray ≥ 2.7). @default false */
   strictExtras?: boolean | undefined;
+  /**
+   * Whether the backend answers a `POST serve_applications/` that repeats an `Idempotency-Key`
+   * with the first record. `false` creates a record for every POST, as a backend that does not
+   * know the header would. @default true
+   */
+  honourIdempotencyKeys?: boolean | undefined;
   /** JSON file that keeps apps, packages and backend records across restarts (written on change). */
   stateFile?: string | undefined;
   /** Request body cap of the dashboard (Ray: 100 MiB). @default 104857600 */

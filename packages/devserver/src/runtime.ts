@@ -16,9 +16,13 @@ import { PackageStore } from './ray/package-store.js';
 import type { RayBehaviour } from './ray/ray-behaviour.js';
 import type { ServeSystem } from './ray/serve-state.js';
 import { ServeState } from './ray/serve-state.js';
+import { HttpFaults } from './transport/http-faults.js';
+import type { DevServerService } from './transport/request-log.js';
+import { RequestLog } from './transport/request-log.js';
+import { Triggers } from './transport/triggers.js';
 
 /** Which listener a response delay applies to. */
-export type DelayTarget = 'dashboard' | 'serve' | 'backend' | 'agent';
+export type DelayTarget = DevServerService;
 
 /** Resolved settings shared by every listener. */
 export interface RuntimeSettings {
@@ -29,6 +33,8 @@ export interface RuntimeSettings {
   backendToken: string | undefined;
   agentToken: string | undefined;
   strictExtras: boolean;
+  /** Whether the backend answers a repeated `Idempotency-Key` with the first record. */
+  honourIdempotencyKeys: boolean;
   maxBodyBytes: number;
   stateFile: string | undefined;
   timings: DevServerTimings;
@@ -60,6 +66,12 @@ export class DevServerRuntime {
     backend: 0,
     agent: 0,
   };
+  /** Every request the listeners received. */
+  public readonly requests = new RequestLog();
+  /** Transport faults: errors, slow answers, dropped connections. */
+  public readonly httpFaults = new HttpFaults();
+  /** What happens at moments defined by the traffic. */
+  public readonly triggers = new Triggers();
   /** Apps a foreign writer drops right after the next PUT that lists them. */
   public foreignDrops: { app: string; afterMs: number }[] = [];
   private sessionCounter = 0;

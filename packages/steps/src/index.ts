@@ -33,8 +33,8 @@ export {
 } from './defaults.js';
 export type { PythonClassPath } from './deploy/build-application.js';
 export { parseClassPath } from './deploy/build-application.js';
-export type { ClusterLockOptions } from './deploy/cluster-lock.js';
-export { withClusterLock } from './deploy/cluster-lock.js';
+export type { AppLockOptions, ClusterLockOptions } from './deploy/cluster-lock.js';
+export { withAppLock, withClusterLock } from './deploy/cluster-lock.js';
 export type { DeployChange } from './deploy/deploy-change.js';
 export { deployChangeIn, DeployChangeSchema } from './deploy/deploy-change.js';
 export type { RemoveApplicationOptions } from './deploy/remove-application.js';

@@ -53,8 +53,15 @@ export async function pluginRun(
   const rolledBack: string[] = [];
   const started = Date.now();
   const failure = () => ({ workBegan, rolledBack });
+  // An app this run changed and has not put back yet: what a second Ctrl-C would leave.
+  let changedApp: string | undefined;
+  const leftBehind = () =>
+    changedApp === undefined
+      ? undefined
+      : `application '${changedApp}' is left with this run's config or halfway back to its previous one`;
+  const run = { ...options, pluginCode: true, timeoutVariable: true, failure, leftBehind };
   try {
-    return await runCommand(cliIo, { ...options, pluginCode: true, failure }, async (scope) => {
+    return await runCommand(cliIo, run, async (scope) => {
       const { io, output, signal } = scope;
       const live = io.stderr.isTTY === true && io.stdout.isTTY === true && output === 'text';
       const display: RunReporter = live ? new LiveRenderer(io.stderr) : new LineReporter(io.stderr);
@@ -84,11 +91,23 @@ export async function pluginRun(
       ctx.events.on('step:rollback', (e) => {
         if (e.success) rolledBack.push(e.step);
       });
+      ctx.events.on('log', (e) => {
+        const app = typeof e.data['app'] === 'string' ? e.data['app'] : undefined;
+        if (e.event === 'app_applied') changedApp = app;
+        if (e.event === 'deploy_restored' || e.event === 'deploy_removed') changedApp = undefined;
+      });
       reporter.attach(ctx.events, previewSteps(action, ctx));
-      // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
+      // With a job, the run is mirrored on it in Synapse (progress, metrics, log events), from
+      // the first step that succeeded on: the initialize step checks the backend, the token and
+      // the release id, and a run refused by those checks must not write to the job either.
       const job =
-        ctx.jobId && ctx.client ? new JobReporter(ctx.client, ctx.jobId, { logger }) : undefined;
+        ctx.jobId && ctx.client
+          ? new JobReporter(ctx.client, ctx.jobId, { logger, held: true })
+          : undefined;
       job?.attach(ctx.events);
+      ctx.events.on('step:end', (e) => {
+        if (e.result.success) job?.release();
+      });
       let result: unknown;
       try {
         result = await action.run();

@@ -4,6 +4,7 @@ import { ConsoleLogger } from '@synapse-sdk/core';
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { FormatErrorOptions } from '../format-error.js';
+import { flagsSetIn } from '../options/config-flags.js';
 import type { OutputFormat } from '../options/output-format.js';
 import { outputFormatOf } from '../options/output-format.js';
 import { timeoutMsOf } from '../options/timeout-option.js';
@@ -34,8 +35,15 @@ export interface RunCommandOptions extends Readonly<Record<string, unknown>> {
   pluginCode?: boolean | undefined;
   /** The body changes nothing it could undo: Ctrl-C stops it without announcing a rollback. */
   readOnly?: boolean | undefined;
+  /** The command takes `--timeout`: without the flag, `SYNAPSE_TIMEOUT` gives it. */
+  timeoutVariable?: boolean | undefined;
   /** What the run knows when it fails (work begun, steps rolled back), for the exit code. */
   failure?: (() => FormatErrorOptions) | undefined;
+  /**
+   * What a second Ctrl-C would leave undone (e.g. "application 'm@1' is left with this run's
+   * config"), or undefined when nothing is: the exit code is then 4 instead of 130.
+   */
+  leftBehind?: (() => string | undefined) | undefined;
 }
 
 /**
@@ -57,9 +65,15 @@ export async function runCommand(
   const level = options.verbose === true ? 'debug' : 'warn';
   try {
     output = outputFormatOf(options);
+    const timeoutMs = timeoutMsOf(
+      options,
+      options.timeoutVariable === true ? cliIo.env : undefined,
+    );
     cancel = createCancelSignal((message) => notice(message), {
-      timeoutMs: timeoutMsOf(options),
+      timeoutMs,
+      timeoutSource: options['timeout'] === undefined ? 'SYNAPSE_TIMEOUT' : '--timeout',
       rollsBack: options.readOnly !== true,
+      leftBehind: () => options.leftBehind?.(),
     });
     redirect = output !== 'text' && options.pluginCode ? redirectStdout(cliIo) : undefined;
     io = redirect ? { ...cliIo, stdout: redirect.stdout } : cliIo;
@@ -79,6 +93,7 @@ export async function runCommand(
       verbose: options.verbose === true,
       cancelled: cancel?.signal.aborted === true,
       timedOut: cancel?.timedOut === true,
+      setByFlags: flagsSetIn(options),
     });
   } finally {
     cancel?.dispose();

@@ -3,7 +3,7 @@ import { removeApplication } from '@synapse-sdk/steps';
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import { EXIT_CODES } from '../exit-codes.js';
-import { confirmInTerminal } from '../prompt/confirm-in-terminal.js';
+import { confirmInTerminal, requireTerminal } from '../prompt/confirm-in-terminal.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { rayClientFromFlags } from '../serve/ray-client-from-flags.js';
 import { runCommand } from './run-command.js';
@@ -30,17 +30,19 @@ export async function serveDelete(
 ): Promise<ExitCode> {
   return await runCommand(cliIo, options, async ({ io, output, signal, logger }) => {
     const ray = rayClientFromFlags(options, io.env, logger());
+    const refusal = {
+      refusal: `refusing to delete ${name} without confirmation`,
+      hint: 'pass --yes to delete without asking',
+    };
+    // Outside a terminal nobody can answer the prompt: say so before asking the cluster anything.
+    if (options.yes !== true) requireTerminal(refusal, io);
     const details = await ray.getApplications(signal);
     const names = Object.keys(details.applications);
     if (!names.includes(name)) throw noSuchApplication(name, names);
     const confirmed =
       options.yes === true ||
       (await confirmInTerminal(
-        {
-          question: `delete application ${name} from ${ray.address}? [y/N] `,
-          refusal: `refusing to delete ${name} without confirmation`,
-          hint: 'pass --yes to delete without asking',
-        },
+        { question: `delete application ${name} from ${ray.address}? [y/N] `, ...refusal },
         io,
         signal,
       ));

@@ -76,3 +76,15 @@ export function configFlagEnv(options: Readonly<Record<string, unknown>>): Recor
   }
   return env;
 }
+
+/**
+ * The variables the config flags present in `options` set, each with its flag (`--ray-address`),
+ * so that an error about a variable can name the flag the user actually typed.
+ */
+export function flagsSetIn(options: Readonly<Record<string, unknown>>): Record<string, string> {
+  const flags: Record<string, string> = {};
+  for (const flag of CONFIG_FLAGS) {
+    if (typeof options[flag.key] === 'string') flags[flag.env] = flag.flags.split(' ')[0] ?? '';
+  }
+  return flags;
+}

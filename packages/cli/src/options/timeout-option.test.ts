@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { timeoutMsOf } from './timeout-option.js';
+import { timeoutFlagEnv, timeoutMsOf } from './timeout-option.js';
 
 describe('timeoutMsOf', () => {
   it('reads plain seconds and durations with ms, s, m and h', () => {
@@ -16,5 +16,21 @@ describe('timeoutMsOf', () => {
     for (const timeout of ['', '0', '0s', '-5', '10x', '5 m', 'm', '1h30', 'soon']) {
       expect(() => timeoutMsOf({ timeout })).toThrow(`--timeout '${timeout}' is not a duration`);
     }
+  });
+
+  it('takes SYNAPSE_TIMEOUT when given the environment and the flag is absent, naming it when wrong', () => {
+    expect(timeoutMsOf({}, { SYNAPSE_TIMEOUT: '25s' })).toBe(25_000);
+    expect(timeoutMsOf({ timeout: '90' }, { SYNAPSE_TIMEOUT: '25s' })).toBe(90_000);
+    expect(timeoutMsOf({}, {})).toBeUndefined();
+    expect(() => timeoutMsOf({}, { SYNAPSE_TIMEOUT: 'soon' })).toThrow(
+      "SYNAPSE_TIMEOUT 'soon' is not a duration",
+    );
+  });
+
+  it('hands --timeout to the run as SYNAPSE_TIMEOUT, so that step waits last as long', () => {
+    expect([timeoutFlagEnv({ timeout: '10m' }), timeoutFlagEnv({})]).toEqual([
+      { SYNAPSE_TIMEOUT: '10m' },
+      {},
+    ]);
   });
 });

@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { ActionClass, ActionConfig, PluginConfig } from '@synapse-sdk/core';
@@ -65,6 +65,19 @@ export async function loadPluginAction(
       file,
       `${field}: module ${entry.modulePath} not found in ${loaded.dir}; fix the path (relative to the plugin directory)`,
       [{ path: field, message: `module ${entry.modulePath} not found` }],
+    );
+  }
+
+  // The plugin directory is what is deployed and checked: code from elsewhere (`../`, an
+  // absolute path, a symlink that leads out) is refused before it is compiled or run.
+  const realModule = realpathSync(modulePath);
+  const realDir = realpathSync(loaded.dir);
+  const inside = relative(realDir, realModule);
+  if (inside.startsWith('..') || isAbsolute(inside)) {
+    throw new ConfigError(
+      file,
+      `${field}: ${entry.modulePath} is ${realModule}, outside the plugin directory ${realDir}; move the module into the plugin directory and name it relative to it`,
+      [{ path: field, message: 'outside the plugin directory' }],
     );
   }
 

@@ -22,13 +22,25 @@ export async function confirmInTerminal(
   io: CliIo,
   signal: AbortSignal,
 ): Promise<boolean> {
-  if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
-    throw new UsageError(request.refusal, { hint: request.hint });
-  }
+  requireTerminal(request, io);
   return askConfirmation(request.question, {
     input: process.stdin,
     output: process.stderr,
     terminal: true,
     signal,
   });
+}
+
+/**
+ * Refuses, as {@link confirmInTerminal} would, where nobody can answer a prompt: a command checks
+ * this before it asks the cluster anything.
+ * @throws UsageError outside a terminal
+ */
+export function requireTerminal(
+  request: Pick<ConfirmationRequest, 'refusal' | 'hint'>,
+  io: CliIo,
+): void {
+  if (!process.stdin.isTTY || io.stderr.isTTY !== true) {
+    throw new UsageError(request.refusal, { hint: request.hint });
+  }
 }

@@ -15,6 +15,8 @@ export interface CancelSignal {
 export interface CancelSignalOptions {
   /** `--timeout` in milliseconds: the run is cancelled (and rolled back) once it elapses. */
   timeoutMs?: number | undefined;
+  /** Where the timeout came from, for the notice. @default '--timeout' */
+  timeoutSource?: '--timeout' | 'SYNAPSE_TIMEOUT' | undefined;
   /**
    * False for a command with nothing to undo (a read, a job stop): the notice says it stops,
    * not that it rolls back. Default true.
@@ -22,24 +24,37 @@ export interface CancelSignalOptions {
   rollsBack?: boolean | undefined;
   /** How a second signal exits (tests replace it). */
   exit?: (code: number) => void;
+  /** What a second signal would leave undone, or undefined when nothing is (exit 130, not 4). */
+  leftBehind?: (() => string | undefined) | undefined;
 }
 
 /**
  * Aborts the returned signal on the first SIGINT/SIGTERM or when the timeout elapses (the run
- * then stops its step and rolls back); a second signal exits at once with code 130.
+ * then stops its step and rolls back); a second signal exits at once: with 130 when
+ * `leftBehind` says nothing is left to undo, else with 4 and one `error:` line saying what is
+ * left, since the rollback did not finish.
  */
 export function createCancelSignal(
   notify: (message: string) => void,
   options: CancelSignalOptions = {},
 ): CancelSignal {
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const leftBehind = options.leftBehind ?? (() => undefined);
   const controller = new AbortController();
   let timedOut = false;
   const then = options.rollsBack === false ? 'stopping' : 'cancelling; rolling back what ran';
   const onSignal = (name: NodeJS.Signals): void => {
     if (controller.signal.aborted) {
-      notify(`${name} again: exiting without waiting for rollback`);
-      exit(130);
+      const left = leftBehind();
+      if (left === undefined) {
+        notify(`${name} again: exiting without waiting for rollback`);
+        exit(130);
+        return;
+      }
+      notify(
+        `error: ${name} again stopped the rollback: ${left}. Check it with 'synapse serve status' and run the deploy again`,
+      );
+      exit(4);
       return;
     }
     notify(`${name}: ${then} (press Ctrl-C again to exit at once)`);
@@ -52,7 +67,7 @@ export function createCancelSignal(
       : setTimeout(() => {
           if (controller.signal.aborted) return;
           timedOut = true;
-          const after = `--timeout ${formatDuration(timeoutMs)} elapsed`;
+          const after = `${options.timeoutSource ?? '--timeout'} ${formatDuration(timeoutMs)} elapsed`;
           notify(`${after}: ${then}`);
           controller.abort(new CancelledError(`Timed out: ${after}`));
         }, timeoutMs);

@@ -51,7 +51,8 @@ export async function createRunContext(options: CreateRunContextOptions): Promis
   }
   const client = container.isBound(BACKEND_CLIENT) ? container.get(BACKEND_CLIENT) : undefined;
   const agentClient = container.isBound(AGENT_CLIENT) ? container.get(AGENT_CLIENT) : undefined;
-  const jobId = environment.getStr('SYNAPSE_JOB_ID');
+  // Checked before any client is used: a job id that is not one would report to the wrong job.
+  const jobId = environment.getId('SYNAPSE_JOB_ID')?.toString();
   return RuntimeContext.create({
     env: environment,
     logger,

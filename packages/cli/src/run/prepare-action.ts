@@ -5,6 +5,7 @@ import { ParamsValidationError, StepRegistry } from '@synapse-sdk/core';
 
 import { configFlagEnv } from '../options/config-flags.js';
 import { parseParamsOption } from '../options/parse-params.js';
+import { timeoutFlagEnv } from '../options/timeout-option.js';
 import type { LoadedPluginAction } from '../plugin/load-plugin-action.js';
 import { loadPluginAction } from '../plugin/load-plugin-action.js';
 import { buildRunEnv } from './build-run-env.js';
@@ -44,7 +45,12 @@ export function actionOptions(
     action,
     path: flags.path,
     params: flags.params,
-    flagEnv: configFlagEnv(flags),
+    // --no-wait (commander's `wait: false`) reaches the action the way config flags do.
+    flagEnv: {
+      ...configFlagEnv(flags),
+      ...timeoutFlagEnv(flags),
+      ...(flags['wait'] === false ? { SYNAPSE_NO_WAIT: '1' } : {}),
+    },
     processEnv: io.env,
     cwd: io.cwd,
     logger,

@@ -1,11 +1,10 @@
 import type { FieldIssue } from '@synapse-sdk/core';
-import { registerSecret } from '@synapse-sdk/core';
+import { registerSecret, zodIssues } from '@synapse-sdk/core';
 import type { z } from 'zod';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { envValue, resolveBaseUrl } from '../http/client-options.js';
 import { RequestValidationError, ResponseValidationError } from '../http/errors.js';
-import { zodFieldIssues } from '../http/field-issues.js';
 import type { HttpMethod } from '../http/http-client.js';
 import { HttpClient } from '../http/http-client.js';
 import { jsonOrEmpty, objectOrEmpty } from '../http/json-body.js';
@@ -60,6 +59,12 @@ export interface CreateServeApplicationOptions extends BackendCallOptions {
    * 502/503/504 (the backend drops duplicates); without it, it is sent exactly once.
    */
   idempotencyKey?: string | undefined;
+  /**
+   * `false` sends the POST exactly once even with an idempotency key, for a caller that looks
+   * the record up before sending it again (a backend that ignores the key would otherwise
+   * create one record per try). @default true
+   */
+  retry?: boolean | undefined;
 }
 
 /**
@@ -140,6 +145,7 @@ export class BackendClient {
         json: clean,
         signal: options.signal,
         idempotencyKey: options.idempotencyKey,
+        retry: options.retry,
       },
       BackendServeApplicationSchema,
     );
@@ -226,7 +232,7 @@ export class BackendClient {
     list.forEach((entry, index) => {
       const parsed = LogEntrySchema.safeParse(entry);
       if (!parsed.success) {
-        for (const issue of zodFieldIssues(parsed.error)) {
+        for (const issue of zodIssues(parsed.error)) {
           issues.push({
             path: [String(index), issue.path].filter(Boolean).join('.'),
             message: issue.message,
@@ -263,7 +269,7 @@ export class BackendClient {
       throw RequestValidationError.beforeSend(
         this.http.callTo(method, path),
         what,
-        zodFieldIssues(parsed.error, schema),
+        zodIssues(parsed.error, schema),
       );
     }
     return parsed.data;

@@ -83,6 +83,25 @@ describe('JobReporter', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('holds every report until released, then sends what it held; never released, nothing', async () => {
+    server = await startRecordingServer((_req, res) => sendJson(res, 200, { ok: true }));
+    const client = new BackendClient({ baseUrl: server.url, accessToken: 'job-token-7777' });
+    const runtime = RuntimeContext.create();
+    const refused = new JobReporter(client, '42', { held: true });
+    refused.attach(runtime.events);
+    runtime.log('run_started', {});
+    await refused.flush();
+    expect(server.requests).toEqual([]);
+
+    const checked = new JobReporter(client, '43', { held: true });
+    const events = RuntimeContext.create();
+    checked.attach(events.events);
+    events.log('ray_connected', {});
+    checked.release();
+    await checked.flush();
+    expect(server.requests.map((r) => [r.method, r.url])).toEqual([['POST', '/logs/']]);
+  });
+
   it('never fails the run when the backend refuses, and warns once', async () => {
     const { reporter, runtime, warnings } = await setup(500);
     runtime.setProgress(1, 2);

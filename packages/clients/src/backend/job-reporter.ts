@@ -10,6 +10,13 @@ export interface JobReporterOptions {
   flushIntervalMs?: number;
   /** Where failures to report are written (as warnings). @default silentLogger */
   logger?: Logger;
+  /**
+   * Send nothing until {@link JobReporter.release} is called; what was recorded meanwhile is
+   * sent then, and dropped if it never is. A runner holds the reports until its checks passed,
+   * so that a run refused for bad input (a wrong token, a missing release id) changes nothing,
+   * not even the job. @default false
+   */
+  held?: boolean;
 }
 
 interface StepProgress {
@@ -38,12 +45,21 @@ export class JobReporter {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private sending: Promise<void> = Promise.resolve();
   private warned = false;
+  private held: boolean;
 
   public constructor(client: BackendClient, jobId: string, options: JobReporterOptions = {}) {
     this.client = client;
     this.jobId = jobId;
     this.flushIntervalMs = options.flushIntervalMs ?? 500;
     this.logger = options.logger ?? silentLogger;
+    this.held = options.held === true;
+  }
+
+  /** Starts sending (see {@link JobReporterOptions.held}), beginning with what was held. */
+  public release(): void {
+    if (!this.held) return;
+    this.held = false;
+    this.schedule();
   }
 
   /** Starts mirroring `events`; returns a function that stops it. */
@@ -106,7 +122,7 @@ export class JobReporter {
   }
 
   private schedule(): void {
-    if (this.timer !== undefined) return;
+    if (this.held || this.timer !== undefined) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.flush();
@@ -115,6 +131,7 @@ export class JobReporter {
   }
 
   private async send(): Promise<void> {
+    if (this.held) return;
     const logs = this.logs;
     this.logs = [];
     const update: Record<string, unknown> = {};

@@ -11,6 +11,7 @@ import {
   silentLogger,
   systemClock,
   tryAgain,
+  zodIssues,
 } from '@synapse-sdk/core';
 import got from 'got';
 import type { z } from 'zod';
@@ -24,7 +25,6 @@ import {
   errorForTransport,
 } from './error-mapping.js';
 import { ClientError, ResponseValidationError, trimServerMessage } from './errors.js';
-import { zodFieldIssues } from './field-issues.js';
 import type { ResolvedRetryPolicy } from './retry.js';
 import { isRetrySafe, parseRetryAfter, resolveRetryPolicy, RETRYABLE_STATUSES } from './retry.js';
 import type { ServiceProfile } from './service.js';
@@ -299,7 +299,7 @@ export class HttpClient {
     }
     const parsed = schema.safeParse(value);
     if (!parsed.success) {
-      const issues = zodFieldIssues(parsed.error);
+      const issues = zodIssues(parsed.error);
       throw new ResponseValidationError({
         service: this.service.name,
         method,

@@ -8,13 +8,17 @@ describe('parseBaseUrl', () => {
     ['127.0.0.1:8265', 'http://127.0.0.1:8265/'],
     ['https://api.example/v1', 'https://api.example/v1/'],
     ['https://api.example/v1/?x=1#h', 'https://api.example/v1/'],
+    ['head/ray', 'http://head/ray/'],
   ])('reads %s as %s', (input, expected) => {
     expect(parseBaseUrl(input)?.href).toBe(expected);
   });
 
-  it.each(['ray://head:10001', 'ftp://x', 'http://'])('refuses %s', (input) => {
-    expect(parseBaseUrl(input)).toBeUndefined();
-  });
+  it.each(['ray://head:10001', 'ftp://x', 'http://', 'htp:/x', 'nope:/', 'host:port', ''])(
+    'refuses %s',
+    (input) => {
+      expect(parseBaseUrl(input)).toBeUndefined();
+    },
+  );
 });
 
 describe('joinUrl', () => {

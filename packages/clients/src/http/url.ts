@@ -4,12 +4,15 @@ import { redactSecrets } from '@synapse-sdk/core';
 export type SearchParams = Record<string, string | number | boolean | undefined>;
 
 /**
- * Parses a service address into a base URL that ends with `/`. A bare `host:port` gets
- * `http://`. Returns undefined when the value is not an http(s) URL.
+ * Parses a service address into a base URL that ends with `/`. A bare `host[:port][/path]` gets
+ * `http://`; anything else without `://` (`htp:/x`, `host:/`) is refused rather than read as a
+ * host named after the typo. Returns undefined when the value is not an http(s) URL.
  */
 export function parseBaseUrl(address: string): URL | undefined {
   const trimmed = address.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed);
+  if (!hasScheme && !/^[^\s/:?#]+(:\d+)?([/?#].*)?$/.test(trimmed)) return undefined;
+  const withScheme = hasScheme ? trimmed : `http://${trimmed}`;
   let url: URL;
   try {
     url = new URL(withScheme);

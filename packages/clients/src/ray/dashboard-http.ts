@@ -1,4 +1,4 @@
-import { registerSecret } from '@synapse-sdk/core';
+import { ConfigError, registerSecret } from '@synapse-sdk/core';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { envValue, resolveBaseUrl } from '../http/client-options.js';
@@ -25,6 +25,14 @@ export function dashboardOptionsFromEnv(
   env: Env,
   options: ClientCommonOptions,
 ): RayDashboardClientOptions {
+  // Set but blank is a mistake (an unexpanded variable, an empty flag), not a wish for the
+  // default: deploying to localhost:8265 instead would be a surprise.
+  if (env['RAY_DASHBOARD_ADDRESS']?.trim() === '') {
+    throw new ConfigError(
+      'RAY_DASHBOARD_ADDRESS',
+      `is set but empty; set it to the Ray dashboard's URL, e.g. http://127.0.0.1:8265, or unset it to use ${DEFAULT_RAY_DASHBOARD_ADDRESS}`,
+    );
+  }
   return {
     ...options,
     address: envValue(env, 'RAY_DASHBOARD_ADDRESS') ?? DEFAULT_RAY_DASHBOARD_ADDRESS,

@@ -105,7 +105,7 @@ export class DeployTimeoutError extends SynapseError<DeployErrorCode> {
         `Timed out after ${init.timeoutMs} ms waiting for Ray Serve application '${init.appName}' ${init.goal}; ${detail}`,
       ),
       {
-        hint: 'raise the timeout (pip installs and large working_dirs can take minutes) or check the application in the Ray dashboard',
+        hint: 'raise the timeout with --timeout or SYNAPSE_TIMEOUT, e.g. --timeout 20m (pip installs and large working_dirs can take minutes), or check the application in the Ray dashboard',
       },
     );
     this.appName = init.appName;

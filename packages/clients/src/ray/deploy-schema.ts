@@ -1,8 +1,6 @@
 import type { FieldIssue } from '@synapse-sdk/core';
-import { ConfigError, formatIssues } from '@synapse-sdk/core';
+import { ConfigError, formatIssues, zodIssues } from '@synapse-sdk/core';
 import { z } from 'zod';
-
-import { zodFieldIssues } from '../http/field-issues.js';
 
 /*
  * The body of `PUT /api/serve/applications/` (Ray's ServeDeploySchema and the models it nests),
@@ -414,7 +412,7 @@ export function parseServeDeployConfig(
 }
 
 function deployIssues(error: z.ZodError): FieldIssue[] {
-  return zodFieldIssues(error, ServeDeploySchema).map((issue) => {
+  return zodIssues(error, ServeDeploySchema).map((issue) => {
     if (!issue.message.startsWith('unknown field')) return issue;
     const hostOrPort = /^applications\.\d+\.(host|port)$/.exec(issue.path)?.[1];
     if (hostOrPort) {

@@ -102,6 +102,15 @@ describe('RayServeClient', () => {
         /RAY_DASHBOARD_ADDRESS/,
       );
     });
+
+    it('refuses an address that is set but empty instead of using the default', () => {
+      expect(() => RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: ' ' })).toThrow(
+        'RAY_DASHBOARD_ADDRESS: is set but empty',
+      );
+      expect(() => RayServeClient.fromEnv({ RAY_DASHBOARD_ADDRESS: 'htp:/x' })).toThrow(
+        'RAY_DASHBOARD_ADDRESS: "htp:/x" is not an http(s) URL',
+      );
+    });
   });
 
   describe('.getVersion', () => {

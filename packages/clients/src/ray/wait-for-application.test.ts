@@ -87,6 +87,20 @@ describe('RayServeClient.waitForApplication', () => {
     expect(server?.requests).toHaveLength(3);
   });
 
+  it('fails as removed when the app is absent after a PUT Ray answered, before it showed up', async () => {
+    const client = await scripted(apps({}), app('RUNNING', 5));
+    const error = (await failure(
+      client.waitForApplication('web', {
+        timeoutMs: 5_000,
+        sinceDeployedTime: 3,
+        putAnswered: true,
+        ...POLL,
+      }),
+    )) as DeployFailedError;
+    expect([error.reason, error.status]).toEqual(['removed', 'absent']);
+    expect(server?.requests).toHaveLength(1);
+  });
+
   it("fails on DEPLOY_FAILED with Ray's app and deployment messages", async () => {
     const client = await scripted(
       app('DEPLOY_FAILED', 7, {

@@ -39,6 +39,8 @@ export interface WaitForApplicationOptions extends PollOptions {
   unhealthy?: 'fail' | 'wait' | undefined;
   /** Called whenever the observed status, message or `seen` changes. Must not throw. */
   onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
+  /** Called after every successful poll, changed or not (for a progress line). Must not throw. */
+  onPoll?: ((update: ApplicationStatusUpdate) => void) | undefined;
   logger?: Logger | undefined;
 }
 
@@ -75,6 +77,7 @@ export async function waitForApplication(
       ) {
         seen = true;
       }
+      options.onPoll?.({ name, app, seen, elapsedMs });
       const key = JSON.stringify([seen, app?.status, app?.message]);
       if (key !== lastKey) {
         lastKey = key;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { z } from 'zod';
 
-import { ParamsValidationError } from '../errors/errors.js';
+import { ConfigError, ParamsValidationError } from '../errors/errors.js';
 import { RuntimeContext } from '../runtime/runtime-context.js';
 import type { ProgressEvent } from '../runtime/runtime-events.js';
 import type { StepRegistry } from '../steps/step-registry.js';
@@ -60,6 +60,28 @@ describe('BaseAction', () => {
       }
     }
     expect(new Loose({ anything: 1 }, RuntimeContext.create()).params).toEqual({ anything: 1 });
+  });
+
+  it('refuses a paramsSchema that is not a zod schema, naming it', () => {
+    class Odd extends BaseAction {
+      public static override readonly paramsSchema = { num_cpus: 'number' } as unknown as z.ZodType;
+    }
+    expect(() => new Odd({}, RuntimeContext.create())).toThrow(
+      'Odd.paramsSchema: is not a zod schema (got object); set it to one, e.g. z.object({ num_cpus: z.number() })',
+    );
+  });
+
+  it('reports a setupSteps that throws as a mistake in the action, naming setupSteps', async () => {
+    class Broken extends Simple {
+      public override setupSteps(): void {
+        throw new Error('no steps today');
+      }
+    }
+    const error = await new Broken(valid, RuntimeContext.create()).run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toBe(
+      "Broken.setupSteps: threw before any step ran: no steps today; fix the action's setupSteps",
+    );
   });
 
   it('runs execute() when no step is registered', async () => {

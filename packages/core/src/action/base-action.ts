@@ -1,10 +1,13 @@
 import type { z } from 'zod';
 
+import { ConfigError } from '../errors/errors.js';
+import { SynapseError } from '../errors/synapse-error.js';
 import type { RollbackRunReport } from '../journal/rollback-run.js';
 import { rollbackRun, rollbackTargets } from '../journal/rollback-run.js';
 import type { RunState } from '../journal/run-state.js';
 import type { Logger } from '../logging/logger.js';
 import type { RuntimeContext } from '../runtime/runtime-context.js';
+import { errorMessage } from '../steps/error-message.js';
 import type { OrchestratorResult } from '../steps/orchestrator.js';
 import { Orchestrator } from '../steps/orchestrator.js';
 import { BaseStepContext } from '../steps/step-context.js';
@@ -53,6 +56,15 @@ export class BaseAction<
 
   public constructor(params: unknown, ctx: RuntimeContext) {
     const schema = (this.constructor as ActionClass).paramsSchema as S | undefined;
+    if (
+      schema !== undefined &&
+      typeof (schema as { safeParse?: unknown }).safeParse !== 'function'
+    ) {
+      throw new ConfigError(
+        `${this.constructor.name}.paramsSchema`,
+        `is not a zod schema (got ${schema === null ? 'null' : typeof schema}); set it to one, e.g. z.object({ num_cpus: z.number() })`,
+      );
+    }
     this.params = validateParams(schema, params);
     this.ctx = ctx;
   }
@@ -79,10 +91,30 @@ export class BaseAction<
     return new BaseStepContext(this.ctx) as C;
   }
 
+  /**
+   * Calls {@link BaseAction.setupSteps} on `registry`; plugin code that throws there is reported
+   * as a mistake in the plugin, naming `setupSteps`, before any step ran.
+   * @throws ConfigError naming `<Action>.setupSteps` and what it threw
+   */
+  public registerSteps(registry: StepRegistry<C>): StepRegistry<C> {
+    try {
+      this.setupSteps(registry);
+    } catch (error) {
+      // An SDK error (a missing binding, a registry misuse) already says what to do.
+      if (SynapseError.is(error)) throw error;
+      throw new ConfigError(
+        `${this.constructor.name}.setupSteps`,
+        `threw before any step ran: ${errorMessage(error)}; fix the action's setupSteps`,
+        [],
+        { cause: error },
+      );
+    }
+    return registry;
+  }
+
   /** Runs the steps when any are registered, else `execute()`. */
   public async run(): Promise<unknown> {
-    const registry = new StepRegistry<C>(this.ctx.container);
-    this.setupSteps(registry);
+    const registry = this.registerSteps(new StepRegistry<C>(this.ctx.container));
     if (registry.size === 0) return await this.execute();
     const context = this.createContext();
     return await this.runSteps(registry, context);

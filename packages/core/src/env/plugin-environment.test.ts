@@ -44,6 +44,37 @@ describe('PluginEnvironment', () => {
     );
   });
 
+  it('reads ids as whole numbers above 0, and refuses anything else that is set', () => {
+    const ids = new PluginEnvironment({
+      OK: ' 7001 ',
+      A: 'abc',
+      N: '-5',
+      F: '1.5',
+      E: '1e3',
+      B: '  ',
+    });
+    expect([ids.getId('OK'), ids.getId('UNSET')]).toEqual([7001, undefined]);
+    for (const key of ['A', 'N', 'F', 'E']) {
+      expect(() => ids.getId(key)).toThrow(
+        `environment variable ${key}: expected an id, a whole number above 0 (e.g. 42); got '`,
+      );
+    }
+    expect(() => ids.getId('B')).toThrow(
+      'expected an id, a whole number above 0 (e.g. 42); it is blank',
+    );
+  });
+
+  it('reads durations, and refuses a set value that is not one, naming the variable', () => {
+    const env = new PluginEnvironment({ T: '10m', BAD: 'soon', BLANK: '' });
+    expect([env.getDuration('T'), env.getDuration('UNSET')]).toEqual([600_000, undefined]);
+    expect(() => env.getDuration('BAD')).toThrow(
+      "environment variable BAD: 'soon' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h",
+    );
+    expect(() => env.getDuration('BLANK')).toThrow(
+      "environment variable BLANK: '' is not a duration",
+    );
+  });
+
   it('snapshots process.env', () => {
     process.env['SYNAPSE_TEST_SNAPSHOT'] = 'one';
     const snapshot = PluginEnvironment.fromEnviron();

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/errors.js';
+import { parseDuration } from './duration.js';
 
 const TRUE_VALUES = new Set(['true', '1', 'yes', 'on']);
 const FALSE_VALUES = new Set(['false', '0', 'no', 'off', '']);
@@ -53,6 +54,43 @@ export class PluginEnvironment {
       throw new ConfigError(`environment variable ${key}`, `expected an integer, got '${value}'`);
     }
     return Number.parseInt(value, 10);
+  }
+
+  /**
+   * The value as the id of a Synapse object (a job, a plugin release): a whole number above 0.
+   * Set but blank is an error too, not "unset": an id that was meant to be there and is not
+   * would send the run to the wrong place, or nowhere.
+   * @throws ConfigError naming the variable and the value
+   */
+  public getId(key: string): number | undefined {
+    const raw = this.values[key];
+    if (raw === undefined) return undefined;
+    if (!/^[1-9]\d*$/.test(raw.trim())) {
+      const shown = raw.trim() === '' ? 'it is blank' : `got '${raw}'`;
+      throw new ConfigError(
+        `environment variable ${key}`,
+        `expected an id, a whole number above 0 (e.g. 42); ${shown}`,
+      );
+    }
+    return Number(raw.trim());
+  }
+
+  /**
+   * The value read as a duration in milliseconds ({@link parseDuration}: `90`, `90s`, `10m`,
+   * `1h30m`); undefined when unset. A value that is set must be one: blank is a mistake too.
+   * @throws ConfigError naming the variable and the value
+   */
+  public getDuration(key: string): number | undefined {
+    const raw = this.values[key];
+    if (raw === undefined) return undefined;
+    const ms = parseDuration(raw);
+    if (ms === undefined) {
+      throw new ConfigError(
+        `environment variable ${key}`,
+        `'${raw}' is not a duration; give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h`,
+      );
+    }
+    return ms;
   }
 
   /** The value parsed as a number; throws {@link ConfigError} when it is not one. */

@@ -2,10 +2,113 @@ import type { z } from 'zod';
 
 import type { FieldIssue } from './errors.js';
 
-/** Flattens a zod error into one {@link FieldIssue} per invalid field, with dotted paths. */
-export function zodIssues(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+/**
+ * Flattens a zod error into one {@link FieldIssue} per invalid field, with dotted paths. An
+ * unknown key becomes its own issue at `<object path>.<key>`; when `schema` is given it also
+ * suggests the closest known key of that object ("did you mean …?").
+ */
+export function zodIssues(error: z.ZodError, schema?: z.ZodType): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      const known = schema ? objectKeysAt(schema, path) : [];
+      for (const key of issue.keys) {
+        const suggestion = closestName(key, known);
+        issues.push({
+          path: [...path, key].join('.'),
+          message: `unknown field${suggestion ? `; did you mean "${suggestion}"?` : ''}`,
+        });
+      }
+      continue;
+    }
+    issues.push({ path: path.join('.'), message: issue.message });
+  }
+  return issues;
+}
+
+/** What this module reads of a zod v4 schema's definition. */
+export interface SchemaDef {
+  type?: string;
+  shape?: Record<string, z.ZodType>;
+  element?: z.ZodType;
+  valueType?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  options?: readonly z.ZodType[];
+  getter?: () => z.ZodType;
+  /** An object's schema for keys it does not list: absent when they are stripped. */
+  catchall?: z.ZodType;
+}
+
+/** The definition of a zod v4 schema. */
+export function defOf(schema: z.ZodType): SchemaDef {
+  return (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+}
+
+/** The field names of the object schema found at `path` inside `schema`, if any. */
+export function objectKeysAt(schema: z.ZodType, path: readonly string[]): string[] {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'object':
+      if (path.length === 0) return Object.keys(def.shape ?? {});
+      return descend(def.shape?.[path[0] ?? ''], path.slice(1));
+    case 'array':
+      return path.length === 0 ? [] : descend(def.element, path.slice(1));
+    case 'record':
+      return path.length === 0 ? [] : descend(def.valueType, path.slice(1));
+    case 'optional':
+    case 'nullable':
+    case 'default':
+    case 'readonly':
+    case 'nonoptional':
+    case 'catch':
+      return descend(def.innerType, path);
+    case 'pipe':
+      return descend(def.in, path);
+    case 'lazy':
+      return def.getter ? objectKeysAt(def.getter(), path) : [];
+    case 'union':
+      for (const option of def.options ?? []) {
+        const keys = objectKeysAt(option, path);
+        if (keys.length > 0) return keys;
+      }
+      return [];
+    default:
+      return [];
+  }
+}
+
+function descend(schema: z.ZodType | undefined, path: readonly string[]): string[] {
+  return schema ? objectKeysAt(schema, path) : [];
+}
+
+/**
+ * The known name nearest to `key`, ignoring case (edit distance at most a third of its
+ * length, and at least 2), if any: the "did you mean" of an unknown key.
+ */
+export function closestName(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }

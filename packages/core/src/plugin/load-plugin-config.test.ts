@@ -19,7 +19,7 @@ describe('loadPluginConfig', () => {
   it('applies the Python defaults', async () => {
     await writeFile(
       join(dir, 'config.yaml'),
-      'name: Demo\ncode: demo\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts:Deploy\n',
+      'name: Demo\ncode: demo\nversion: 0.1.0\nactions:\n  deployment:\n    entrypoint: actions/deploy.ts:Deploy\n',
     );
     const { config, file } = await loadPluginConfig(dir);
     expect({ file, config }).toEqual({
@@ -46,6 +46,25 @@ describe('loadPluginConfig', () => {
     );
   });
 
+  it('says to quote a version that YAML read as a number', () => {
+    expect(() => parsePluginConfig('name: x\ncode: x\nversion: 1.0\n', 'c.yaml')).toThrow(
+      "c.yaml: invalid field: version: must be text; YAML read 1 as a number: quote it, e.g. version: '1'",
+    );
+  });
+
+  it('checks the runtime_env keys Ray checks, and passes the others through', () => {
+    const base = 'name: x\ncode: x\nversion: 1.0.0\n';
+    expect(() => parsePluginConfig(`${base}runtime_env:\n  pip: 42\n`, 'c.yaml')).toThrow(
+      'c.yaml: invalid field: runtime_env.pip: must be a list of requirements, a requirements file, or {packages: [...]}',
+    );
+    expect(() =>
+      parsePluginConfig(`${base}runtime_env:\n  env_vars:\n    A: {b: 1}\n`, 'c.yaml'),
+    ).toThrow('runtime_env.env_vars.A: must be text: env_vars map names to text values');
+    expect(
+      parsePluginConfig(`${base}runtime_env:\n  pip: [torch]\n  nsight: default\n`).runtime_env,
+    ).toEqual({ pip: ['torch'], nsight: 'default' });
+  });
+
   it('names every invalid field', () => {
     let error: unknown;
     try {
@@ -56,6 +75,7 @@ describe('loadPluginConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toBe(
       'p/config.yaml: invalid fields: code: is required; ' +
+        "version: is required: the plugin's version, e.g. version: 1.0.0 (the app is named code@version); " +
         'actions.deploy.entrypoint: is required: the module and export of the action, e.g. actions/deploy.ts:DeployAction; ' +
         "data_type: is required for neural_net plugins; add e.g. 'data_type: image'",
     );

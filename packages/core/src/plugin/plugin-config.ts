@@ -19,6 +19,45 @@ export const PLUGIN_CATEGORIES = [
   'custom',
 ] as const;
 
+/**
+ * `version` is required (the Python SDK defaults it to 0.1.0): it names the Serve app
+ * (`code@version`) and the release, so a forgotten one must not deploy as `code@0.1.0`. YAML
+ * reads `1.0` as a number: the message says to quote it.
+ */
+const VersionSchema = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? "is required: the plugin's version, e.g. version: 1.0.0 (the app is named code@version)"
+        : typeof issue.input === 'number'
+          ? `must be text; YAML read ${String(issue.input)} as a number: quote it, e.g. version: '${String(issue.input)}'`
+          : undefined,
+  })
+  .min(1, "must not be empty: the plugin's version, e.g. version: 1.0.0");
+
+/** A Python requirement list: a list of specs, a requirements file, or `{packages: [...]}`. */
+const PythonPackagesSchema = z.union(
+  [z.array(z.string()), z.string(), z.looseObject({ packages: z.array(z.string()) })],
+  { error: 'must be a list of requirements, a requirements file, or {packages: [...]}' },
+);
+
+/**
+ * `runtime_env` as Ray takes it: the keys Ray checks at deploy time are checked here (a wrong
+ * type would otherwise fail on the cluster, after the upload); others pass through to Ray.
+ */
+const RuntimeEnvSchema = z.looseObject({
+  pip: PythonPackagesSchema.optional(),
+  uv: PythonPackagesSchema.optional(),
+  conda: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  env_vars: z
+    .record(z.string(), z.string({ error: 'must be text: env_vars map names to text values' }), {
+      error: 'must map names to text values',
+    })
+    .optional(),
+  excludes: z.array(z.string()).optional(),
+  py_modules: z.array(z.string()).optional(),
+});
+
 /** How an action is run by the platform. */
 export const RUN_METHODS = ['job', 'task', 'serve'] as const;
 
@@ -48,7 +87,7 @@ export const PluginConfigSchema = z
     code: z
       .string(required())
       .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be letters, digits, "_", "." or "-"'),
-    version: z.string().min(1).default('0.1.0'),
+    version: VersionSchema,
     category: z.enum(PLUGIN_CATEGORIES).default('custom'),
     description: z.string().default(''),
     readme: z.string().default('README.md'),
@@ -56,7 +95,7 @@ export const PluginConfigSchema = z
     package_manager_options: z.array(z.string()).default([]),
     wheels_dir: z.string().default('wheels'),
     env: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-    runtime_env: z.record(z.string(), z.unknown()).default({}),
+    runtime_env: RuntimeEnvSchema.default({}),
     data_type: z.enum(['image', 'text', 'video', 'pcd', 'audio']).optional(),
     tasks: z.array(z.string()).default([]),
     supported_data_type: z.array(z.string()).default([]),

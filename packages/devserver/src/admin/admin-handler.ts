@@ -6,6 +6,7 @@ import type { DevServerControl } from '../control.js';
 import { parseJson, readBody, requestUrl, sendJson } from '../http/http-util.js';
 import { handleJobsAdmin } from '../jobs/jobs-admin.js';
 import type { DevServerRuntime } from '../runtime.js';
+import type { TriggerSpec } from '../transport/triggers.js';
 
 const faultSchema = z.strictObject({
   kind: z.enum([
@@ -21,6 +22,49 @@ const faultSchema = z.strictObject({
   error: z.string().optional(),
   recoverAfterMs: z.number().min(0).optional(),
   afterMs: z.number().min(0).optional(),
+  once: z.boolean().optional(),
+});
+const serviceSchema = z.enum(['dashboard', 'serve', 'backend', 'agent']);
+const httpFaultSchema = z.strictObject({
+  service: serviceSchema.optional(),
+  method: z.string().min(1).optional(),
+  path: z.string().min(1).optional(),
+  effect: z.enum(['error', 'slow', 'hang-up', 'lost-response']),
+  status: z.int().min(100).max(599).optional(),
+  body: z.string().optional(),
+  delayMs: z.number().min(0).optional(),
+  skip: z.int().min(0).optional(),
+  times: z.int().min(0).optional(),
+  forMs: z.number().min(0).optional(),
+});
+const triggerSchema: z.ZodType<TriggerSpec> = z.strictObject({
+  after: z.union([
+    z.strictObject({
+      request: z.strictObject({
+        service: serviceSchema.optional(),
+        method: z.string().min(1).optional(),
+        path: z.string().min(1).optional(),
+        nth: z.int().min(1).optional(),
+      }),
+    }),
+    z.strictObject({
+      appStatus: z.strictObject({ app: z.string().min(1), status: z.string().min(1) }),
+    }),
+  ]),
+  then: z.union([
+    z.strictObject({ dashboardDown: z.strictObject({ ms: z.number().min(0) }) }),
+    z.strictObject({
+      restart: z.strictObject({
+        keepState: z.boolean().optional(),
+        downMs: z.number().min(0).optional(),
+      }),
+    }),
+    z.strictObject({ dropApp: z.strictObject({ name: z.string().min(1) }) }),
+    z.strictObject({ httpFault: httpFaultSchema }),
+    z.strictObject({ fault: faultSchema }),
+    z.strictObject({ foreignPut: z.unknown() }),
+    z.strictObject({ trigger: z.lazy(() => triggerSchema) }),
+  ]),
 });
 const msSchema = z.strictObject({ ms: z.number().min(0) });
 const delaySchema = z.strictObject({
@@ -66,6 +110,7 @@ export class AdminHandler {
     if (path === '/jobs' || path.startsWith('/jobs/')) {
       return handleJobsAdmin(this.control, req, res, path);
     }
+    const httpFaultId = /^\/http-faults\/([^/]+)$/.exec(path)?.[1];
 
     if (key === 'GET /state') return sendJson(res, 200, this.state());
     if (key === 'GET /backend') return sendJson(res, 200, this.control.backend());
@@ -84,6 +129,33 @@ export class AdminHandler {
       }
     }
     if (key === 'GET /faults') return sendJson(res, 200, { faults: this.control.listFaults() });
+    if (key === 'GET /requests') {
+      const since = Number(requestUrl(req).searchParams.get('since') ?? 0);
+      return sendJson(res, 200, { requests: this.control.requests(since) });
+    }
+    if (key === 'DELETE /requests') {
+      this.control.clearRequests();
+      return sendJson(res, 200, { requests: [] });
+    }
+    if (key === 'GET /http-faults')
+      return sendJson(res, 200, { faults: this.control.listHttpFaults() });
+    if (key === 'DELETE /http-faults') {
+      this.control.clearHttpFaults();
+      return sendJson(res, 200, { faults: [] });
+    }
+    if (method === 'DELETE' && httpFaultId !== undefined) {
+      return this.control.removeHttpFault(httpFaultId)
+        ? sendJson(res, 200, { removed: httpFaultId })
+        : sendJson(res, 404, {
+            error: `No transport fault with id ${httpFaultId}; GET /_devserver/http-faults lists them.`,
+          });
+    }
+    if (key === 'GET /triggers')
+      return sendJson(res, 200, { triggers: this.control.listTriggers() });
+    if (key === 'DELETE /triggers') {
+      this.control.clearTriggers();
+      return sendJson(res, 200, { triggers: [] });
+    }
     if (key === 'DELETE /faults') {
       this.control.clearFaults();
       return sendJson(res, 200, { faults: [] });
@@ -113,6 +185,22 @@ export class AdminHandler {
               error: 'A fault needs `app` or `importPath` to know which application to hit.',
             });
           return sendJson(res, 201, this.control.injectFault(spec));
+        });
+      case '/http-faults':
+        return this.with(res, httpFaultSchema, body, (spec) => {
+          try {
+            sendJson(res, 201, this.control.injectHttpFault(spec));
+          } catch (error) {
+            sendJson(res, 400, { error: (error as Error).message });
+          }
+        });
+      case '/triggers':
+        return this.with(res, triggerSchema, body, (spec) => {
+          if ('fault' in spec.then && !spec.then.fault.app && !spec.then.fault.importPath)
+            return sendJson(res, 400, {
+              error: 'A fault needs `app` or `importPath` to know which application to hit.',
+            });
+          sendJson(res, 201, this.control.addTrigger(spec));
         });
       case '/clock/advance':
         return this.with(res, msSchema, body, async ({ ms }) => {
@@ -184,6 +272,8 @@ export class AdminHandler {
       gcsHealthy: this.rt.isGcsHealthy(),
       delays: this.rt.delays,
       faults: this.control.listFaults(),
+      httpFaults: this.control.listHttpFaults(),
+      triggers: this.control.listTriggers(),
       packages: this.control.packageNames(),
       serve: this.control.serveDetails(),
     };

@@ -117,7 +117,7 @@ export class BackendHandler {
     if (!body.ok) return;
     const parsed = serveApplicationCreate.safeParse(body.value, { reportInput: true });
     if (!parsed.success) return sendJson(res, 400, drfErrors(parsed.error));
-    const key = header(req, 'idempotency-key');
+    const key = this.rt.settings.honourIdempotencyKeys ? header(req, 'idempotency-key') : undefined;
     const bodyHash = sha256Hex(canonicalJson(parsed.data));
     if (key !== undefined) {
       const seen = this.rt.backend.idempotencyKeys.get(key);

@@ -97,6 +97,27 @@ describe('fault injection (docs/ray-serve-rest.md#what-only-fails-later)', () =>
     ]).toEqual(['RUNNING', 'HEALTHY', 'CONFIG_UPDATE_COMPLETED']);
   });
 
+  it('a fault with once hits the next rollout only: the config put back afterwards starts', async () => {
+    const v1 = appConfig('a', {
+      deployments: [{ name: 'app', ray_actor_options: { num_cpus: 0.5 } }],
+    });
+    const v2 = appConfig('a', {
+      deployments: [{ name: 'app', ray_actor_options: { num_cpus: 1 } }],
+    });
+    await t.put({ applications: [v1] });
+    await t.dev.control.advance(600);
+    expect((await t.app('a'))?.status).toBe('RUNNING');
+    t.dev.control.injectFault({ kind: 'replica-startup-failure', app: 'a', once: true });
+    await t.put({ applications: [v2] });
+    await t.dev.control.advance(900);
+    expect((await t.app('a'))?.status).toBe('DEPLOY_FAILED');
+    expect(t.dev.control.listFaults()).toEqual([]);
+    await t.put({ applications: [v1] });
+    await t.dev.control.advance(300);
+    const back = await t.app('a');
+    expect([back?.status, back?.deployments['app']?.status]).toEqual(['RUNNING', 'HEALTHY']);
+  });
+
   it('insufficient resources: DEPLOYING forever with the "taken more than 30s to be scheduled" message', async () => {
     t.dev.control.injectFault({ kind: 'insufficient-resources', app: 'a' });
     await t.put({

@@ -26,6 +26,13 @@ export interface FaultSpec {
   recoverAfterMs?: number | undefined;
   /** unhealthy: how long after reaching RUNNING (or after injection) the health checks fail. @default 0 */
   afterMs?: number | undefined;
+  /**
+   * Hits only the next config that it takes effect on, then is gone: a fault of that version
+   * (its code, its resources), not of the app, so the config a rollback puts back starts again
+   * as on Ray (docs/ray-serve-rest.md#update-classes).
+   * @default false (every later rollout of a matching app)
+   */
+  once?: boolean | undefined;
 }
 
 /** An injected fault with its id. */

@@ -58,6 +58,8 @@ export class ServeState {
   public system: ServeSystem | undefined;
   public apps = new Map<string, AppState>();
   private faults: Fault[] = [];
+  /** Ids of the faults the rollouts of the PUT being applied took up. */
+  private readonly faultsTaken = new Set<string>();
   private faultSeq = 0;
 
   public constructor(
@@ -108,6 +110,9 @@ export class ServeState {
       if (!listed.has(app.name) && app.source === 'declarative') this.startDelete(app, now);
     }
     for (const appConfig of config.applications) this.upsert(appConfig, now);
+    // A fault of one version is gone once a rollout took it up.
+    this.faults = this.faults.filter((f) => !(f.once === true && this.faultsTaken.has(f.id)));
+    this.faultsTaken.clear();
   }
 
   /** `DELETE /api/serve/applications/`: shuts Serve down; everything is gone at once. */
@@ -304,6 +309,7 @@ export class ServeState {
     };
     const envFault = faults.find((f) => f.kind === 'runtime-env-error');
     if (envFault !== undefined) {
+      this.faultsTaken.add(envFault.id);
       app.pending = {
         ...pendingBase,
         failure: runtimeEnvFailure(
@@ -315,6 +321,7 @@ export class ServeState {
     }
     const buildFault = faults.find((f) => f.kind === 'build-error');
     if (buildFault !== undefined) {
+      this.faultsTaken.add(buildFault.id);
       app.pending = {
         ...pendingBase,
         failure: buildFailure(
@@ -396,12 +403,16 @@ export class ServeState {
       const replica = mine.find((f) => f.kind === 'replica-startup-failure');
       const resources = mine.find((f) => f.kind === 'insufficient-resources');
       if (replica !== undefined) {
+        this.faultsTaken.add(replica.id);
         fault = {
           kind: 'replica-startup-failure',
           error: replica.error ?? DEFAULT_CONSTRUCTOR_ERROR,
         };
         if (replica.recoverAfterMs !== undefined) fault.recoverAfterMs = replica.recoverAfterMs;
-      } else if (resources !== undefined) fault = { kind: 'insufficient-resources' };
+      } else if (resources !== undefined) {
+        this.faultsTaken.add(resources.id);
+        fault = { kind: 'insufficient-resources' };
+      }
     }
     const timeline: DeploymentTimeline = {
       plan,
@@ -415,12 +426,14 @@ export class ServeState {
     };
     if (fault !== undefined) timeline.fault = fault;
     const unhealthy = mine.find((f) => f.kind === 'unhealthy');
-    if (unhealthy !== undefined)
+    if (unhealthy !== undefined) {
+      this.faultsTaken.add(unhealthy.id);
       timeline.unhealthy = {
         afterMs: unhealthy.afterMs ?? 0,
         notBefore: startAt,
         error: unhealthy.error ?? DEFAULT_HEALTH_ERROR,
       };
+    }
     return timeline;
   }
 }

@@ -13,6 +13,7 @@ import type { z } from 'zod';
 import type { ClusterInfo } from '../cluster/cluster-info.js';
 import { initializeCluster } from '../cluster/initialize-cluster.js';
 import { CONNECT_TIMEOUT_MS } from '../defaults.js';
+import { withAppLock } from '../deploy/cluster-lock.js';
 import { DeploymentContext } from '../deployment-context.js';
 import { DeploymentProgressCategories } from '../deployment-progress.js';
 import type { DeploymentPlan } from '../plan/deployment-plan.js';
@@ -200,11 +201,23 @@ export class BaseDeploymentAction<S extends z.ZodType = z.ZodType> extends BaseA
 
   /** Step mode when `setupSteps` registered steps (with the deployment result keys), else `execute()`. */
   public override async run(): Promise<unknown> {
-    const registry = new StepRegistry<DeploymentContext>(this.ctx.container);
-    this.setupSteps(registry);
+    const registry = this.registerSteps(new StepRegistry<DeploymentContext>(this.ctx.container));
     if (registry.size === 0) return await this.execute();
     const context = this.createContext();
-    const result = await this.runSteps(registry, context);
+    const name = context.spec.serveAppName;
+    // One deploy of an app at a time, from its first read to its last rollback or record.
+    const result = await withAppLock(
+      this.rayClient.address,
+      name,
+      () => this.runSteps(registry, context),
+      {
+        signal: this.ctx.signal,
+        clock: this.ctx.clock,
+        noWait: this.ctx.env.getBool('SYNAPSE_NO_WAIT', false),
+        onWait: (holder) =>
+          this.ctx.logger.warn(`Waiting for another deploy of '${name}' to finish (${holder})`),
+      },
+    );
     const outcome: DeploymentRunResult = { ...result, deployed: context.deployed };
     if (context.serveAppId) outcome.serveApplication = context.serveAppId;
     return outcome;

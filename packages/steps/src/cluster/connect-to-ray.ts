@@ -1,7 +1,19 @@
 import type { RayServeClient } from '@synapse-sdk/clients';
-import { ClientConnectionError, ClientTimeoutError, NotFoundError } from '@synapse-sdk/clients';
+import {
+  ClientConnectionError,
+  ClientTimeoutError,
+  isTransientError,
+  NotFoundError,
+} from '@synapse-sdk/clients';
 import type { Clock } from '@synapse-sdk/core';
-import { CancelledError, done, retryLoop, systemClock, tryAgain } from '@synapse-sdk/core';
+import {
+  CancelledError,
+  done,
+  errorMessage,
+  retryLoop,
+  systemClock,
+  tryAgain,
+} from '@synapse-sdk/core';
 
 import { CONNECT_BACKOFF } from '../defaults.js';
 import { StepsError } from '../errors.js';
@@ -31,9 +43,9 @@ export async function connectToRay(
       try {
         return done(await client.getVersion(signal));
       } catch (error) {
-        if (error instanceof ClientConnectionError || error instanceof ClientTimeoutError) {
-          return tryAgain(error);
-        }
+        // A dashboard that answers 502/503/504 for the whole timeout is as unreachable as one
+        // that refuses connections: its controller or a proxy in front of it is down.
+        if (isTransientError(error)) return tryAgain(error);
         if (error instanceof NotFoundError) {
           throw new StepsError(
             'NOT_A_RAY_DASHBOARD',
@@ -55,12 +67,11 @@ export async function connectToRay(
     },
     ({ why, reason }) => {
       if (why === 'cancelled') return new CancelledError('Cancelled while connecting to Ray');
-      const error = reason as ClientConnectionError | ClientTimeoutError;
       return new StepsError(
         'RAY_UNREACHABLE',
-        `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(options.timeoutMs / 1000)} s): ${error.reason}`,
+        `Cannot reach the Ray dashboard at ${client.address} (tried for ${Math.round(options.timeoutMs / 1000)} s): ${unreachableReason(reason)}`,
         {
-          cause: error,
+          cause: reason,
           hint: 'start the cluster, or point RAY_DASHBOARD_ADDRESS (--ray-address) at its dashboard, e.g. http://head-node:8265',
         },
       );
@@ -80,4 +91,12 @@ export async function connectToRay(
     ...(version.session_name ? { sessionName: version.session_name } : {}),
     authMode,
   };
+}
+
+/** Why the dashboard was unreachable: the connection failure, or the status it kept answering. */
+function unreachableReason(error: unknown): string {
+  if (error instanceof ClientConnectionError || error instanceof ClientTimeoutError) {
+    return error.reason;
+  }
+  return errorMessage(error);
 }

@@ -1,4 +1,8 @@
+import { isTransientError, ServerError } from '@synapse-sdk/clients';
+import { errorMessage } from '@synapse-sdk/core';
+
 import type { DeploymentContext } from '../deployment-context.js';
+import { StepsError } from '../errors.js';
 import { registrationTarget } from '../rules/deploy-rules.js';
 import type { ClusterInfo } from './cluster-info.js';
 import { connectToRay } from './connect-to-ray.js';
@@ -24,7 +28,22 @@ export async function initializeCluster(
   if (jobId) {
     const { client, agentClient } = context.runtimeCtx;
     const { backend } = registrationTarget(jobId, client, context.spec.pluginReleaseId);
-    await backend.listServeApplicationsPage({ name: serveAppName, page_size: 1 }, { signal });
+    try {
+      await backend.listServeApplicationsPage({ name: serveAppName, page_size: 1 }, { signal });
+    } catch (error) {
+      // Its client already retried; a backend still down now would fail the registration
+      // after the deploy, so the run stops here, before anything changed.
+      // (A refused connection already says so, as HTTP_CONNECTION.)
+      if (!(error instanceof ServerError) || !isTransientError(error)) throw error;
+      throw new StepsError(
+        'BACKEND_UNREACHABLE',
+        `Cannot reach the Synapse backend at ${backend.baseUrl}: ${errorMessage(error)}`,
+        {
+          cause: error,
+          hint: 'check that the backend is up, or point SYNAPSE_HOST (--host) at it; nothing was deployed',
+        },
+      );
+    }
     await agentClient?.healthCheck({ signal });
     context.log('backend_checked', { backend: backend.baseUrl });
   }

@@ -7,7 +7,7 @@ import { isTransientError, parseServeDeployConfig } from '@synapse-sdk/clients';
 import type { Clock } from '@synapse-sdk/core';
 import { CancelledError, done, retryLoop, systemClock, tryAgain } from '@synapse-sdk/core';
 
-import { MAX_APPLY_ROUNDS, REREAD_BACKOFF } from '../defaults.js';
+import { MAX_APPLY_ROUNDS, OUTAGE_BACKOFF, REREAD_BACKOFF } from '../defaults.js';
 import { StepsError } from '../errors.js';
 import { refusalError, writeRefusal } from '../rules/deploy-rules.js';
 import { withClusterLock } from './cluster-lock.js';
@@ -65,6 +65,12 @@ export interface ApplyOptions {
         before: ApplicationDetails | undefined,
       ) => Promise<void>)
     | undefined;
+  /**
+   * How long to ride out a dashboard that cannot be reached or answers 502/503/504, trying the
+   * whole read-merge-PUT again; a deploy gives its remaining wait, a rollback its own timeout,
+   * so that a rollback survives what the deploy survives. @default 0 (fail at once)
+   */
+  outageBudgetMs?: number | undefined;
 }
 
 /**
@@ -91,13 +97,65 @@ export async function applyApplication(
 
 /**
  * {@link applyApplication}, reporting a failure as a value that says whether a PUT had been sent,
- * for callers that must record what may have changed (the deploy).
+ * for callers that must record what may have changed (the deploy). Within `outageBudgetMs`, an
+ * apply that failed on an unreachable dashboard is tried again; what the cluster held before
+ * the first PUT stays the one that counts.
  */
 export async function attemptApply(
   client: RayServeClient,
   name: string,
   app: ServeApplicationConfig | null,
   options: ApplyOptions = {},
+): Promise<ApplyResult> {
+  let firstSent: ApplyOutcome | undefined;
+  let last: ApplyResult | undefined;
+  const keepFirst = (result: ApplyResult): ApplyResult => {
+    if (firstSent === undefined) return result;
+    return result.ok
+      ? {
+          ok: true,
+          outcome: {
+            ...result.outcome,
+            previous: firstSent.previous,
+            before: firstSent.before,
+            put: true,
+          },
+        }
+      : { ...result, sent: firstSent };
+  };
+  try {
+    return await retryLoop(
+      async () => {
+        const result = await attemptApplyOnce(client, name, app, options);
+        if (!result.ok) firstSent ??= result.sent;
+        last = result;
+        if (result.ok || !isTransientError(result.error)) return done(keepFirst(result));
+        return tryAgain(result.error);
+      },
+      {
+        clock: options.clock ?? systemClock,
+        backoff: OUTAGE_BACKOFF,
+        timeoutMs: options.outageBudgetMs ?? 0,
+        signal: options.signal,
+      },
+      ({ why }) =>
+        why === 'cancelled'
+          ? new CancelledError(`Cancelled before updating application '${name}'`)
+          : new Error('outage budget spent'),
+    );
+  } catch (error) {
+    if (error instanceof CancelledError || last === undefined) {
+      return { ok: false, error, sent: firstSent };
+    }
+    return keepFirst(last);
+  }
+}
+
+async function attemptApplyOnce(
+  client: RayServeClient,
+  name: string,
+  app: ServeApplicationConfig | null,
+  options: ApplyOptions,
 ): Promise<ApplyResult> {
   const { signal } = options;
   // The view right before the first PUT: what the cluster held before this apply changed it.

@@ -1,3 +1,6 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
 import type { ServeApplicationConfig } from '@synapse-sdk/clients';
 import { ConfigError } from '@synapse-sdk/core';
 
@@ -16,13 +19,14 @@ export interface PythonClassPath {
 /** Parses `module.path:Class` or `module.path.Class`. */
 export function parseClassPath(entrypoint: string): PythonClassPath {
   const colon = entrypoint.split(':');
+  const dot = entrypoint.lastIndexOf('.');
+  // Without ':' the class follows the last '.'; a path with neither names no class at all.
   const [module, className] =
     colon.length === 2
       ? colon
-      : [
-          entrypoint.slice(0, entrypoint.lastIndexOf('.')),
-          entrypoint.slice(entrypoint.lastIndexOf('.') + 1),
-        ];
+      : dot > 0
+        ? [entrypoint.slice(0, dot), entrypoint.slice(dot + 1)]
+        : [entrypoint, ''];
   const valid = /^[A-Za-z_][\w.]*$/;
   if (!module || !className || !valid.test(module) || !/^[A-Za-z_]\w*$/.test(className)) {
     throw new ConfigError(
@@ -71,6 +75,18 @@ export async function prepareApplication(
       },
     );
   }
+  const moduleFile = pkg.files.includes(`${modulePath}.py`)
+    ? `${modulePath}.py`
+    : `${modulePath}/__init__.py`;
+  if (!(await mayDefine(join(spec.pluginDir, moduleFile), className))) {
+    await pkg.remove();
+    throw new ConfigError(
+      'entrypoint',
+      `'${spec.entrypoint}' names class ${className}, but ${moduleFile} in ${spec.pluginDir} never mentions it`,
+      [],
+      { hint: `define class ${className} in ${moduleFile}, or fix the action's static entrypoint` },
+    );
+  }
   // Plain copies: the spec is frozen, and the config goes to a schema, a JSON body and a record.
   const app: ServeApplicationConfig = {
     name: spec.serveAppName,
@@ -100,4 +116,20 @@ function deploymentOverride(
       },
     ],
   };
+}
+
+/**
+ * False only when the module's source cannot define `name`: the word appears nowhere in it and
+ * it has no star import or module `__getattr__` that could bring it in. Anything else is left
+ * for Python to decide on the cluster.
+ */
+async function mayDefine(file: string, name: string): Promise<boolean> {
+  let source: string;
+  try {
+    source = await readFile(file, 'utf8');
+  } catch {
+    return true;
+  }
+  if (/\bimport\s+\*|__getattr__/.test(source)) return true;
+  return new RegExp(`\\b${name}\\b`).test(source);
 }

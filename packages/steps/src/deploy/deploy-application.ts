@@ -4,7 +4,7 @@ import type {
   RayServeClient,
   ServeApplicationConfig,
 } from '@synapse-sdk/clients';
-import { DeployFailedError } from '@synapse-sdk/clients';
+import { DeployFailedError, isTransientError } from '@synapse-sdk/clients';
 import type { Clock, Logger } from '@synapse-sdk/core';
 import { silentLogger, systemClock } from '@synapse-sdk/core';
 
@@ -27,6 +27,10 @@ export interface DeployApplicationOptions {
   /** Times the config is applied again when another writer drops it. @default {@link MAX_REAPPLIES} */
   maxReapplies?: number | undefined;
   onStatus?: ((update: ApplicationStatusUpdate) => void) | undefined;
+  /** Called once, when this run's first PUT was sent: from then on the cluster may differ. */
+  onApplied?: (() => void) | undefined;
+  /** Called after every poll of the wait, changed or not. Must not throw. */
+  onPoll?: ((update: ApplicationStatusUpdate) => void) | undefined;
   logger?: Logger | undefined;
   /** The cluster's Ray version, when known: old versions need extra care (see the rules). */
   rayVersion?: string | undefined;
@@ -43,6 +47,12 @@ export interface DeployApplicationOptions {
    * config and status are what the cluster held before the run, so they are kept.
    */
   priorChange?: DeployChange | undefined;
+  /**
+   * Called before the config is applied again after another writer or a restart dropped it:
+   * makes sure the cluster still holds what the config needs (a restarted head lost the
+   * uploaded package).
+   */
+  beforeReapply?: (() => Promise<void>) | undefined;
 }
 
 /** How a deploy went, success or not, with what it changed (for rollback, or a journal). */
@@ -100,6 +110,7 @@ export async function deployApplication(
             : { ...change, appliedConfig: app },
         );
       },
+      outageBudgetMs: Math.max(0, deadline - clock.now()),
     });
     const seen = result.ok ? result.outcome : result.sent;
     const sent = result.ok ? result.outcome.put : result.sent !== undefined;
@@ -110,6 +121,7 @@ export async function deployApplication(
         previousStatus: seen.before?.status ?? null,
         appliedConfig: sent ? app : null,
       };
+      if (sent) options.onApplied?.();
     } else if (sent) {
       change = { ...change, appliedConfig: app }; // a resumed run: what it sent is what is live
     }
@@ -133,15 +145,24 @@ export async function deployApplication(
           putAnswered: outcome.put,
           pollIntervalMs: options.pollIntervalMs,
           onStatus: options.onStatus,
+          onPoll: options.onPoll,
           logger,
           clock,
         });
         // RUNNING is only ours if it runs what we sent: a writer on another host may have put
         // back an older config of this app from a stale read.
-        if (configIsLive(app, running.deployed_app_config)) {
-          return { ok: true, change, app: running, upToDate: false, reapplied };
+        // Read once more before claiming success: a writer that dropped or replaced the app
+        // right after the poll that saw it RUNNING would otherwise go unnoticed.
+        const live = configIsLive(app, running.deployed_app_config)
+          ? await readAgain(client, name, running, options.signal)
+          : running;
+        if (live?.status === 'RUNNING' && configIsLive(app, live.deployed_app_config)) {
+          return { ok: true, change, app: live, upToDate: false, reapplied };
         }
-        replacedBy = 'replaced by another writer with a different config';
+        replacedBy =
+          live === undefined || live.status === 'DELETING'
+            ? 'removed by another writer'
+            : 'replaced by another writer with a different config';
         if (reapplied >= maxReapplies) {
           throw new StepsError(
             'DEPLOY_CONTESTED',
@@ -157,9 +178,25 @@ export async function deployApplication(
       logger.warn(`Application '${name}' was ${replacedBy}; applying it again`, {
         attempt: reapplied + 1,
       });
+      await options.beforeReapply?.();
       outcome = await apply(false);
     }
   } catch (error) {
     return { ok: false, change, error };
+  }
+}
+
+/** The app as read now; `seen` when the read fails in transit (it confirms nothing either way). */
+async function readAgain(
+  client: RayServeClient,
+  name: string,
+  seen: ApplicationDetails,
+  signal: AbortSignal | undefined,
+): Promise<ApplicationDetails | undefined> {
+  try {
+    return await client.getApplication(name, signal);
+  } catch (error) {
+    if (isTransientError(error)) return seen;
+    throw error;
   }
 }

@@ -35,11 +35,23 @@ export async function restoreApplication(
   const logger = options.logger ?? silentLogger;
   const name = change.appName;
   const previous = change.previousConfig;
+  const missing = await missingPackage(client, previous);
   const outcome = await applyApplication(client, name, previous, {
     lockDir: options.lockDir,
     rayVersion: change.rayVersion ?? undefined,
     clock: options.clock,
+    // The rollback rides out an unreachable dashboard as long as it may wait at all.
+    outageBudgetMs: options.timeoutMs,
   });
+  if (missing !== undefined) {
+    // Put back all the same: the app stays declared with its own config, to be deployed again
+    // once its package is; waiting for it to run would only wait for it to fail.
+    throw new StepsError(
+      'RESTORE_IMPOSSIBLE',
+      `Cannot restore application '${name}': its previous config was put back, but its package ${missing} is gone from the cluster (a head restart wipes uploaded packages), so '${name}' is left failing to deploy`,
+      { hint: `deploy the previous version of '${name}' again from its source` },
+    );
+  }
   const poll = {
     timeoutMs: options.timeoutMs,
     pollIntervalMs: options.pollIntervalMs,
@@ -104,4 +116,17 @@ async function waitUntilRestored(
       ),
   );
   logger.info(`Restored the previous config of application '${name}' (${status})`);
+}
+
+/**
+ * The package a previous config runs from, when the cluster no longer holds it (a head restart
+ * wipes uploaded packages); undefined when it does, or when that cannot be told.
+ */
+async function missingPackage(
+  client: RayServeClient,
+  previous: ServeApplicationConfig | null,
+): Promise<string | undefined> {
+  const uri = previous?.runtime_env?.['working_dir'];
+  if (typeof uri !== 'string' || !uri.startsWith('gcs://')) return undefined;
+  return (await client.hasPackage(uri).catch(() => true)) ? undefined : uri;
 }

@@ -1,5 +1,5 @@
 import type { Dirent } from 'node:fs';
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { sep } from 'node:path';
 
 import type { Ignore } from 'ignore';
@@ -77,7 +77,15 @@ async function walk(
   scopes: readonly Scope[],
 ): Promise<void> {
   await walker.slicer.pause();
-  const entries = readdirSync(absDir, { withFileTypes: true });
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(absDir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new PackageError(
+      `cannot read the folder ${relDir || '.'} of the plugin (${absDir}: ${code}); make it readable, or exclude it in .gitignore or runtime_env.excludes`,
+    );
+  }
   if (relDir !== '' && entries.some((e) => e.name === 'pyvenv.cfg' && e.isFile())) return;
   const gitignore = entries.find((e) => e.name === '.gitignore' && e.isFile());
   const localScopes = gitignore
@@ -96,6 +104,9 @@ async function walk(
     if (isDir && ALWAYS_EXCLUDED_DIRS.has(entry.name)) continue;
     if (walker.excludes?.ignores(isDir ? `${relPath}/` : relPath)) continue;
     if (isIgnored(localScopes, relPath, isDir, !isDir && isTypeScript(entry.name))) continue;
+    // A broken link that is not excluded: packaging without it would deploy something else
+    // than the folder holds, so it is refused (it is found only once it is known to count).
+    if (kind === 'broken') throw brokenLink(relPath, absPath);
     if (isDir) await walk(walker, absPath, relPath, localScopes);
     else walker.paths.push(relPath);
   }
@@ -107,7 +118,8 @@ function isTypeScript(name: string): boolean {
 
 const DEFAULT_IGNORE_EXTENSIONS = DEFAULT_IGNORES.map((pattern) => pattern.slice(1));
 
-type EntryKind = 'file' | 'dir' | undefined;
+/** `broken`: a symlink that leads nowhere (dangling, or a loop). */
+type EntryKind = 'file' | 'dir' | 'broken' | undefined;
 
 function direntKind(entry: Dirent): EntryKind {
   return entry.isDirectory() ? 'dir' : entry.isFile() ? 'file' : undefined;
@@ -115,14 +127,14 @@ function direntKind(entry: Dirent): EntryKind {
 
 /**
  * A link to a file inside the root is packaged as that file; a linked directory inside the
- * root is packaged at its real location already; a dangling link has nothing to package.
+ * root is packaged at its real location already; a dangling link or a loop is `broken`.
  */
 function linkKind(realRoot: string, absPath: string): EntryKind {
   let target: string;
   try {
     target = realpathSync(absPath);
   } catch {
-    return undefined;
+    return 'broken';
   }
   if (target !== realRoot && !target.startsWith(realRoot + sep)) {
     throw new PackageError(
@@ -151,4 +163,20 @@ function isIgnored(
     else if (verdict.unignored) ignored = false;
   }
   return ignored;
+}
+
+function brokenLink(relPath: string, absPath: string): PackageError {
+  let why = 'leads nowhere';
+  try {
+    realpathSync(absPath);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    why =
+      code === 'ELOOP'
+        ? 'is a loop of symlinks'
+        : `points to ${readlinkSync(absPath)}, which does not exist`;
+  }
+  return new PackageError(
+    `${relPath} in the plugin is a symlink that ${why}; remove it, or exclude it in .gitignore or runtime_env.excludes`,
+  );
 }

@@ -222,6 +222,23 @@ describe('packageWorkingDir', () => {
     );
   });
 
+  it('refuses a dangling symlink and a loop, unless they are excluded', async () => {
+    const dir = await plugin();
+    await symlink(join(dir, 'gone.txt'), join(dir, 'dangling.txt'));
+    await expect(packageWorkingDir(dir)).rejects.toThrow(
+      new PackageError(
+        `dangling.txt in the plugin is a symlink that points to ${join(dir, 'gone.txt')}, which does not exist; remove it, or exclude it in .gitignore or runtime_env.excludes`,
+      ),
+    );
+    const looped = await plugin();
+    await symlink(join(looped, 'b'), join(looped, 'a'));
+    await symlink(join(looped, 'a'), join(looped, 'b'));
+    await expect(packageWorkingDir(looped)).rejects.toThrow(
+      'a in the plugin is a symlink that is a loop of symlinks',
+    );
+    expect((await pack(looped, { excludes: ['a', 'b'] })).files).not.toContain('a');
+  });
+
   it('packs a symlink to a file inside the directory as that file', async () => {
     const dir = await plugin();
     await mkdir(join(dir, 'lib'));

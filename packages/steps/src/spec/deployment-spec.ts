@@ -38,6 +38,11 @@ export interface DeploymentSpec {
   readonly rayActorOptions: Readonly<Record<string, number>>;
   /** The application's runtime_env: requirements.txt, config.yaml `env` and `runtime_env`. */
   readonly runtimeEnv: Readonly<Record<string, unknown>>;
+  /**
+   * The run's limit, `SYNAPSE_TIMEOUT` (`plugin run --timeout`): a deploy waits for RUNNING at
+   * least this long; undefined for the step's own wait.
+   */
+  readonly waitTimeoutMs: number | undefined;
 }
 
 /** What {@link resolveDeploymentSpec} reads. */
@@ -66,7 +71,8 @@ export function resolveDeploymentSpec(source: DeploymentSpecSource): DeploymentS
       hint: "set it to the plugin's serve deployment class, e.g. static entrypoint = 'serve_app:MyDeployment'",
     });
   }
-  const pluginReleaseId = env.getInt('SYNAPSE_PLUGIN_RELEASE_ID');
+  const pluginReleaseId = env.getId('SYNAPSE_PLUGIN_RELEASE_ID');
+  const waitTimeoutMs = env.getDuration('SYNAPSE_TIMEOUT');
   const params = deploymentParams(source.params);
   const runtimeEnv = buildRuntimeEnv(plugin.dir, plugin.config);
   const serveAppName = resolveServeAppName(env, plugin.config, plugin.configFile);
@@ -89,6 +95,7 @@ export function resolveDeploymentSpec(source: DeploymentSpecSource): DeploymentS
     rayActorOptions: actorOptions(params),
     // A copy: freezing must not reach into the plugin config it was built from.
     runtimeEnv: structuredClone(runtimeEnv),
+    waitTimeoutMs,
   });
 }
 

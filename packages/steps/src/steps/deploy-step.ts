@@ -1,8 +1,14 @@
+import type { ApplicationDetails } from '@synapse-sdk/clients';
 import type { StepAttempt, StepResult } from '@synapse-sdk/core';
 import { BaseStep, stepFailure, stepSuccess } from '@synapse-sdk/core';
 
 import { initializeCluster } from '../cluster/initialize-cluster.js';
-import { CONNECT_TIMEOUT_MS, DEPLOY_WAIT_TIMEOUT_MS, ROLLBACK_TIMEOUT_MS } from '../defaults.js';
+import {
+  CONNECT_TIMEOUT_MS,
+  DEPLOY_WAIT_TIMEOUT_MS,
+  PROGRESS_LINE_MS,
+  ROLLBACK_TIMEOUT_MS,
+} from '../defaults.js';
 import { prepareApplication } from '../deploy/build-application.js';
 import { deployApplication } from '../deploy/deploy-application.js';
 import { deployChangeIn, noChange } from '../deploy/deploy-change.js';
@@ -12,6 +18,7 @@ import { DeploymentProgressCategories } from '../deployment-progress.js';
 import { keepPackage, writeAheadPut, writeAheadUpload } from '../journal/deploy-write-ahead.js';
 import type { PackageCompression } from '../packaging/compression.js';
 import { ensurePackage } from '../packaging/package-plugin.js';
+import { refusalError, writeRefusal } from '../rules/deploy-rules.js';
 
 /** Options of {@link DeployStep}. */
 export interface DeployStepOptions {
@@ -78,12 +85,13 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       userConfig: this.options.userConfig?.(context),
     });
     context.setProgress(1, 4);
-    try {
-      const log = (event: string, data: Record<string, unknown>): void => context.log(event, data);
-      await ensurePackage(
+    // The package is kept until the deploy ends: a head that restarts meanwhile loses it, and
+    // the config can only be applied again once it is uploaded again.
+    const uploadIfMissing = (): Promise<void> =>
+      ensurePackage(
         client,
         pkg,
-        log,
+        (event, data) => context.log(event, data),
         signal,
         journal && {
           present: async () => void (await keepPackage(journal, pkg)),
@@ -93,14 +101,35 @@ export class DeployStep extends BaseStep<DeploymentContext> {
           },
         },
       );
-    } finally {
+    try {
+      // What the cluster's state already refuses (an app of this name started with serve.run)
+      // is refused before the upload; the apply checks again under the lock.
+      const refusal = writeRefusal(
+        await client.getApplications(signal),
+        spec.serveAppName,
+        app,
+        cluster.rayVersion,
+      );
+      if (refusal) throw refusalError(refusal);
+      await uploadIfMissing();
+    } catch (error) {
       await pkg.remove();
+      throw error;
     }
     context.setProgress(2, 4);
 
+    // The run's limit (plugin run --timeout, SYNAPSE_TIMEOUT) wins over the default the plugin's
+    // code chose: the wait must not give up before the run does.
+    const waitTimeoutMs =
+      spec.waitTimeoutMs ?? this.options.waitTimeoutMs ?? DEPLOY_WAIT_TIMEOUT_MS;
+    const clock = context.runtimeCtx.clock;
+    const startedAt = clock.now();
+    let lastLineAt = startedAt;
     let lastStatus = '';
     const report = await deployApplication(client, app, {
-      timeoutMs: this.options.waitTimeoutMs ?? DEPLOY_WAIT_TIMEOUT_MS,
+      beforeReapply: uploadIfMissing,
+      onApplied: () => context.log('app_applied', { app: app.name }),
+      timeoutMs: waitTimeoutMs,
       signal,
       lockDir: this.options.lockDir,
       rayVersion: cluster.rayVersion,
@@ -118,7 +147,19 @@ export class DeployStep extends BaseStep<DeploymentContext> {
         context.setProgress(3, 4);
         context.log('app_status', { app: app.name, status, message: details?.message ?? '' });
       },
-    });
+      // A long wait says where it is at least every PROGRESS_LINE_MS, so it never looks hung.
+      onPoll: ({ app: details }) => {
+        const now = clock.now();
+        if (now - lastLineAt < PROGRESS_LINE_MS) return;
+        lastLineAt = now;
+        context.log('app_waiting', {
+          app: app.name,
+          status: details?.status ?? 'absent',
+          ready: `${replicasReady(details)} replicas ready`,
+          elapsed: `${seconds(now - startedAt)} of ${seconds(waitTimeoutMs)}`,
+        });
+      },
+    }).finally(() => pkg.remove());
     const rollbackData = { ...report.change };
     if (!report.ok) {
       const error = report.error instanceof Error ? report.error : String(report.error);
@@ -148,4 +189,19 @@ export class DeployStep extends BaseStep<DeploymentContext> {
       pollIntervalMs: this.options.pollIntervalMs,
     });
   }
+}
+
+/** `ready/target` over the app's deployments, e.g. `0/2`. */
+function replicasReady(app: ApplicationDetails | undefined): string {
+  let ready = 0;
+  let target = 0;
+  for (const deployment of Object.values(app?.deployments ?? {})) {
+    target += deployment.target_num_replicas ?? 0;
+    ready += (deployment.replicas ?? []).filter((replica) => replica.state === 'RUNNING').length;
+  }
+  return `${ready}/${target}`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)}s`;
 }

@@ -21,20 +21,28 @@ export class RegisterStep extends BaseStep<DeploymentContext> {
    * created (same app and release) instead of creating a second.
    */
   public override readonly resumable = true;
+  /** A POST in flight is let finish, so that the record it created is reported on rollback. */
+  public override readonly settlesOnAbort = true;
 
   public override canSkip(context: DeploymentContext): boolean {
     return !context.spec.jobId;
   }
 
   public async execute(context: DeploymentContext, attempt: StepAttempt): Promise<StepResult> {
-    return stepSuccess({ ...(await registerApplication(context, attempt.signal)) });
+    const registration = await registerApplication(context, attempt.signal);
+    // Also the rollback data: a run cancelled once the record exists still reports it.
+    const record = {
+      serveApplication: registration.serveApplication,
+      created: registration.created,
+    };
+    return stepSuccess({ ...registration }, record);
   }
 
   public override rollback(context: DeploymentContext, result: StepResult): void {
-    if (result.data['created'] === true) {
+    if (result.rollbackData['created'] === true) {
       // The backend has no endpoint to delete a serve application record.
       context.runtimeCtx.logger.warn(
-        `Backend record ${String(result.data['serveApplication'])} of '${context.serveAppName}' is left in place: the Synapse backend offers no way to delete it`,
+        `Backend record ${String(result.rollbackData['serveApplication'])} of '${context.serveAppName}' is left in place: the Synapse backend offers no way to delete it`,
       );
     }
   }

@@ -1,7 +1,8 @@
+import { zodIssues } from '@synapse-sdk/core';
+
 import type { ClientCommonOptions, Env } from '../../http/client-options.js';
 import { errorForStatus } from '../../http/error-mapping.js';
 import { NotFoundError, RequestValidationError, ServerError } from '../../http/errors.js';
-import { zodFieldIssues } from '../../http/field-issues.js';
 import type { FileBody, HttpClient } from '../../http/http-client.js';
 import type { RayDashboardClientOptions } from '../dashboard-http.js';
 import { createDashboardHttp, dashboardOptionsFromEnv } from '../dashboard-http.js';
@@ -91,7 +92,7 @@ export class RayJobsClient {
       throw RequestValidationError.beforeSend(
         this.http.callTo('POST', JOBS_PATH),
         'job submission',
-        zodFieldIssues(parsed.error, JobSubmitRequestSchema),
+        zodIssues(parsed.error, JobSubmitRequestSchema),
       );
     }
     const response = await this.http.request({
