@@ -95,6 +95,8 @@ export class Scenario {
       SYNAPSE_AGENT_HOST: this.dev.agentUrl,
       SYNAPSE_AGENT_TOKEN: this.tokens.agent,
       SYNAPSE_LOCK_DIR: join(this.dir, 'locks'),
+      // Each scenario journals its runs in its own folder, never in the user's state directory.
+      SYNAPSE_STATE_DIR: join(this.dir, 'state'),
       ...(this.register
         ? { SYNAPSE_JOB_ID: JOB_ID, SYNAPSE_PLUGIN_RELEASE_ID: PLUGIN_RELEASE_ID }
         : {}),
