@@ -134,7 +134,7 @@ export function classifyChange(
   next: ServeApplicationConfig,
 ): { change: ChangeKind; changedFields: string[] } {
   if (!previous) return { change: 'added', changedFields: [] };
-  const changedFields = changedPaths(previous, next);
+  const changedFields = differingFields(previous, next).map((field) => fieldName(field.path));
   if (changedFields.length === 0) return { change: 'unchanged', changedFields };
   const codeChange = changedFields.some((field) =>
     CODE_FIELDS.some((code) => field === code || field.startsWith(`${code}.`)),
@@ -142,12 +142,27 @@ export function classifyChange(
   return { change: codeChange ? 'code-change' : 'updated-in-place', changedFields };
 }
 
+/** A field that differs between two configs: its path and both values (undefined where absent). */
+export interface DifferingField {
+  path: readonly string[];
+  before: unknown;
+  after: unknown;
+}
+
 // Deep enough to name `deployments.0.ray_actor_options.num_cpus`, shallow enough to stay readable.
 const MAX_PATH_DEPTH = 4;
 
-function changedPaths(a: unknown, b: unknown, prefix = ''): string[] {
+/**
+ * The fields that differ between `a` and `b`, keys sorted, down to four levels: where the two
+ * are not objects of the same shape (arrays of the same length), or deeper, the value as a
+ * whole differs.
+ */
+export function differingFields(
+  a: unknown,
+  b: unknown,
+  path: readonly string[] = [],
+): DifferingField[] {
   if (canonicalJson(a) === canonicalJson(b)) return [];
-  const depth = prefix === '' ? 0 : prefix.split('.').length;
   const comparable =
     typeof a === 'object' &&
     a !== null &&
@@ -155,13 +170,17 @@ function changedPaths(a: unknown, b: unknown, prefix = ''): string[] {
     b !== null &&
     Array.isArray(a) === Array.isArray(b) &&
     (!Array.isArray(a) || a.length === (b as unknown[]).length);
-  if (!comparable || depth >= MAX_PATH_DEPTH) return [prefix || '(root)'];
+  if (!comparable || path.length >= MAX_PATH_DEPTH) return [{ path, before: a, after: b }];
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
   return keys.flatMap((key) =>
-    changedPaths(
-      (a as Record<string, unknown>)[key],
-      (b as Record<string, unknown>)[key],
-      prefix ? `${prefix}.${key}` : key,
-    ),
+    differingFields((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], [
+      ...path,
+      key,
+    ]),
   );
+}
+
+/** A field path's dotted name (`deployments.0.num_replicas`), `(root)` for the whole config. */
+export function fieldName(path: readonly string[]): string {
+  return path.join('.') || '(root)';
 }

@@ -1,6 +1,6 @@
 import { REDACTED, redactValue } from '@synapse-sdk/core';
 
-import { canonicalJson } from '../deploy/serve-config.js';
+import { canonicalJson, differingFields, fieldName } from '../deploy/serve-config.js';
 
 /** One field a deploy would change, with its value before and after. */
 export interface FieldChange {
@@ -16,9 +16,6 @@ export interface FieldChange {
   masked: boolean;
 }
 
-// Deep enough to name `deployments.0.ray_actor_options.num_cpus`, as changedFields does.
-const MAX_PATH_DEPTH = 4;
-
 // Names of environment variables whose values are credentials (HF_TOKEN, AWS_SECRET_ACCESS_KEY…).
 const SECRET_NAME =
   /(token|secret|passw(or)?d|api[_-]?key|access[_-]?key|private[_-]?key|credential|auth)/i;
@@ -30,36 +27,12 @@ const SECRET_NAME =
  * masked as `[REDACTED]`.
  */
 export function fieldChanges(previous: unknown, next: unknown): FieldChange[] {
-  const changes: FieldChange[] = [];
-  collect(previous ?? {}, next, [], changes);
-  return changes;
+  return differingFields(previous ?? {}, next).map(({ path, before, after }) =>
+    describe(path, before, after),
+  );
 }
 
-function collect(a: unknown, b: unknown, path: string[], out: FieldChange[]): void {
-  if (canonicalJson(a) === canonicalJson(b)) return;
-  const comparable =
-    typeof a === 'object' &&
-    a !== null &&
-    typeof b === 'object' &&
-    b !== null &&
-    Array.isArray(a) === Array.isArray(b) &&
-    (!Array.isArray(a) || a.length === (b as unknown[]).length);
-  if (!comparable || path.length >= MAX_PATH_DEPTH) {
-    out.push(describe(path, a, b));
-    return;
-  }
-  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-  for (const key of keys) {
-    collect(
-      (a as Record<string, unknown>)[key],
-      (b as Record<string, unknown>)[key],
-      [...path, key],
-      out,
-    );
-  }
-}
-
-function describe(path: string[], before: unknown, after: unknown): FieldChange {
+function describe(path: readonly string[], before: unknown, after: unknown): FieldChange {
   const maskedBefore = mask(before, path);
   const maskedAfter = mask(after, path);
   const masked =
@@ -67,7 +40,7 @@ function describe(path: string[], before: unknown, after: unknown): FieldChange 
     canonicalJson(maskedAfter) !== canonicalJson(after);
   const change = before === undefined ? 'added' : after === undefined ? 'removed' : 'changed';
   return {
-    field: path.join('.') || '(root)',
+    field: fieldName(path),
     change,
     ...(before === undefined ? {} : { before: maskedBefore }),
     ...(after === undefined ? {} : { after: maskedAfter }),
@@ -75,12 +48,12 @@ function describe(path: string[], before: unknown, after: unknown): FieldChange 
   };
 }
 
-function isSecretPath(path: string[]): boolean {
+function isSecretPath(path: readonly string[]): boolean {
   const envVars = path.indexOf('env_vars');
   return envVars >= 0 && path.length > envVars + 1 && SECRET_NAME.test(path[envVars + 1]!);
 }
 
-function mask(value: unknown, path: string[]): unknown {
+function mask(value: unknown, path: readonly string[]): unknown {
   if (value === undefined) return undefined;
   if (isSecretPath(path)) return REDACTED;
   return maskEnvVars(redactValue(value), path.at(-1) === 'env_vars');
