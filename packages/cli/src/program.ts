@@ -303,6 +303,7 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
       outputOption(['text', 'json', 'yaml', 'ndjson'], 'the same output as synapse plugin run'),
     )
     .addOption(jsonOption())
+    .addOption(timeoutOption('the resumed run is cancelled and what it ran is rolled back'))
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(runsResumeCommand);
   configure(runsResumeCommand, io, 'synapse runs resume');

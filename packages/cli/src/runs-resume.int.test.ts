@@ -84,8 +84,21 @@ describe('synapse runs resume', () => {
       'resume (synapse runs resume pipeline-1): reuses train, evaluate from the journal, then runs check',
     );
 
+    // A limit that is not a duration is refused before any step runs again.
+    const refused = await runSynapse(['runs', 'resume', 'pipeline-1', '--timeout', 'soon'], {
+      env: env(),
+    });
+    expect([refused.code, refused.stderr, await readFile(log, 'utf8')]).toEqual([
+      2,
+      "error: --timeout 'soon' is not a duration. Give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h\n",
+      'train\nevaluate\ncheck\n',
+    ]);
+
     await writeFile(gate, '');
-    const resumed = await runSynapse(['runs', 'resume', 'pipeline-1', '--json'], { env: env() });
+    const resumed = await runSynapse(
+      ['runs', 'resume', 'pipeline-1', '--json', '--timeout', '10m'],
+      { env: env() },
+    );
     expect(resumed.code).toBe(0);
     expect(JSON.parse(resumed.stdout)).toEqual({
       ok: true,
