@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,9 +18,11 @@ export const SYNAPSE_BIN = join(REPO_ROOT, 'packages/cli/dist/bin/synapse.js');
 
 /**
  * The state directory of the runs tests start, unless a test gives its own: one for every test
- * process, kept small by the journal's retention (tests that read journals use their own).
+ * process, removed when it exits. Shared by two processes (two jest workers, or two checkouts'
+ * suites at once), a run id such as `job-42` would be held by the other's run and refused.
  */
-export const TEST_STATE_DIR = join(tmpdir(), 'synapse-test-state');
+export const TEST_STATE_DIR = mkdtempSync(join(tmpdir(), 'synapse-test-state-'));
+process.on('exit', () => rmSync(TEST_STATE_DIR, { recursive: true, force: true }));
 
 /** What a finished `synapse` process left. */
 export type SynapseRun = NodeRun;
