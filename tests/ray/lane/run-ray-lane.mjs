@@ -2,7 +2,8 @@
 // `pnpm test:ray`: the real-Ray lane. Installs the pinned Ray into the lane's virtualenv (reused
 // when it already holds it), starts a head on loopback, runs every `*.ray-test.ts` with jest
 // against it, and always stops the head — when a test fails, when jest crashes, on Ctrl-C.
-// Arguments are passed to jest (e.g. `pnpm test:ray --ci --json --outputFile=out.json`).
+// Arguments are passed to jest (e.g. `pnpm test:ray --ci --json --outputFile=out.json`, or a path:
+// `pnpm test:ray tests/ray/journal` runs only those files).
 // A machine without Python, pip or Ray gets one line saying what to install, and exit 1.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
