@@ -13,11 +13,11 @@ import type { ExitCode } from '../exit-codes.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import { configFlagEnv } from '../options/config-flags.js';
 import type { OutputFormat } from '../options/output-format.js';
-import { confirmInTerminal } from '../prompt/confirm-in-terminal.js';
+import { confirmRollback, notRolledBack } from '../prompt/confirm-rollback.js';
 import { writeEnvelope } from '../render/write-document.js';
 import { buildRunEnv } from '../run/build-run-env.js';
 import { actionOptions, prepareAction } from '../run/prepare-action.js';
-import { endRunJournal, startRunJournal } from '../run/run-journal.js';
+import { endRunJournalWarning, startRunJournal } from '../run/run-journal.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { journaledRunInputs } from '../runs/journaled-run-inputs.js';
 import { readRunById } from '../runs/read-runs.js';
@@ -68,25 +68,18 @@ export async function runsRollback(
     }
     // An interrupted run with nothing to undo is still closed by a rollback session, without asking.
     const confirmed =
-      options.yes === true ||
       pending.length === 0 ||
-      (await confirmInTerminal(
+      (await confirmRollback(
         {
+          yes: options.yes,
           question: `roll back run ${run.runId} (${meta.action} of ${pluginLabel(meta)} on ${undo.address}): undo ${pending.join(', ')}? [y/N] `,
           refusal: `refusing to roll back run ${run.runId} without confirmation`,
-          hint: 'pass --yes to roll back without asking',
         },
         io,
         signal,
       ));
     if (!confirmed) {
-      writeResult(
-        io,
-        output,
-        run.runId,
-        NOTHING_UNDONE,
-        `not rolled back: run ${run.runId} is left as it is (the answer was not yes)`,
-      );
+      writeResult(io, output, run.runId, NOTHING_UNDONE, notRolledBack(`run ${run.runId}`));
       return EXIT_CODES.OK;
     }
     const journal = await undo.open();
@@ -94,17 +87,15 @@ export async function runsRollback(
     try {
       report = await undo.rollback();
     } catch (error) {
-      await endRunJournal(journal, undo.env, 'failed', error);
+      await endRunJournalWarning(journal, undo.env, 'failed', io.stderr, error);
       throw error;
     }
     if (report.failures.length > 0) {
       const error = new RollbackIncompleteError(run.runId, report.failures);
-      const warning = await endRunJournal(journal, undo.env, 'failed', error);
-      if (warning) io.stderr.write(`${warning}\n`);
+      await endRunJournalWarning(journal, undo.env, 'failed', io.stderr, error);
       throw error;
     }
-    const warning = await endRunJournal(journal, undo.env, 'rolled-back');
-    if (warning) io.stderr.write(`${warning}\n`);
+    await endRunJournalWarning(journal, undo.env, 'rolled-back', io.stderr);
     writeResult(io, output, run.runId, report, rolledBackText(run.runId, report));
     return EXIT_CODES.OK;
   });

@@ -8,10 +8,10 @@ import { cliVersion } from '../cli-version.js';
 import type { ExitCode } from '../exit-codes.js';
 import { EXIT_CODES } from '../exit-codes.js';
 import type { OutputFormat } from '../options/output-format.js';
-import { confirmInTerminal } from '../prompt/confirm-in-terminal.js';
+import { confirmRollback, notRolledBack } from '../prompt/confirm-rollback.js';
 import { LineReporter } from '../render/line-reporter.js';
 import { writeEnvelope } from '../render/write-document.js';
-import { endRunJournal } from '../run/run-journal.js';
+import { endRunJournal, endRunJournalWarning } from '../run/run-journal.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import { readRuns } from '../runs/read-runs.js';
 import type { RunMeta } from '../runs/run-meta.js';
@@ -97,24 +97,17 @@ export async function serveRollback(
           : []),
       ].join('\n');
       io.stderr.write(`${plan}\n`);
-      const confirmed =
-        options.yes === true ||
-        (await confirmInTerminal(
-          {
-            question: `deploy revision ${target.revision} of ${app}? [y/N] `,
-            refusal: `refusing to roll ${app} back without confirmation`,
-            hint: 'pass --yes to roll back without asking',
-          },
-          io,
-          signal,
-        ));
+      const confirmed = await confirmRollback(
+        {
+          yes: options.yes,
+          question: `deploy revision ${target.revision} of ${app}? [y/N] `,
+          refusal: `refusing to roll ${app} back without confirmation`,
+        },
+        io,
+        signal,
+      );
       if (!confirmed) {
-        writeResult(
-          io,
-          output,
-          summary,
-          `not rolled back: ${app} is left as it is (the answer was not yes)`,
-        );
+        writeResult(io, output, summary, notRolledBack(app));
         return EXIT_CODES.OK;
       }
 
@@ -148,8 +141,7 @@ export async function serveRollback(
         );
         throw error;
       }
-      const warning = await endRunJournal(journal, io.env, 'succeeded');
-      if (warning) io.stderr.write(`${warning}\n`);
+      await endRunJournalWarning(journal, io.env, 'succeeded', io.stderr);
       writeResult(
         io,
         output,

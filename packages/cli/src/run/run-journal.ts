@@ -14,6 +14,7 @@ import {
   StepRegistry,
 } from '@synapse-sdk/core';
 
+import type { CliStream } from '../cli-io.js';
 import { cliVersion } from '../cli-version.js';
 import { journalStoreFor } from '../runs/journal-store-for.js';
 import type { RunMeta } from '../runs/run-meta.js';
@@ -73,6 +74,18 @@ export async function endRunJournal(
   } catch (cause) {
     return `warning: the journal of run ${recorder.runId} in ${recorder.store.location} could not be completed: ${errorMessage(cause)}`;
   }
+}
+
+/** {@link endRunJournal} for a command that ends its own session: a warning goes to `stderr`. */
+export async function endRunJournalWarning(
+  recorder: RunRecorder,
+  env: Readonly<Record<string, string | undefined>>,
+  outcome: SessionOutcome,
+  stderr: CliStream,
+  error?: unknown,
+): Promise<void> {
+  const warning = await endRunJournal(recorder, env, outcome, error);
+  if (warning) stderr.write(`${warning}\n`);
 }
 
 function runMeta(prepared: PreparedAction, command: string): RunMeta {
