@@ -9,7 +9,7 @@ import { startTestDevServer } from '@synapse-sdk/test-kit';
 import { comparable } from './test-support/comparable-details.js';
 import type { FixturePlugin } from './test-support/fixture-plugin.js';
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
-import { runSynapse } from './test-support/run-synapse.js';
+import { runSynapse, runSynapseInTerminal } from './test-support/run-synapse.js';
 
 const APP = 'fixture@1.0.0';
 
@@ -140,6 +140,32 @@ describe('synapse serve history | serve rollback', () => {
       configHash: before.revisions[0]!.configHash,
       live: true,
     });
+
+    // Asked in a terminal, an answer that is not yes leaves the run and the cluster as they are;
+    // outside a terminal nobody can answer: refused.
+    const refused = await runSynapse(['runs', 'rollback', 'back-to-1'], { env: env() });
+    expect([refused.code, refused.stderr]).toEqual([
+      2,
+      'error: refusing to roll back run back-to-1 without confirmation. Pass --yes to roll back without asking\n',
+    ]);
+    const no = await runSynapseInTerminal(['runs', 'rollback', 'back-to-1'], 'n\r', /\[y\/N\] /, {
+      env: env(),
+    });
+    expect([no.code, no.screen.includes('error:')]).toEqual([0, false]);
+    expect(no.screen).toContain(
+      'not rolled back: run back-to-1 is left as it is (the answer was not yes)\n',
+    );
+    const noServe = await runSynapseInTerminal(
+      ['serve', 'rollback', APP, '--to', '2'],
+      'n\r',
+      /\[y\/N\] /,
+      { env: env() },
+    );
+    expect([noServe.code, noServe.screen.includes('error:')]).toEqual([0, false]);
+    expect(noServe.screen).toContain(
+      `not rolled back: ${APP} is left as it is (the answer was not yes)\n`,
+    );
+    expect(comparable(await dev.serveDetails())).toEqual(atRevision1);
 
     // The serve rollback is a run of its own: runs rollback undoes it.
     const undone = await runSynapse(['runs', 'rollback', 'back-to-1', '--yes'], { env: env() });
