@@ -1,4 +1,3 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,41 +5,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FileJournalStore, foldRun } from '@synapse-sdk/core';
 import type { TestDevServer } from '@synapse-sdk/test-kit';
-import { startTestDevServer, waitForExit } from '@synapse-sdk/test-kit';
+import { startTestDevServer } from '@synapse-sdk/test-kit';
 
 import { comparable } from './test-support/comparable-details.js';
 import type { FixturePlugin } from './test-support/fixture-plugin.js';
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
-import type { HoldingProxy, HoldPoint, ProxiedRequest } from './test-support/holding-proxy.js';
+import type { HoldingProxy } from './test-support/holding-proxy.js';
 import { startHoldingProxy } from './test-support/holding-proxy.js';
-import { runSynapse, spawnSynapse } from './test-support/run-synapse.js';
+import type { KillPoint } from './test-support/kill-points.js';
+import { isServePut, journalHas, killSynapseAt, stepStatuses } from './test-support/kill-points.js';
+import { runSynapse } from './test-support/run-synapse.js';
 
 const APP = 'fixture@1.0.0';
-
-/** A kill point: which request of the run is held (on the dashboard or the backend), and where. */
-interface KillPoint {
-  name: string;
-  via: 'ray' | 'backend';
-  point: HoldPoint;
-  /** Holds the first request this accepts; `journal` is the run's journal text at that moment. */
-  matches: (
-    request: ProxiedRequest,
-    earlier: readonly ProxiedRequest[],
-    journal: string,
-  ) => boolean;
-  /** Each step's status in `runs show` afterwards. */
-  steps: Record<string, string>;
-  /** The kinds the deploy step wrote ahead, oldest first. */
-  writeAheads: string[];
-  /** What `runs show` says runs now of the app, when the run sent a config. */
-  running?: 'this run' | 'before the run';
-  /** What `runs rollback` undoes. */
-  undone: string[];
-}
-
-const put = (r: ProxiedRequest) => r.method === 'PUT' && r.url === '/api/serve/applications/';
-const has = (journal: string, type: string, step: string) =>
-  journal.includes(`"type":"${type}","step":"${step}"`);
 
 const KILL_POINTS: KillPoint[] = [
   {
@@ -56,7 +32,7 @@ const KILL_POINTS: KillPoint[] = [
     name: 'between initialize and deploy',
     via: 'ray',
     point: 'before',
-    matches: (_r, _e, journal) => has(journal, 'step:start', 'deploy'),
+    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'deploy'),
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: [],
     undone: ['deploy'],
@@ -74,7 +50,7 @@ const KILL_POINTS: KillPoint[] = [
     name: 'in the PUT, before Ray got it',
     via: 'ray',
     point: 'before',
-    matches: put,
+    matches: isServePut,
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
     running: 'before the run',
@@ -84,7 +60,7 @@ const KILL_POINTS: KillPoint[] = [
     name: 'in the PUT, after Ray applied it',
     via: 'ray',
     point: 'after',
-    matches: put,
+    matches: isServePut,
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
     running: 'this run',
@@ -94,7 +70,7 @@ const KILL_POINTS: KillPoint[] = [
     name: 'in the wait for RUNNING',
     via: 'ray',
     point: 'before',
-    matches: (r, earlier) => r.method === 'GET' && earlier.some(put),
+    matches: (r, earlier) => r.method === 'GET' && earlier.some(isServePut),
     steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
     running: 'this run',
@@ -104,7 +80,7 @@ const KILL_POINTS: KillPoint[] = [
     name: 'between deploy and register',
     via: 'backend',
     point: 'before',
-    matches: (_r, _e, journal) => has(journal, 'step:start', 'register'),
+    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'register'),
     steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
     running: 'this run',
@@ -114,7 +90,7 @@ const KILL_POINTS: KillPoint[] = [
     name: 'after the last step, before the run ended',
     via: 'backend',
     point: 'before',
-    matches: (_r, _e, journal) => has(journal, 'step:end', 'register'),
+    matches: (_r, _e, journal) => journalHas(journal, 'step:end', 'register'),
     steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'succeeded' },
     writeAheads: ['ray-serve/upload', 'ray-serve/put'],
     running: 'this run',
@@ -181,16 +157,10 @@ describe('a deploy killed with SIGKILL', () => {
       const proxy = kill.via === 'ray' ? ray : backend;
       // The same app (code@version) with other code: a package Ray does not have yet.
       await writeFile(join(v2.dir, 'serve_app.py'), `${v1Source}\n# ${runId}\n`);
-      const held = proxy.hold(
-        (request, earlier) =>
-          kill.matches(
-            request,
-            earlier,
-            existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '',
-          ),
-        kill.point,
-      );
-      const child = spawnSynapse(
+      const exited = killSynapseAt(
+        kill,
+        proxy,
+        journalFile,
         ['plugin', 'run', 'deployment', '--path', v2.dir, '--params', '{"num_cpus": 2}'],
         {
           env: env({
@@ -202,20 +172,13 @@ describe('a deploy killed with SIGKILL', () => {
           }),
         },
       );
-      const exited = waitForExit(child);
-      await held;
-      child.kill('SIGKILL');
       expect((await exited).signal).toBe('SIGKILL');
 
       const shown = await runSynapse(['runs', 'show', runId, '-o', 'json'], { env: env() });
       expect(shown.code).toBe(0);
       const view = JSON.parse(shown.stdout).result;
       expect(view.status).toBe('interrupted');
-      expect(
-        Object.fromEntries(
-          view.steps.map((s: { name: string; status: string }) => [s.name, s.status]),
-        ),
-      ).toEqual(kill.steps);
+      expect(stepStatuses(view)).toEqual(kill.steps);
       const deploy = view.steps.find((s: { name: string }) => s.name === 'deploy');
       expect(deploy.writeAheads.map((w: { kind: string }) => w.kind)).toEqual(kill.writeAheads);
       expect(view.cluster).toEqual(

@@ -1,10 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { waitForExit } from '@synapse-sdk/test-kit';
 
 import { comparable } from '../../../packages/cli/src/test-support/comparable-details.js';
 import type { FixturePlugin } from '../../../packages/cli/src/test-support/fixture-plugin.js';
@@ -12,13 +10,15 @@ import {
   createFixturePlugin,
   FIXTURE_FILES,
 } from '../../../packages/cli/src/test-support/fixture-plugin.js';
-import type {
-  HoldingProxy,
-  HoldPoint,
-  ProxiedRequest,
-} from '../../../packages/cli/src/test-support/holding-proxy.js';
+import type { HoldingProxy } from '../../../packages/cli/src/test-support/holding-proxy.js';
 import { startHoldingProxy } from '../../../packages/cli/src/test-support/holding-proxy.js';
-import { spawnSynapse } from '../../../packages/cli/src/test-support/run-synapse.js';
+import type { KillPoint } from '../../../packages/cli/src/test-support/kill-points.js';
+import {
+  isServePut,
+  journalHas,
+  killSynapseAt,
+  stepStatuses,
+} from '../../../packages/cli/src/test-support/kill-points.js';
 import type { AppView } from '../../parity/serve-target.js';
 import { details, proxyRequest, resetTarget } from '../../parity/serve-target.js';
 import { deployCommand } from '../../support/deploy-command.js';
@@ -30,28 +30,7 @@ import { startRayE2e } from '../support/ray-e2e.js';
 const APP = 'fixture@1.0.0';
 const KEPT = 'keeper@1.0.0';
 
-/** A kill point: which request of the v2 run is held (on the dashboard or the backend), and where. */
-interface KillPoint {
-  name: string;
-  via: 'ray' | 'backend';
-  point: HoldPoint;
-  /** Holds the first request this accepts; `journal` is the run's journal text at that moment. */
-  matches: (
-    request: ProxiedRequest,
-    earlier: readonly ProxiedRequest[],
-    journal: string,
-  ) => boolean;
-  /** Each step's status in `runs show` afterwards. */
-  steps: Record<string, string>;
-  /** What `runs show` says runs now of the app. */
-  running: 'this run' | 'before the run';
-  /** What `runs rollback` undoes. */
-  undone: string[];
-}
-
-const put = (r: ProxiedRequest) => r.method === 'PUT' && r.url === '/api/serve/applications/';
-const has = (journal: string, type: string, step: string) =>
-  journal.includes(`"type":"${type}","step":"${step}"`);
+const WRITTEN_AHEAD = ['ray-serve/upload', 'ray-serve/put'];
 const DEPLOYING = { initialize: 'succeeded', deploy: 'started', register: 'pending' };
 
 /**
@@ -66,8 +45,9 @@ const KILL_POINTS: KillPoint[] = [
     name: 'after the upload, in the PUT before Ray got it',
     via: 'ray',
     point: 'before',
-    matches: put,
+    matches: isServePut,
     steps: DEPLOYING,
+    writeAheads: WRITTEN_AHEAD,
     running: 'before the run',
     undone: ['deploy'],
   },
@@ -75,8 +55,9 @@ const KILL_POINTS: KillPoint[] = [
     name: 'in the PUT, after Ray applied it',
     via: 'ray',
     point: 'after',
-    matches: put,
+    matches: isServePut,
     steps: DEPLOYING,
+    writeAheads: WRITTEN_AHEAD,
     running: 'this run',
     undone: ['deploy'],
   },
@@ -84,8 +65,9 @@ const KILL_POINTS: KillPoint[] = [
     name: 'in the wait for RUNNING',
     via: 'ray',
     point: 'before',
-    matches: (r, earlier) => r.method === 'GET' && earlier.some(put),
+    matches: (r, earlier) => r.method === 'GET' && earlier.some(isServePut),
     steps: DEPLOYING,
+    writeAheads: WRITTEN_AHEAD,
     running: 'this run',
     undone: ['deploy'],
   },
@@ -93,8 +75,9 @@ const KILL_POINTS: KillPoint[] = [
     name: 'between deploy and register',
     via: 'backend',
     point: 'before',
-    matches: (_r, _e, journal) => has(journal, 'step:start', 'register'),
+    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'register'),
     steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
+    writeAheads: WRITTEN_AHEAD,
     running: 'this run',
     undone: ['register', 'deploy'],
   },
@@ -191,26 +174,21 @@ describe('durable runs on a real Ray 2.58 head', () => {
       const journalFile = join(state, 'runs', `${runId}.jsonl`);
       // Other code each time: a package Ray does not have yet, so every run uploads.
       await writeServeApp(v2, `v2-${runId}`);
-      const held = (kill.via === 'ray' ? ray : backend).hold(
-        (request, earlier) =>
-          kill.matches(
-            request,
-            earlier,
-            existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '',
-          ),
-        kill.point,
+      const exited = killSynapseAt(
+        kill,
+        kill.via === 'ray' ? ray : backend,
+        journalFile,
+        deployCommand(v2.dir, { num_cpus: 0.2 }),
+        {
+          timeoutMs: 240_000,
+          env: env({
+            SYNAPSE_RUN_ID: runId,
+            SYNAPSE_HOST: backend.url,
+            // The killed writer's cluster lock goes stale only after 15 s: the rollback does not wait.
+            SYNAPSE_LOCK_DIR: join(lockDirs, runId),
+          }),
+        },
       );
-      const child = spawnSynapse(deployCommand(v2.dir, { num_cpus: 0.2 }), {
-        env: env({
-          SYNAPSE_RUN_ID: runId,
-          SYNAPSE_HOST: backend.url,
-          // The killed writer's cluster lock goes stale only after 15 s: the rollback does not wait.
-          SYNAPSE_LOCK_DIR: join(lockDirs, runId),
-        }),
-      });
-      const exited = waitForExit(child, 240_000);
-      await held;
-      child.kill('SIGKILL');
       expect((await exited).signal).toBe('SIGKILL');
       const atKill = await app(APP);
       recordFigure(`kill ${kill.name}: ${APP} status when killed`, atKill.status);
@@ -219,16 +197,9 @@ describe('durable runs on a real Ray 2.58 head', () => {
       expect([shown.code, shown.stderr]).toEqual([0, '']);
       const view = JSON.parse(shown.stdout).result;
       expect(view.status).toBe('interrupted');
-      expect(
-        Object.fromEntries(
-          view.steps.map((s: { name: string; status: string }) => [s.name, s.status]),
-        ),
-      ).toEqual(kill.steps);
+      expect(stepStatuses(view)).toEqual(kill.steps);
       const deployStep = view.steps.find((s: { name: string }) => s.name === 'deploy');
-      expect(deployStep.writeAheads.map((w: { kind: string }) => w.kind)).toEqual([
-        'ray-serve/upload',
-        'ray-serve/put',
-      ]);
+      expect(deployStep.writeAheads.map((w: { kind: string }) => w.kind)).toEqual(kill.writeAheads);
       expect(view.cluster).toEqual([
         expect.objectContaining({
           step: 'deploy',

@@ -1,0 +1,70 @@
+import { existsSync, readFileSync } from 'node:fs';
+
+import type { NodeRun } from '@synapse-sdk/test-kit';
+import { waitForExit } from '@synapse-sdk/test-kit';
+
+import type { HoldingProxy, HoldPoint, ProxiedRequest } from './holding-proxy.js';
+import type { RunSynapseOptions } from './run-synapse.js';
+import { spawnSynapse } from './run-synapse.js';
+
+/** Where a deploy is killed: which request of the run is held (on the dashboard or the backend). */
+export interface KillPoint {
+  name: string;
+  via: 'ray' | 'backend';
+  point: HoldPoint;
+  /** Holds the first request this accepts; `journal` is the run's journal text at that moment. */
+  matches: (
+    request: ProxiedRequest,
+    earlier: readonly ProxiedRequest[],
+    journal: string,
+  ) => boolean;
+  /** Each step's status in `runs show` afterwards. */
+  steps: Record<string, string>;
+  /** The kinds the deploy step wrote ahead, oldest first. */
+  writeAheads: string[];
+  /** What `runs show` says runs now of the app, when the run sent a config. */
+  running?: 'this run' | 'before the run';
+  /** What `runs rollback` undoes. */
+  undone: string[];
+}
+
+/** The PUT of the Serve config. */
+export const isServePut = (r: ProxiedRequest): boolean =>
+  r.method === 'PUT' && r.url === '/api/serve/applications/';
+
+/** Whether the journal text holds an entry of `type` for `step` (e.g. `step:start`, `register`). */
+export const journalHas = (journal: string, type: string, step: string): boolean =>
+  journal.includes(`"type":"${type}","step":"${step}"`);
+
+/**
+ * Starts the built `synapse` with `args`, waits until `proxy` holds the request `kill` matches
+ * (reading the run's journal at `journalFile` as it goes), kills it with SIGKILL and resolves
+ * with how it exited.
+ */
+export async function killSynapseAt(
+  kill: KillPoint,
+  proxy: HoldingProxy,
+  journalFile: string,
+  args: readonly string[],
+  options: RunSynapseOptions,
+): Promise<NodeRun> {
+  const held = proxy.hold(
+    (request, earlier) =>
+      kill.matches(
+        request,
+        earlier,
+        existsSync(journalFile) ? readFileSync(journalFile, 'utf8') : '',
+      ),
+    kill.point,
+  );
+  const child = spawnSynapse(args, options);
+  const exited = waitForExit(child, options.timeoutMs);
+  await held;
+  child.kill('SIGKILL');
+  return exited;
+}
+
+/** `runs show -o json`'s steps as `{ name: status }`. */
+export function stepStatuses(view: { steps: { name: string; status: string }[] }) {
+  return Object.fromEntries(view.steps.map((s) => [s.name, s.status]));
+}
