@@ -12,91 +12,10 @@ import type { FixturePlugin } from './test-support/fixture-plugin.js';
 import { createFixturePlugin } from './test-support/fixture-plugin.js';
 import type { HoldingProxy } from './test-support/holding-proxy.js';
 import { startHoldingProxy } from './test-support/holding-proxy.js';
-import type { KillPoint } from './test-support/kill-points.js';
-import { isServePut, journalHas, killSynapseAt, stepStatuses } from './test-support/kill-points.js';
+import { DEPLOY_KILL_POINTS, killSynapseAt, stepStatuses } from './test-support/kill-points.js';
 import { runSynapse } from './test-support/run-synapse.js';
 
 const APP = 'fixture@1.0.0';
-
-const KILL_POINTS: KillPoint[] = [
-  {
-    name: 'in initialize (its first request)',
-    via: 'ray',
-    point: 'before',
-    matches: () => true,
-    steps: { initialize: 'started', deploy: 'pending', register: 'pending' },
-    writeAheads: [],
-    undone: [],
-  },
-  {
-    name: 'between initialize and deploy',
-    via: 'ray',
-    point: 'before',
-    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'deploy'),
-    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
-    writeAheads: [],
-    undone: ['deploy'],
-  },
-  {
-    name: 'in the package upload, after Ray stored it',
-    via: 'ray',
-    point: 'after',
-    matches: (r) => r.method !== 'GET' && r.url.startsWith('/api/packages/'),
-    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
-    writeAheads: ['ray-serve/upload'],
-    undone: ['deploy'],
-  },
-  {
-    name: 'in the PUT, before Ray got it',
-    via: 'ray',
-    point: 'before',
-    matches: isServePut,
-    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
-    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
-    running: 'before the run',
-    undone: ['deploy'],
-  },
-  {
-    name: 'in the PUT, after Ray applied it',
-    via: 'ray',
-    point: 'after',
-    matches: isServePut,
-    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
-    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
-    running: 'this run',
-    undone: ['deploy'],
-  },
-  {
-    name: 'in the wait for RUNNING',
-    via: 'ray',
-    point: 'before',
-    matches: (r, earlier) => r.method === 'GET' && earlier.some(isServePut),
-    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
-    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
-    running: 'this run',
-    undone: ['deploy'],
-  },
-  {
-    name: 'between deploy and register',
-    via: 'backend',
-    point: 'before',
-    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'register'),
-    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
-    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
-    running: 'this run',
-    undone: ['register', 'deploy'],
-  },
-  {
-    name: 'after the last step, before the run ended',
-    via: 'backend',
-    point: 'before',
-    matches: (_r, _e, journal) => journalHas(journal, 'step:end', 'register'),
-    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'succeeded' },
-    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
-    running: 'this run',
-    undone: ['register', 'deploy'],
-  },
-];
 
 describe('a deploy killed with SIGKILL', () => {
   let dev: TestDevServer;
@@ -149,10 +68,10 @@ describe('a deploy killed with SIGKILL', () => {
     await rm(lockDirs, { recursive: true, force: true });
   });
 
-  it.each(KILL_POINTS)(
+  it.each(DEPLOY_KILL_POINTS)(
     '$name: runs show tells it, runs rollback restores the cluster',
     async (kill) => {
-      const runId = `kill-${KILL_POINTS.indexOf(kill)}`;
+      const runId = `kill-${DEPLOY_KILL_POINTS.indexOf(kill)}`;
       const journalFile = join(state, 'runs', `${runId}.jsonl`);
       const proxy = kill.via === 'ray' ? ray : backend;
       // The same app (code@version) with other code: a package Ray does not have yet.

@@ -12,10 +12,8 @@ import {
 } from '../../../packages/cli/src/test-support/fixture-plugin.js';
 import type { HoldingProxy } from '../../../packages/cli/src/test-support/holding-proxy.js';
 import { startHoldingProxy } from '../../../packages/cli/src/test-support/holding-proxy.js';
-import type { KillPoint } from '../../../packages/cli/src/test-support/kill-points.js';
 import {
-  isServePut,
-  journalHas,
+  DEPLOY_KILL_POINTS,
   killSynapseAt,
   stepStatuses,
 } from '../../../packages/cli/src/test-support/kill-points.js';
@@ -30,58 +28,23 @@ import { startRayE2e } from '../support/ray-e2e.js';
 const APP = 'fixture@1.0.0';
 const KEPT = 'keeper@1.0.0';
 
-const WRITTEN_AHEAD = ['ray-serve/upload', 'ray-serve/put'];
-const DEPLOYING = { initialize: 'succeeded', deploy: 'started', register: 'pending' };
-
 /**
- * The kill points that matter on a real head (the devserver's runs-kill test covers every step
- * boundary): where Ray has the package but not the config, where Ray took the config but the CLI
- * never heard back, where Ray is rolling the new config out, and where the deploy is done but not
- * registered. The earlier boundaries (before or in initialize, before the upload) change nothing
- * on the cluster, and cost a real deploy each here for no more than the devserver proves.
+ * The kill points that matter on a real head, of those the devserver's runs-kill test covers
+ * (every step boundary): where Ray has the package but not the config, where Ray took the config
+ * but the CLI never heard back, where Ray is rolling the new config out, and where the deploy is
+ * done but not registered. The earlier points (in or after initialize, in the upload) change
+ * nothing Ray serves, and would cost a real deploy each here for no more than the devserver proves.
  */
-const KILL_POINTS: KillPoint[] = [
-  {
-    name: 'after the upload, in the PUT before Ray got it',
-    via: 'ray',
-    point: 'before',
-    matches: isServePut,
-    steps: DEPLOYING,
-    writeAheads: WRITTEN_AHEAD,
-    running: 'before the run',
-    undone: ['deploy'],
-  },
-  {
-    name: 'in the PUT, after Ray applied it',
-    via: 'ray',
-    point: 'after',
-    matches: isServePut,
-    steps: DEPLOYING,
-    writeAheads: WRITTEN_AHEAD,
-    running: 'this run',
-    undone: ['deploy'],
-  },
-  {
-    name: 'in the wait for RUNNING',
-    via: 'ray',
-    point: 'before',
-    matches: (r, earlier) => r.method === 'GET' && earlier.some(isServePut),
-    steps: DEPLOYING,
-    writeAheads: WRITTEN_AHEAD,
-    running: 'this run',
-    undone: ['deploy'],
-  },
-  {
-    name: 'between deploy and register',
-    via: 'backend',
-    point: 'before',
-    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'register'),
-    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
-    writeAheads: WRITTEN_AHEAD,
-    running: 'this run',
-    undone: ['register', 'deploy'],
-  },
-];
+const KILL_POINTS = [
+  'in the PUT, before Ray got it',
+  'in the PUT, after Ray applied it',
+  'in the wait for RUNNING',
+  'between deploy and register',
+].map((name) => {
+  const kill = DEPLOY_KILL_POINTS.find((point) => point.name === name);
+  if (!kill) throw new Error(`DEPLOY_KILL_POINTS has no kill point named "${name}"`);
+  return kill;
+});
 
 /**
  * A v2 deploy of app A killed with SIGKILL on a real Ray 2.58 head, through the built CLI, while

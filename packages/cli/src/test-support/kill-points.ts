@@ -29,11 +29,11 @@ export interface KillPoint {
 }
 
 /** The PUT of the Serve config. */
-export const isServePut = (r: ProxiedRequest): boolean =>
+const isServePut = (r: ProxiedRequest): boolean =>
   r.method === 'PUT' && r.url === '/api/serve/applications/';
 
 /** Whether the journal text holds an entry of `type` for `step` (e.g. `step:start`, `register`). */
-export const journalHas = (journal: string, type: string, step: string): boolean =>
+const journalHas = (journal: string, type: string, step: string): boolean =>
   journal.includes(`"type":"${type}","step":"${step}"`);
 
 /**
@@ -63,6 +63,90 @@ export async function killSynapseAt(
   child.kill('SIGKILL');
   return exited;
 }
+
+/**
+ * A deploy (`plugin run deployment` of the fixture: initialize, deploy, register) killed at every
+ * step boundary and in the middle of the upload, the PUT and the wait for RUNNING.
+ */
+export const DEPLOY_KILL_POINTS: readonly KillPoint[] = [
+  {
+    name: 'in initialize (its first request)',
+    via: 'ray',
+    point: 'before',
+    matches: () => true,
+    steps: { initialize: 'started', deploy: 'pending', register: 'pending' },
+    writeAheads: [],
+    undone: [],
+  },
+  {
+    name: 'between initialize and deploy',
+    via: 'ray',
+    point: 'before',
+    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'deploy'),
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: [],
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the package upload, after Ray stored it',
+    via: 'ray',
+    point: 'after',
+    matches: (r) => r.method !== 'GET' && r.url.startsWith('/api/packages/'),
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload'],
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the PUT, before Ray got it',
+    via: 'ray',
+    point: 'before',
+    matches: isServePut,
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'before the run',
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the PUT, after Ray applied it',
+    via: 'ray',
+    point: 'after',
+    matches: isServePut,
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
+    undone: ['deploy'],
+  },
+  {
+    name: 'in the wait for RUNNING',
+    via: 'ray',
+    point: 'before',
+    matches: (r, earlier) => r.method === 'GET' && earlier.some(isServePut),
+    steps: { initialize: 'succeeded', deploy: 'started', register: 'pending' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
+    undone: ['deploy'],
+  },
+  {
+    name: 'between deploy and register',
+    via: 'backend',
+    point: 'before',
+    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'register'),
+    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'started' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
+    undone: ['register', 'deploy'],
+  },
+  {
+    name: 'after the last step, before the run ended',
+    via: 'backend',
+    point: 'before',
+    matches: (_r, _e, journal) => journalHas(journal, 'step:end', 'register'),
+    steps: { initialize: 'succeeded', deploy: 'succeeded', register: 'succeeded' },
+    writeAheads: ['ray-serve/upload', 'ray-serve/put'],
+    running: 'this run',
+    undone: ['register', 'deploy'],
+  },
+];
 
 /** `runs show -o json`'s steps as `{ name: status }`. */
 export function stepStatuses(view: { steps: { name: string; status: string }[] }) {
