@@ -104,8 +104,9 @@ describe('durable runs on a real Ray 2.58 head', () => {
     lockDirs = await mkdtemp(join(tmpdir(), 'synapse-ray-kill-locks-'));
     ray = await startHoldingProxy(e2e.target.dashboardUrl);
     backend = await startHoldingProxy(e2e.env['SYNAPSE_HOST']!);
-    v1 = await createVersionedPlugin('v1');
-    v2 = await createVersionedPlugin('v2');
+    // Versions of their own: the deploy test's v1/v2 packages, on the same head, stay its own.
+    v1 = await createVersionedPlugin('journal-v1');
+    v2 = await createVersionedPlugin('journal-v2');
     kept = await createFixturePlugin({
       'requirements.txt': null,
       'serve_app.py': versionedServeApp('k1'),
@@ -114,7 +115,7 @@ describe('durable runs on a real Ray 2.58 head', () => {
     await deploy(kept, 'k-v1');
     await deploy(v1, 'a-v1');
     route = String((await app(APP)).route_prefix);
-    expect(await answer()).toMatchObject({ version: 'v1' });
+    expect(await answer()).toMatchObject({ version: 'journal-v1' });
     keptBefore = await app(KEPT);
     appBefore = await app(APP);
     before = comparable(await details(e2e.target));
@@ -136,7 +137,7 @@ describe('durable runs on a real Ray 2.58 head', () => {
       const runId = `kill-${KILL_POINTS.indexOf(kill)}`;
       const journalFile = join(state, 'runs', `${runId}.jsonl`);
       // Other code each time: a package Ray does not have yet, so every run uploads.
-      await writeServeApp(v2, `v2-${runId}`);
+      await writeServeApp(v2, `journal-v2-${runId}`);
       const exited = killSynapseAt(
         kill,
         kill.via === 'ray' ? ray : backend,
@@ -192,7 +193,7 @@ describe('durable runs on a real Ray 2.58 head', () => {
         keptBefore.deployed_app_config,
         keptBefore.deployments,
       ]);
-      expect(await answer()).toMatchObject({ version: 'v1' });
+      expect(await answer()).toMatchObject({ version: 'journal-v1' });
 
       const after = JSON.parse((await synapse(['runs', 'show', runId, '-o', 'json'])).stdout);
       expect(after.result.status).toBe('rolled-back');
@@ -217,9 +218,9 @@ describe('durable runs on a real Ray 2.58 head', () => {
   };
 
   it('serve history lists the revisions, and serve rollback --to brings v1 back after v2', async () => {
-    await writeServeApp(v2, 'v2');
+    await writeServeApp(v2, 'journal-v2');
     await deploy(v2, 'a-v2');
-    expect(await answer()).toMatchObject({ version: 'v2' });
+    expect(await answer()).toMatchObject({ version: 'journal-v2' });
 
     const history = await serveHistory();
     // Every run that wrote a config ahead is a revision, the killed ones too (their journal cannot
@@ -243,7 +244,7 @@ describe('durable runs on a real Ray 2.58 head', () => {
       result: { app: APP, from: 6, to: 1, runId: 'back-to-v1' },
     });
     expect(comparable(await details(e2e.target))).toEqual(before);
-    expect(await answer()).toMatchObject({ version: 'v1' });
+    expect(await answer()).toMatchObject({ version: 'journal-v1' });
     expect(await keptNow()).toEqual([
       keptBefore.status,
       keptBefore.deployed_app_config,
