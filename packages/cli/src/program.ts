@@ -108,7 +108,7 @@ function buildCommands(io: CliIo, setExit: (code: ExitCode) => void): Command {
     )
     .option(
       '--no-wait',
-      'refuse at once, naming it, when another deploy of the same app runs (env SYNAPSE_NO_WAIT); by default the run waits its turn',
+      'refuse at once, naming it, when another deploy of the same app or run of the same job runs (env SYNAPSE_NO_WAIT); by default the run waits its turn',
     )
     .option('--verbose', 'debug logs and stack traces');
   addConfigFlags(run);

@@ -77,9 +77,13 @@ export async function pluginRun(
       );
       const { ctx, action } = prepared;
       if (options.journal !== false || session) {
+        // A second run of the same job waits its turn, as a second deploy of one app does.
+        const waitTurn = ctx.env.getBool('SYNAPSE_NO_WAIT', false)
+          ? undefined
+          : { signal, onWait: (message: string) => reporter.log(message) };
         journal = await startRunJournal(
           prepared,
-          session ?? { mode: 'run', command: 'plugin run' },
+          session ?? { mode: 'run', command: 'plugin run', waitTurn },
         );
       }
       ctx.events.on('step:end', (e) => {

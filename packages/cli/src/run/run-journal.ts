@@ -2,16 +2,23 @@ import { RAY_SERVE_CLIENT } from '@synapse-sdk/clients';
 import type {
   BaseAction,
   JournaledStep,
+  JournalStore,
   RunState,
   SessionEntry,
   SessionOutcome,
 } from '@synapse-sdk/core';
 import {
+  CancelledError,
+  done,
   errorMessage,
   pruneJournal,
   retentionFromEnv,
+  retryLoop,
+  RunLockedError,
   RunRecorder,
   StepRegistry,
+  systemClock,
+  tryAgain,
 } from '@synapse-sdk/core';
 
 import type { CliStream } from '../cli-io.js';
@@ -27,7 +34,15 @@ export interface StartRunJournalOptions {
   command: string;
   /** The run as its journal told it, for a resume or a rollback of it. */
   resumeFrom?: RunState | undefined;
+  /**
+   * Wait while another live process holds the run — another `plugin run` of the same job — as
+   * a deploy waits for the app lock, instead of refusing. `onWait` is told once who holds it.
+   */
+  waitTurn?: { signal: AbortSignal; onWait: (message: string) => void } | undefined;
 }
+
+/** The delays between two looks at a run another process holds: 200 ms doubling to 2 s. */
+const RUN_LOCK_BACKOFF = { initialDelayMs: 200, maxDelayMs: 2_000, factor: 2, jitter: 0.2 };
 
 /**
  * Takes the prepared action's run (`ctx.runId`) in the journal of the state directory and
@@ -40,12 +55,17 @@ export async function startRunJournal(
   options: StartRunJournalOptions,
 ): Promise<RunRecorder> {
   const { ctx, action } = prepared;
-  const recorder = await RunRecorder.open(journalStoreFor(prepared.env), ctx.runId);
+  // Plugin code that throws in setupSteps is refused before a run is taken.
+  const steps = journaledSteps(action, prepared);
+  const store = journalStoreFor(prepared.env);
+  const recorder = options.waitTurn
+    ? await openWhenFree(store, ctx.runId, options.waitTurn)
+    : await RunRecorder.open(store, ctx.runId);
   try {
     await recorder.begin({
       mode: options.mode,
       meta: { ...runMeta(prepared, options.command) },
-      steps: journaledSteps(action, prepared),
+      steps,
       resumeFrom: options.resumeFrom,
     });
   } catch (error) {
@@ -54,6 +74,37 @@ export async function startRunJournal(
   }
   ctx.attachJournal(recorder);
   return recorder;
+}
+
+/**
+ * Takes the run once the process holding it lets go; a run held on another host, which cannot
+ * be checked from here, is waited for too, bounded only by the signal (the run's --timeout).
+ */
+async function openWhenFree(
+  store: JournalStore,
+  runId: string,
+  wait: NonNullable<StartRunJournalOptions['waitTurn']>,
+): Promise<RunRecorder> {
+  let told = false;
+  return retryLoop(
+    async () => {
+      try {
+        return done(await RunRecorder.open(store, runId));
+      } catch (error) {
+        if (!(error instanceof RunLockedError)) throw error;
+        if (!told) {
+          const { pid, host, since } = error.owner;
+          wait.onWait(
+            `Waiting for another run of ${runId} to finish (pid ${pid} on ${host} since ${since.slice(11, 19)} UTC); --no-wait refuses instead`,
+          );
+        }
+        told = true;
+        return tryAgain(error);
+      }
+    },
+    { clock: systemClock, backoff: RUN_LOCK_BACKOFF, signal: wait.signal },
+    () => new CancelledError(`Cancelled while waiting for run ${runId} to end`),
+  );
 }
 
 /**
@@ -110,9 +161,8 @@ function runMeta(prepared: PreparedAction, command: string): RunMeta {
 
 /** The steps the action registers, as the journal declares them. */
 function journaledSteps(action: BaseAction, prepared: PreparedAction): JournaledStep[] {
-  const registry = new StepRegistry(prepared.ctx.container);
-  action.setupSteps(registry);
-  return registry
+  return action
+    .registerSteps(new StepRegistry(prepared.ctx.container))
     .getSteps()
     .map((step) => ({ name: step.name, resumable: step.resumable === true }));
 }
