@@ -106,6 +106,7 @@ export const EXIT_CLASS_OF_CODE: Readonly<Record<KnownErrorCode, ExitClass>> = {
   RUN_ID_INVALID: 'input',
   RUN_LOCKED: 'input',
   JOURNAL_UNREADABLE: 'failure',
+  STATE_DIR_UNUSABLE: 'bad-input',
   ROLLBACK_INCOMPLETE: 'failure',
 };
 

@@ -56,6 +56,7 @@ export {
   RunIdError,
   RunLockedError,
   RunNotFoundError,
+  StateDirUnusableError,
 } from './journal/journal-error.js';
 export type {
   BlobRef,

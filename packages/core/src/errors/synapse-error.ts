@@ -19,6 +19,7 @@ export type CoreErrorCode =
   | 'RUN_LOCKED'
   | 'RUN_ID_INVALID'
   | 'JOURNAL_UNREADABLE'
+  | 'STATE_DIR_UNUSABLE'
   | 'ROLLBACK_INCOMPLETE';
 
 /** Options accepted by every {@link SynapseError} subclass. */

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 
 import { FileJournalStore } from './file-journal-store.js';
 import type { JournalEntryInput } from './journal-entry.js';
-import { RunIdError, RunLockedError } from './journal-error.js';
+import { RunIdError, RunLockedError, StateDirUnusableError } from './journal-error.js';
 
 const CHILD = join(
   dirname(fileURLToPath(import.meta.url)),
@@ -79,6 +79,21 @@ describe('FileJournalStore', () => {
       expect(Number.isNaN(Date.parse(record!.entries[0]!.at))).toBe(false);
       expect(record?.damaged).toBeUndefined();
       expect(record?.owner).toBeUndefined();
+    });
+
+    it('refuses a state directory it cannot write, naming it and what to do', async () => {
+      // A file where the directory should be: refused even for root, who ignores permissions.
+      const blocked = join(dir, 'not-a-dir');
+      await writeFile(blocked, '');
+      const error = await new FileJournalStore(blocked).openRun('run-1').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StateDirUnusableError);
+      expect([(error as StateDirUnusableError).code, (error as Error).message]).toEqual([
+        'STATE_DIR_UNUSABLE',
+        `cannot write the state directory ${blocked} (ENOTDIR)`,
+      ]);
+      expect((error as StateDirUnusableError).hint).toBe(
+        'make it writable, set SYNAPSE_STATE_DIR to a folder you can write, or run with --no-journal',
+      );
     });
 
     it('keeps appends ordered when they are not awaited one by one', async () => {

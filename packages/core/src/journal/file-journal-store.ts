@@ -8,7 +8,12 @@ import { pipeline } from 'node:stream/promises';
 
 import type { JournalEntry, JournalEntryInput } from './journal-entry.js';
 import { parseJournalLine } from './journal-entry.js';
-import { isValidRunId, JournalUnreadableError, RunIdError } from './journal-error.js';
+import {
+  isValidRunId,
+  JournalUnreadableError,
+  RunIdError,
+  StateDirUnusableError,
+} from './journal-error.js';
 import type {
   BlobRef,
   BlobSource,
@@ -49,9 +54,13 @@ export class FileJournalStore implements JournalStore {
 
   public async openRun(runId: string): Promise<RunJournal> {
     if (!isValidRunId(runId)) throw new RunIdError(runId, 'journal');
-    await mkdir(this.runsDir, { recursive: true, mode: 0o700 });
     const lockPath = this.lockPath(runId);
-    await takeRunLock(lockPath, runId);
+    try {
+      await mkdir(this.runsDir, { recursive: true, mode: 0o700 });
+      await takeRunLock(lockPath, runId);
+    } catch (error) {
+      throw isFileSystemError(error) ? new StateDirUnusableError(this.location, error) : error;
+    }
     try {
       return await FileRunJournal.open(runId, this.journalPath(runId), this.runsDir, lockPath);
     } catch (error) {
@@ -401,6 +410,18 @@ async function readdirOrEmpty(dir: string): Promise<string[]> {
 
 function isNotFound(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}
+
+function isFileSystemError(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'EROFS' ||
+    code === 'ENOSPC' ||
+    code === 'ENOTDIR' ||
+    code === 'EEXIST'
+  );
 }
 
 function unreadable(path: string, error: unknown): JournalUnreadableError {

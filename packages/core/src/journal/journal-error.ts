@@ -58,6 +58,20 @@ export class JournalUnreadableError extends SynapseError {
   }
 }
 
+/**
+ * The state directory cannot be written (permissions, a read-only or full filesystem): found
+ * when a run is taken, before anything was sent.
+ */
+export class StateDirUnusableError extends SynapseError {
+  public constructor(dir: string, error: unknown) {
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+    super('STATE_DIR_UNUSABLE', `cannot write the state directory ${dir} (${code})`, {
+      hint: 'make it writable, set SYNAPSE_STATE_DIR to a folder you can write, or run with --no-journal',
+      cause: error,
+    });
+  }
+}
+
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** True when `runId` can name a journal file on every platform. */
