@@ -73,7 +73,7 @@ export type { JobErrorCode, JobFailedInit, JobTimeoutInit } from './ray/jobs/job
 export type { JobDetails, JobSubmitRequest, RayJobStatus } from './ray/jobs/job-schemas.js';
 export type { RayJobsClientOptions, StopAndWaitOptions } from './ray/jobs/ray-jobs-client.js';
 export type { WaitForJobOptions } from './ray/jobs/wait-for-job.js';
-export type { PollOptions } from './ray/poll.js';
+export type { PollOptions, PollTarget } from './ray/poll.js';
 export type { PutApplicationsOptions, RayServeClientOptions } from './ray/ray-serve-client.js';
 export type {
   ApplicationStatusUpdate,
@@ -152,7 +152,7 @@ export {
 export { JOB_STOP_WAIT_MS, RayJobsClient } from './ray/jobs/ray-jobs-client.js';
 export { JOB_POLL_INTERVAL_MS } from './ray/jobs/wait-for-job.js';
 export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
-export { MAX_POLL_INTERVAL_MS } from './ray/poll.js';
+export { MAX_POLL_INTERVAL_MS, pollUntil } from './ray/poll.js';
 export { RayServeClient } from './ray/ray-serve-client.js';
 export { POLL_INTERVAL_MS } from './ray/wait-for-application.js';
 export { AGENT_CLIENT, BACKEND_CLIENT, RAY_JOBS_CLIENT, RAY_SERVE_CLIENT } from './tokens.js';

@@ -1,9 +1,11 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
-import { MAX_POLL_INTERVAL_MS, POLL_INTERVAL_MS } from '@synapse-sdk/clients';
-import type { Clock, Logger } from '@synapse-sdk/core';
+import { MAX_POLL_INTERVAL_MS, POLL_INTERVAL_MS, pollUntil } from '@synapse-sdk/clients';
+import type { Clock, JournalStore, Logger } from '@synapse-sdk/core';
 import { done, retryLoop, silentLogger, systemClock, tryAgain } from '@synapse-sdk/core';
 
+import { OUTAGE_BACKOFF } from '../defaults.js';
 import { StepsError } from '../errors.js';
+import { reuploadPackages } from '../journal/ensure-packages.js';
 import { applyApplication } from './apply-application.js';
 import type { DeployChange } from './deploy-change.js';
 import { configIsLive } from './serve-config.js';
@@ -18,6 +20,8 @@ export interface RestoreOptions {
   /** Times the waits. @default systemClock */
   clock?: Clock | undefined;
   logger?: Logger | undefined;
+  /** The journal that kept the packages this SDK uploaded, to upload again one Ray dropped. */
+  store?: JournalStore | undefined;
 }
 
 /**
@@ -35,7 +39,7 @@ export async function restoreApplication(
   const logger = options.logger ?? silentLogger;
   const name = change.appName;
   const previous = change.previousConfig;
-  const missing = await missingPackage(client, previous);
+  const missing = await restorePackages(client, change, options);
   const outcome = await applyApplication(client, name, previous, {
     lockDir: options.lockDir,
     rayVersion: change.rayVersion ?? undefined,
@@ -43,12 +47,12 @@ export async function restoreApplication(
     // The rollback rides out an unreachable dashboard as long as it may wait at all.
     outageBudgetMs: options.timeoutMs,
   });
-  if (missing !== undefined) {
+  if (missing.length > 0) {
     // Put back all the same: the app stays declared with its own config, to be deployed again
     // once its package is; waiting for it to run would only wait for it to fail.
     throw new StepsError(
       'RESTORE_IMPOSSIBLE',
-      `Cannot restore application '${name}': its previous config was put back, but its package ${missing} is gone from the cluster (a head restart wipes uploaded packages), so '${name}' is left failing to deploy`,
+      `Cannot restore application '${name}': its previous config was put back, but its package ${missing.join(', ')} is gone from the cluster (a head restart wipes uploaded packages) and no journal${options.store ? ` in ${options.store.location}` : ''} kept its bytes, so '${name}' is left failing to deploy`,
       { hint: `deploy the previous version of '${name}' again from its source` },
     );
   }
@@ -119,14 +123,36 @@ async function waitUntilRestored(
 }
 
 /**
- * The package a previous config runs from, when the cluster no longer holds it (a head restart
- * wipes uploaded packages); undefined when it does, or when that cannot be told.
+ * Puts back the packages the previous config runs from that the cluster dropped (see
+ * {@link reuploadPackages}) and returns those that could not be; ridden out, like the apply
+ * after it, while the dashboard cannot be reached, for as long as the rollback may wait.
  */
-async function missingPackage(
+async function restorePackages(
   client: RayServeClient,
-  previous: ServeApplicationConfig | null,
-): Promise<string | undefined> {
-  const uri = previous?.runtime_env?.['working_dir'];
-  if (typeof uri !== 'string' || !uri.startsWith('gcs://')) return undefined;
-  return (await client.hasPackage(uri).catch(() => true)) ? undefined : uri;
+  change: DeployChange,
+  options: RestoreOptions,
+): Promise<string[]> {
+  if (change.previousConfig === null) return [];
+  const logger = options.logger ?? silentLogger;
+  const { missing } = await pollUntil(
+    {
+      subject: `the packages of application '${change.appName}'`,
+      defaultIntervalMs: OUTAGE_BACKOFF.initialDelayMs,
+      read: () => reuploadPackages(client, change.previousConfig, options.store, logger),
+      check: (result) => result,
+      stopped: (_why, lastError) =>
+        new StepsError(
+          'RESTORE_TIMEOUT',
+          `Restoring application '${change.appName}': the dashboard at ${client.address} could not be reached for ${Math.round(options.timeoutMs / 1000)} s (${lastError ?? 'no answer'}), so its previous config was not put back`,
+          { hint: 'run `synapse runs rollback RUN_ID` once the dashboard answers again' },
+        ),
+      logger,
+    },
+    {
+      timeoutMs: options.timeoutMs,
+      clock: options.clock,
+      maxPollIntervalMs: OUTAGE_BACKOFF.maxDelayMs,
+    },
+  );
+  return missing;
 }

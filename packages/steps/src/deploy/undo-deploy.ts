@@ -1,7 +1,6 @@
 import type { RayServeClient } from '@synapse-sdk/clients';
 import type { BaseStepContext, StepResult } from '@synapse-sdk/core';
 
-import { ensurePackages } from '../journal/ensure-packages.js';
 import { deployChangeIn } from './deploy-change.js';
 import type { RestoreOptions } from './restore-application.js';
 import { restoreApplication } from './restore-application.js';
@@ -30,9 +29,6 @@ export async function undoDeploy(
     waitUpToS: Math.round(options.timeoutMs / 1000),
   });
   const { journal, logger, clock } = context.runtimeCtx;
-  if (change.previousConfig !== null) {
-    await ensurePackages(client, change.previousConfig, journal?.store, logger);
-  }
-  await restoreApplication(client, change, { ...options, clock, logger });
+  await restoreApplication(client, change, { ...options, clock, logger, store: journal?.store });
   context.log(restore ? 'deploy_restored' : 'deploy_removed', { app: change.appName });
 }
