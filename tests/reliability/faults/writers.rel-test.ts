@@ -1,6 +1,7 @@
 import type { ClusterSnapshot } from '../harness/cluster-state.js';
 import type { FaultRowSpec } from '../harness/fault-row.js';
 import { APP, faultRows, V1 } from '../harness/fault-row.js';
+import type { Scenario } from '../harness/scenario.js';
 import { errorLine } from '../harness/verdict.js';
 
 const APPS = '/api/serve/applications/';
@@ -69,24 +70,29 @@ const ROWS: FaultRowSpec[] = [
   },
   {
     id: 'F45',
-    title: "the build fails and the head restarts as the rollback starts: v1's package is gone",
-    accept: [1, { stated: 4 }],
+    title:
+      "the build fails and the head restarts as the rollback starts: v1's package is uploaded again from the journal",
+    accept: [1],
     preRun: onlyOurApp,
-    arrange: (s) => {
-      s.dev.control.injectFault({ kind: 'build-error', app: APP });
-      s.dev.control.addTrigger({
-        after: { appStatus: { app: APP, status: 'DEPLOY_FAILED' } },
-        then: { restart: {} },
-      });
-    },
+    arrange: (s) => restartAsTheRollbackStarts(s),
+  },
+  {
+    id: 'F47',
+    title:
+      "as F45 with --no-journal: v1's package is gone and nothing kept it, so exit 4 says what is left",
+    accept: [{ stated: 4 }],
+    preRun: onlyOurApp,
+    args: ['--no-journal'],
+    arrange: (s) => restartAsTheRollbackStarts(s),
     check: (run) => {
-      if (run.code !== 4) return [];
       const line = errorLine(run) ?? '';
       return line.includes(APP) &&
         /_ray_pkg_\w+\.zip/.test(line) &&
         /gone|missing|not on the cluster/.test(line)
         ? []
-        : [`exit 4 without saying what is left (the app, its missing package): ${line}`];
+        : [
+            `exit ${String(run.code)} without saying what is left (the app, its missing package): ${line}`,
+          ];
     },
   },
   {
@@ -100,5 +106,14 @@ const ROWS: FaultRowSpec[] = [
     },
   },
 ];
+
+/** v2's build fails once; the head restarts (wiping apps and packages) as v2 turns DEPLOY_FAILED. */
+function restartAsTheRollbackStarts(s: Scenario): void {
+  s.dev.control.injectFault({ kind: 'build-error', app: APP, once: true });
+  s.dev.control.addTrigger({
+    after: { appStatus: { app: APP, status: 'DEPLOY_FAILED' } },
+    then: { restart: {} },
+  });
+}
 
 faultRows('writers and restarts', ROWS, import.meta.url);

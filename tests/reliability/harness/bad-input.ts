@@ -80,7 +80,12 @@ export async function runBadInput(
     const run = await scenario.run(args, {
       cwd: scenario.dir,
       env: {
-        ...(asNobody ? { SYNAPSE_LOCK_DIR: join(scenario.dir, 'shared-locks') } : {}),
+        ...(asNobody
+          ? {
+              SYNAPSE_LOCK_DIR: join(scenario.dir, 'shared-locks'),
+              SYNAPSE_STATE_DIR: join(scenario.dir, 'shared-state'),
+            }
+          : {}),
         ...input.env?.(context),
       },
       ...(asNobody ? { uid: NOBODY } : {}),
@@ -136,11 +141,12 @@ export function badInputRows(
   });
 }
 
-/** An unprivileged user must be able to read the plugin and write a lock folder. */
+/** An unprivileged user must be able to read the plugin and write a lock and a state folder. */
 async function openToEveryone(scenario: Scenario, plugin: string): Promise<void> {
   await chmod(scenario.dir, 0o755);
   await chmod(plugin, 0o755);
-  const locks = join(scenario.dir, 'shared-locks');
-  await mkdir(locks, { recursive: true });
-  await chmod(locks, 0o1777);
+  for (const shared of ['shared-locks', 'shared-state']) {
+    await mkdir(join(scenario.dir, shared), { recursive: true });
+    await chmod(join(scenario.dir, shared), 0o1777);
+  }
 }
