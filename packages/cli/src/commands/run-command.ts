@@ -1,5 +1,5 @@
-import type { Logger } from '@synapse-sdk/core';
-import { ConsoleLogger } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core/base';
+import { ConsoleLogger } from '@synapse-sdk/core/base';
 
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';

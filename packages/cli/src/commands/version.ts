@@ -4,7 +4,7 @@ import {
   ClientTimeoutError,
   RayServeClient,
 } from '@synapse-sdk/clients';
-import { errorMessage } from '@synapse-sdk/core';
+import { errorMessage } from '@synapse-sdk/core/base';
 
 import type { CliIo } from '../cli-io.js';
 import { cliVersion } from '../cli-version.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ConfigError } from '@synapse-sdk/core';
+import { ConfigError } from '@synapse-sdk/core/base';
 import { parseClassPath } from '@synapse-sdk/steps';
 import type ts from 'typescript';
 

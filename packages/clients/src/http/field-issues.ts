@@ -1,4 +1,4 @@
-import type { FieldIssue } from '@synapse-sdk/core';
+import type { FieldIssue } from '@synapse-sdk/core/base';
 import type { z } from 'zod';
 
 /**

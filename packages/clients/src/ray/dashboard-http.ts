@@ -1,4 +1,4 @@
-import { registerSecret } from '@synapse-sdk/core';
+import { registerSecret } from '@synapse-sdk/core/base';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { envValue, resolveBaseUrl } from '../http/client-options.js';

@@ -1,5 +1,5 @@
-import type { FieldIssue } from '@synapse-sdk/core';
-import { ConfigError, formatIssues } from '@synapse-sdk/core';
+import type { FieldIssue } from '@synapse-sdk/core/base';
+import { ConfigError, formatIssues } from '@synapse-sdk/core/base';
 import { z } from 'zod';
 
 import { zodFieldIssues } from '../http/field-issues.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@synapse-sdk/core';
+import { ConfigError } from '@synapse-sdk/core/base';
 
 const PACKAGE_URI = /^gcs:\/\/([A-Za-z0-9_][A-Za-z0-9._-]*\.(?:zip|whl))$/;
 const PACKAGE_PATH = /^\/?api\/packages\/gcs\/([A-Za-z0-9_][A-Za-z0-9._-]*\.(?:zip|whl))$/;

@@ -1,4 +1,4 @@
-import type { Backoff, Clock, Logger, TryOutcome } from '@synapse-sdk/core';
+import type { Backoff, Clock, Logger, TryOutcome } from '@synapse-sdk/core/base';
 import {
   done,
   errorMessage,
@@ -6,7 +6,7 @@ import {
   silentLogger,
   systemClock,
   tryAgain,
-} from '@synapse-sdk/core';
+} from '@synapse-sdk/core/base';
 
 import { isTransientError } from '../http/is-transient-error.js';
 

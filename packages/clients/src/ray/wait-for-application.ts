@@ -1,5 +1,5 @@
-import type { Logger } from '@synapse-sdk/core';
-import { CancelledError } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core/base';
+import { CancelledError } from '@synapse-sdk/core/base';
 
 import type { FailedDeployment } from './deploy-errors.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';

@@ -1,5 +1,5 @@
-import type { Clock, Logger } from '@synapse-sdk/core';
-import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core';
+import type { Clock, Logger } from '@synapse-sdk/core/base';
+import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core/base';
 import WebSocket from 'ws';
 
 import type { CallTarget } from '../../http/error-mapping.js';
