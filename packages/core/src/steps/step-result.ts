@@ -73,6 +73,15 @@ export function rollbackDataOf(value: unknown): Record<string, unknown> {
 
 /** Fills the optional parts of a well-formed result a step returned loosely. */
 export function normalizeResult(value: Partial<StepResult> & { success: boolean }): StepResult {
+  // What stepSuccess/stepFailure made is complete already: no copy (the hot path).
+  if (
+    value.data !== undefined &&
+    value.rollbackData !== undefined &&
+    value.skipped !== undefined &&
+    value.timestamp !== undefined
+  ) {
+    return value as StepResult;
+  }
   return {
     success: value.success,
     data: value.data ?? {},
