@@ -56,13 +56,18 @@ export function describeMalformedResult(value: unknown): string | undefined {
   if (typeof result['success'] !== 'boolean') {
     return 'returned a malformed StepResult: `success` must be a boolean';
   }
-  for (const key of ['data', 'rollbackData'] as const) {
-    const field = result[key];
-    if (field !== undefined && (typeof field !== 'object' || field === null)) {
-      return `returned a malformed StepResult: \`${key}\` must be an object`;
-    }
+  // Checked one by one, not in a loop over their names: this runs once per step.
+  if (!isObjectOrAbsent(result['data'])) {
+    return 'returned a malformed StepResult: `data` must be an object';
+  }
+  if (!isObjectOrAbsent(result['rollbackData'])) {
+    return 'returned a malformed StepResult: `rollbackData` must be an object';
   }
   return undefined;
+}
+
+function isObjectOrAbsent(field: unknown): boolean {
+  return field === undefined || (typeof field === 'object' && field !== null);
 }
 
 /** The `rollbackData` of what a step returned, or `{}` when it returned no StepResult. */
