@@ -4,7 +4,6 @@ import type { FileBody, HttpClient } from '../http/http-client.js';
 import type { RayDashboardClientOptions } from './dashboard-http.js';
 import { createDashboardHttp, dashboardOptionsFromEnv } from './dashboard-http.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
-import { serveDeployConfigIssues, ServeDeploySchema } from './deploy-schema.js';
 import type { ApplicationDetails, RayVersion, ServeInstanceDetails } from './details-schema.js';
 import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './details-schema.js';
 import { hasPackage, uploadPackage } from './package-store.js';
@@ -125,6 +124,8 @@ export class RayServeClient {
   ): Promise<void> {
     let body: unknown = config;
     if (options.validate !== false) {
+      // The deploy schema is large and only a deploy needs it: `serve status` never loads it.
+      const { serveDeployConfigIssues, ServeDeploySchema } = await import('./deploy-schema.js');
       const parsed = ServeDeploySchema.safeParse(config);
       if (!parsed.success) {
         throw RequestValidationError.beforeSend(
