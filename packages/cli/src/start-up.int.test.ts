@@ -49,15 +49,20 @@ describe('synapse start-up', () => {
   }
 
   const heavy =
-    /\/(inversify|@inversifyjs|reflect-metadata|typescript|tsx|yaml)\/|packages\/steps\//;
+    /\/(inversify|@inversifyjs|reflect-metadata|typescript|tsx|yaml|ws)\/|packages\/steps\//;
 
-  it('serve status imports the Ray client and not the engine, DI, steps, TypeScript or yaml', async () => {
+  it('serve status imports the Ray client and not the engine, DI, steps, TypeScript, yaml, ws or the deploy schema', async () => {
     const { code, modules } = await modulesOf(['serve', 'status']);
     expect([
       code,
       modules.some((url) => url.endsWith('packages/clients/dist/ray/ray-serve-client.js')),
       modules.some((url) => url.endsWith('packages/core/dist/base.js')),
-      modules.filter((url) => heavy.test(url) || url.endsWith('packages/core/dist/index.js')),
+      modules.filter(
+        (url) =>
+          heavy.test(url) ||
+          /packages\/(core|clients)\/dist\/index\.js$/.test(url) ||
+          url.endsWith('packages/clients/dist/ray/deploy-schema.js'),
+      ),
     ]).toEqual([0, true, true, []]);
   });
 

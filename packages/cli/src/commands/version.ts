@@ -3,7 +3,7 @@ import {
   ClientError,
   ClientTimeoutError,
   RayServeClient,
-} from '@synapse-sdk/clients';
+} from '@synapse-sdk/clients/ray';
 import { errorMessage } from '@synapse-sdk/core/base';
 
 import type { CliIo } from '../cli-io.js';
