@@ -15,14 +15,7 @@ export type { CreateContainerOptions } from './di/create-container.js';
 export { createContainer } from './di/create-container.js';
 export { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from './di/tokens.js';
 export { PluginEnvironment } from './env/plugin-environment.js';
-export type { LoadedPluginConfig } from './plugin/load-plugin-config.js';
-export {
-  loadPluginConfig,
-  parsePluginConfig,
-  yamlErrorReason,
-} from './plugin/load-plugin-config.js';
-export type { ActionConfig, PluginConfig } from './plugin/plugin-config.js';
-export { ActionConfigSchema, PluginConfigSchema } from './plugin/plugin-config.js';
+export * from './plugin-config.js';
 export type {
   AgentClientType,
   BackendClientType,
