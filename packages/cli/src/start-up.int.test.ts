@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { TestDevServer } from '@synapse-sdk/test-kit';
 import { startTestDevServer } from '@synapse-sdk/test-kit';
 
-import { runSynapse } from './test-support/run-synapse.js';
+import { REPO_ROOT, runSynapse } from './test-support/run-synapse.js';
 
 // What a command loads decides how fast it starts: these record every module the built command
 // imports (through a module hook) and check that it leaves out what it does not run.
@@ -27,7 +27,7 @@ describe('synapse start-up', () => {
 
   /** Runs `synapse args` and returns its exit code and the URLs of the modules it imported. */
   async function modulesOf(args: string[]): Promise<{ code: number | null; modules: string[] }> {
-    const log = join(dir, `${args.join('-')}.log`);
+    const log = join(dir, `${args.join('-').replace(/[^\w-]/g, '_')}.log`);
     const hooks = join(dir, 'hooks.mjs');
     await writeFile(
       hooks,
@@ -64,6 +64,18 @@ describe('synapse start-up', () => {
           url.endsWith('packages/clients/dist/ray/deploy-schema.js'),
       ),
     ]).toEqual([0, true, true, []]);
+  });
+
+  it('plugin run checks config.yaml with what its first request needs, not the engine, DI, steps or TypeScript', async () => {
+    const plugin = join(REPO_ROOT, 'examples/step-based');
+    const { code, modules } = await modulesOf(['plugin', 'run', 'nope', '--path', plugin]);
+    expect([
+      code,
+      modules.some((url) => url.endsWith('packages/clients/dist/ray/ray-serve-client.js')),
+      modules.some((url) => url.endsWith('packages/core/dist/plugin-config.js')),
+      modules.filter((url) => heavy.test(url) && !/\/yaml\//.test(url)),
+      modules.filter((url) => /packages\/(core|clients)\/dist\/index\.js$/.test(url)),
+    ]).toEqual([2, true, true, [], []]);
   });
 
   it('--help imports none of the SDK packages', async () => {

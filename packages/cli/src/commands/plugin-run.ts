@@ -1,5 +1,3 @@
-import { JobReporter } from '@synapse-sdk/clients';
-
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
 import { EXIT_CODES } from '../exit-codes.js';
@@ -11,7 +9,7 @@ import type { RunReporter } from '../render/run-reporter.js';
 import { stylerFor } from '../render/style.js';
 import { toJson } from '../render/to-json.js';
 import { writeDocument, writeEnvelope } from '../render/write-document.js';
-import { actionOptions, prepareAction, previewSteps } from '../run/prepare-action.js';
+import { actionOptions, prepareAction } from '../run/prepare-action.js';
 import { runCommand } from './run-command.js';
 
 /** Options of `synapse plugin run`, as commander parses them. */
@@ -62,6 +60,12 @@ export async function pluginRun(
     ctx.events.on('step:rollback', (e) => {
       if (e.success) rolledBack.push(e.step);
     });
+    // Loaded with the engine by prepareAction: imported here, they would load before its first
+    // request.
+    const [{ previewSteps }, { JobReporter }] = await Promise.all([
+      import('../run/preview-steps.js'),
+      import('@synapse-sdk/clients'),
+    ]);
     reporter.attach(ctx.events, previewSteps(action, ctx));
     // With a job, the run is mirrored on it in Synapse (progress, metrics, log events).
     const job =

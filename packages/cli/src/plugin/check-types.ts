@@ -7,7 +7,7 @@ import { parseClassPath } from '@synapse-sdk/steps';
 import type ts from 'typescript';
 
 import type { EntrypointModule } from './check-config.js';
-import { DEFAULT_PLUGIN_TSCONFIG } from './load-plugin-action.js';
+import { DEFAULT_PLUGIN_TSCONFIG } from './find-plugin-action.js';
 import type { PluginProblem } from './plugin-problem.js';
 import { SHARED_PACKAGES } from './register-plugin-loader.js';
 import { packageName } from './shared-deps-hook.js';
