@@ -36,7 +36,7 @@ export async function engineSuite({ quick, log }) {
   const py = medians(pyRuns);
   const ts = medians(tsRuns);
   const group = 'Engine';
-  const part = 'engine, part 2';
+  const part = 'engine';
   return [
     row({
       group,
@@ -47,8 +47,8 @@ export async function engineSuite({ quick, log }) {
       value: py.tenStepsUs / ts.tenStepsUs,
       goal: ['>=', 3],
       goalText: '≥ 3× faster than the Python SDK (≤ 10 µs)',
-      // Today 0.06-0.35× depending on the load: CI only catches a much slower engine still.
-      ci: ['>=', 0.02],
+      // A generous bound: CI only catches an engine several times slower than today's.
+      ci: ['>=', 0.5],
       part,
     }),
     row({
@@ -59,7 +59,7 @@ export async function engineSuite({ quick, log }) {
       ratio: fmt.kib(ts.tenStepsBytes),
       goal: ['<=', 8],
       goalText: '≤ 8 KiB',
-      ci: ['<=', 400],
+      ci: ['<=', 64],
       part,
     }),
     row({
@@ -71,7 +71,7 @@ export async function engineSuite({ quick, log }) {
       value: py.perStepUs / ts.perStepUs,
       goal: ['>=', 3],
       goalText: '≤ 0.9 µs (≈ 3× faster than the Python SDK)',
-      ci: ['>=', 0.2],
+      ci: ['>=', 0.5],
       part,
     }),
   ];

@@ -1,5 +1,5 @@
 import type { ClientErrorCode, DeployErrorCode, JobErrorCode } from '@synapse-sdk/clients';
-import type { CoreErrorCode } from '@synapse-sdk/core';
+import type { CoreErrorCode } from '@synapse-sdk/core/base';
 import type { DevServerErrorCode } from '@synapse-sdk/devserver';
 import type { StepsErrorCode } from '@synapse-sdk/steps';
 

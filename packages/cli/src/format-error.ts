@@ -1,4 +1,4 @@
-import { redactSecrets, SynapseError } from '@synapse-sdk/core';
+import { redactSecrets, SynapseError } from '@synapse-sdk/core/base';
 
 import type { ExitCode } from './exit-codes.js';
 import { EXIT_CODES, exitClassOf } from './exit-codes.js';

@@ -35,7 +35,8 @@ describe('synapse plugin run', () => {
   it('loads a plugin outside the repository, injects actionName/category and the environment', async () => {
     const result = await runSynapse(
       ['plugin', 'run', 'echo', '--path', plugin.dir, '--params', '{"message": "hi"}', '--json'],
-      { env: { FIXTURE_OVERRIDE: 'from-process', RAY_DASHBOARD_ADDRESS: 'http://10.0.0.1:8265' } },
+      // A loopback address with nothing behind it: the run reads the dashboard's version early.
+      { env: { FIXTURE_OVERRIDE: 'from-process', RAY_DASHBOARD_ADDRESS: 'http://127.0.0.4:8265' } },
     );
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
@@ -47,7 +48,7 @@ describe('synapse plugin run', () => {
         pluginDir: plugin.dir,
         fromConfig: 'from-config',
         override: 'from-process',
-        rayAddress: 'http://10.0.0.1:8265/',
+        rayAddress: 'http://127.0.0.4:8265/',
         jobId: null,
         hasBackendClient: false,
       },
@@ -72,7 +73,7 @@ describe('synapse plugin run', () => {
         '--job-id',
         '17',
       ],
-      { env: { RAY_DASHBOARD_ADDRESS: 'http://10.0.0.1:8265', SYNAPSE_JOB_ID: '5' } },
+      { env: { RAY_DASHBOARD_ADDRESS: 'http://127.0.0.5:8265', SYNAPSE_JOB_ID: '5' } },
     );
     expect(JSON.parse(result.stdout)).toMatchObject({
       result: { rayAddress: 'http://127.0.0.2:9999/', jobId: '17', hasBackendClient: true },
@@ -80,10 +81,20 @@ describe('synapse plugin run', () => {
   });
 
   it('prints the result as indented JSON and line events on stderr when not in a terminal', async () => {
+    const before = dev.requests();
     const result = await runSynapse(['plugin', 'run', 'deployment', '--path', plugin.dir], {
       env: dev.env,
     });
     expect(result.code).toBe(0);
+    // The version, read before the plugin's code loaded, is the deploy's connect answer: asked once.
+    const dashboard = dev
+      .requestLog()
+      .slice(before)
+      .filter((request) => request.startsWith('dashboard '));
+    expect([
+      dashboard[0],
+      dashboard.filter((request) => request === 'dashboard GET /api/version'),
+    ]).toEqual(['dashboard GET /api/version', ['dashboard GET /api/version']]);
     expect(JSON.parse(result.stdout)).toEqual({
       success: true,
       stepsExecuted: 2,

@@ -120,7 +120,6 @@ export {
   parseServeDeployConfig,
   ProxyLocationSchema,
   RayActorOptionsSchema,
-  REMOTE_URI_SCHEMES,
   remoteUriProblem,
   routePrefixProblem,
   RuntimeEnvSchema,
@@ -151,7 +150,12 @@ export {
 } from './ray/jobs/job-schemas.js';
 export { JOB_STOP_WAIT_MS, RayJobsClient } from './ray/jobs/ray-jobs-client.js';
 export { JOB_POLL_INTERVAL_MS } from './ray/jobs/wait-for-job.js';
-export { MAX_PACKAGE_BYTES, packagePathToUri, packageUriToPath } from './ray/package-uri.js';
+export {
+  MAX_PACKAGE_BYTES,
+  packagePathToUri,
+  packageUriToPath,
+  REMOTE_URI_SCHEMES,
+} from './ray/package-uri.js';
 export { MAX_POLL_INTERVAL_MS, pollUntil } from './ray/poll.js';
 export { RayServeClient } from './ray/ray-serve-client.js';
 export { POLL_INTERVAL_MS } from './ray/wait-for-application.js';

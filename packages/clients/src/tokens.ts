@@ -1,4 +1,4 @@
-import { describeDependency } from '@synapse-sdk/core';
+import { describeDependency } from '@synapse-sdk/core/base';
 import type { ServiceIdentifier } from 'inversify';
 
 import type { AgentClient } from './agent/agent-client.js';

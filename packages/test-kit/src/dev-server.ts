@@ -10,7 +10,7 @@ export const TEST_TIMINGS: Readonly<Partial<DevServerTimings>> = {
   lightweightUpdateTimeMs: 20,
 };
 
-/** A devserver for a test, the environment that points the SDK at it, and a request count. */
+/** A devserver for a test, the environment that points the SDK at it, and its requests. */
 export interface TestDevServer {
   server: DevServer;
   /**
@@ -20,6 +20,8 @@ export interface TestDevServer {
   env: Record<string, string>;
   /** Requests received so far, on every listener. */
   requests(): number;
+  /** Those requests in order, each as `<listener> <METHOD> <path>`, e.g. `dashboard GET /api/version`. */
+  requestLog(): readonly string[];
   /**
    * `GET /api/serve/applications/` as the dashboard answers it, without
    * `controller_health_metrics` (which Ray 2.58 recomputes on every read).
@@ -29,14 +31,18 @@ export interface TestDevServer {
 }
 
 /**
- * Starts a devserver on free ports with {@link TEST_TIMINGS} (overridable), counting the
+ * Starts a devserver on free ports with {@link TEST_TIMINGS} (overridable), recording the
  * requests it answers. Every package's tests start their devservers here.
  */
 export async function startTestDevServer(options: DevServerOptions = {}): Promise<TestDevServer> {
-  let requests = 0;
-  const counting: Logger = {
-    debug: (message) => {
-      if (message === 'request') requests++;
+  const requests: string[] = [];
+  const recording: Logger = {
+    debug: (message, data) => {
+      if (message === 'request') {
+        requests.push(
+          `${String(data?.['server'])} ${String(data?.['method'])} ${String(data?.['path'])}`,
+        );
+      }
     },
     info: () => undefined,
     warn: () => undefined,
@@ -45,7 +51,7 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
   const server = await startDevServer({
     ...options,
     timings: { ...TEST_TIMINGS, ...options.timings },
-    logger: options.logger ?? counting,
+    logger: options.logger ?? recording,
   });
   const env: Record<string, string> = {
     RAY_DASHBOARD_ADDRESS: server.dashboardUrl,
@@ -59,7 +65,8 @@ export async function startTestDevServer(options: DevServerOptions = {}): Promis
   return {
     server,
     env,
-    requests: () => requests,
+    requests: () => requests.length,
+    requestLog: () => [...requests],
     serveDetails: async () => {
       const response = await fetch(`${server.dashboardUrl}/api/serve/applications/`, {
         headers: options.authToken ? { authorization: `Bearer ${options.authToken}` } : {},

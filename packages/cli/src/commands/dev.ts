@@ -1,7 +1,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 
-import { ConsoleLogger } from '@synapse-sdk/core';
+import { ConsoleLogger } from '@synapse-sdk/core/base';
 import type { DevServer } from '@synapse-sdk/devserver';
 import { DEFAULT_BIN_PORTS, startDevServer } from '@synapse-sdk/devserver';
 

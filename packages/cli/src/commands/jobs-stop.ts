@@ -1,4 +1,4 @@
-import { isTerminalJobStatus } from '@synapse-sdk/clients';
+import { isTerminalJobStatus } from '@synapse-sdk/clients/ray';
 
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';

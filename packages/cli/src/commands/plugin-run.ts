@@ -1,4 +1,3 @@
-import { JobReporter } from '@synapse-sdk/clients';
 import type { RunRecorder } from '@synapse-sdk/core';
 
 import type { CliIo } from '../cli-io.js';
@@ -12,9 +11,8 @@ import type { RunReporter } from '../render/run-reporter.js';
 import { stylerFor } from '../render/style.js';
 import { toJson } from '../render/to-json.js';
 import { writeDocument, writeEnvelope } from '../render/write-document.js';
-import { actionOptions, prepareAction, previewSteps } from '../run/prepare-action.js';
+import { actionOptions, prepareAction } from '../run/prepare-action.js';
 import type { StartRunJournalOptions } from '../run/run-journal.js';
-import { endRunJournal, startRunJournal } from '../run/run-journal.js';
 import { runCommand } from './run-command.js';
 
 /** Options of `synapse plugin run`, as commander parses them. */
@@ -76,6 +74,14 @@ export async function pluginRun(
         actionOptions(actionName, options, runIo, logger, signal),
       );
       const { ctx, action } = prepared;
+      // Loaded with the engine by prepareAction: imported at the top, they would load before its
+      // first request.
+      const [{ previewSteps }, { JobReporter }, { endRunJournal, startRunJournal }] =
+        await Promise.all([
+          import('../run/preview-steps.js'),
+          import('@synapse-sdk/clients'),
+          import('../run/run-journal.js'),
+        ]);
       if (options.journal !== false || session) {
         // A second run of the same job waits its turn, as a second deploy of one app does.
         const waitTurn = ctx.env.getBool('SYNAPSE_NO_WAIT', false)

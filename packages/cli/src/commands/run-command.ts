@@ -1,5 +1,5 @@
-import type { Logger } from '@synapse-sdk/core';
-import { ConsoleLogger } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core/base';
+import { ConsoleLogger } from '@synapse-sdk/core/base';
 
 import type { CliIo } from '../cli-io.js';
 import type { ExitCode } from '../exit-codes.js';
@@ -7,7 +7,7 @@ import type { FormatErrorOptions } from '../format-error.js';
 import { flagsSetIn } from '../options/config-flags.js';
 import type { OutputFormat } from '../options/output-format.js';
 import { outputFormatOf } from '../options/output-format.js';
-import { timeoutMsOf } from '../options/timeout-option.js';
+import { timeoutMsOf } from '../options/timeout-ms.js';
 import type { CancelSignal } from '../run/cancel-signal.js';
 import { createCancelSignal } from '../run/cancel-signal.js';
 import type { StdoutRedirect } from '../run/redirect-stdout.js';

@@ -3,8 +3,8 @@ import {
   ClientError,
   ClientTimeoutError,
   RayServeClient,
-} from '@synapse-sdk/clients';
-import { errorMessage } from '@synapse-sdk/core';
+} from '@synapse-sdk/clients/ray';
+import { errorMessage } from '@synapse-sdk/core/base';
 
 import type { CliIo } from '../cli-io.js';
 import { cliVersion } from '../cli-version.js';

@@ -1,4 +1,4 @@
-import { NotFoundError } from '@synapse-sdk/clients';
+import { NotFoundError } from '@synapse-sdk/clients/ray';
 
 import { UsageError } from '../usage-error.js';
 

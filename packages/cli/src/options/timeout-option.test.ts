@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
-import { timeoutFlagEnv, timeoutMsOf } from './timeout-option.js';
+import { timeoutMsOf } from './timeout-ms.js';
+import { timeoutFlagEnv } from './timeout-option.js';
 
 describe('timeoutMsOf', () => {
   it('reads plain seconds and durations with ms, s, m and h', () => {

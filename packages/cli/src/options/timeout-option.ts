@@ -1,41 +1,17 @@
-import { parseDuration } from '@synapse-sdk/core';
 import { Option } from 'commander';
-
-import { UsageError } from '../usage-error.js';
 
 /** The variable that gives `--timeout` when the flag is not on the command line. */
 export const TIMEOUT_VARIABLE = 'SYNAPSE_TIMEOUT';
 
-/** Commander's `--timeout <duration>` for a command that waits. */
+/**
+ * Commander's `--timeout <duration>` for a command that waits; `timeoutMsOf` reads its value
+ * (kept apart, so that `--help` loads no SDK package).
+ */
 export function timeoutOption(what: string): Option {
   return new Option(
     '--timeout <duration>',
     `give up after this long (seconds, or 90s, 10m, 1h30m; env ${TIMEOUT_VARIABLE}): ${what}; exit 124`,
   );
-}
-
-/**
- * The `--timeout` value in milliseconds: plain seconds (`90`, `2.5`) or a duration made of
- * numbers with units `ms`, `s`, `m`, `h` (`90s`, `10m`, `1h30m`); without the flag,
- * `SYNAPSE_TIMEOUT` from `env` when given; undefined when neither is.
- * @throws UsageError when the value is not a duration greater than zero, naming where it came from
- */
-export function timeoutMsOf(
-  options: Readonly<Record<string, unknown>>,
-  env?: Readonly<Record<string, string | undefined>>,
-): number | undefined {
-  const flag = options['timeout'];
-  const value = flag ?? env?.[TIMEOUT_VARIABLE];
-  if (value === undefined) return undefined;
-  const text = String(value).trim();
-  const ms = parseDuration(text);
-  if (ms === undefined) {
-    const source = flag === undefined ? TIMEOUT_VARIABLE : '--timeout';
-    throw new UsageError(`${source} '${text}' is not a duration`, {
-      hint: 'give seconds (90) or a duration such as 90s, 10m or 1h30m, at most 24h',
-    });
-  }
-  return ms;
 }
 
 /**

@@ -5,7 +5,7 @@ import { ConfigError, PluginConfigSchema, yamlErrorReason } from '@synapse-sdk/c
 import type { Document } from 'yaml';
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 
-import { findModule } from './load-plugin-action.js';
+import { findModule } from './find-plugin-action.js';
 import { parseEntrypoint } from './parse-entrypoint.js';
 import type { PluginProblem } from './plugin-problem.js';
 

@@ -2,12 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { ConfigError } from '@synapse-sdk/core';
+import { ConfigError } from '@synapse-sdk/core/base';
 import { parseClassPath } from '@synapse-sdk/steps';
 import type ts from 'typescript';
 
 import type { EntrypointModule } from './check-config.js';
-import { DEFAULT_PLUGIN_TSCONFIG } from './load-plugin-action.js';
+import { DEFAULT_PLUGIN_TSCONFIG } from './find-plugin-action.js';
 import type { PluginProblem } from './plugin-problem.js';
 import { SHARED_PACKAGES } from './register-plugin-loader.js';
 import { packageName } from './shared-deps-hook.js';

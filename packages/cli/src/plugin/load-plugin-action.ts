@@ -1,42 +1,24 @@
-import { existsSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 
-import type { ActionClass, ActionConfig, PluginConfig } from '@synapse-sdk/core';
-import { BaseAction, ConfigError, loadPluginConfig } from '@synapse-sdk/core';
+import type { ActionClass } from '@synapse-sdk/core';
+import { BaseAction, ConfigError } from '@synapse-sdk/core';
 import type { ContainerModule } from 'inversify';
 
 import { UsageError } from '../usage-error.js';
-import { parseEntrypoint } from './parse-entrypoint.js';
+import type { FoundPluginAction } from './find-plugin-action.js';
+import { findPluginAction } from './find-plugin-action.js';
 import { registerPluginLoader, SHARED_PACKAGES } from './register-plugin-loader.js';
 
 /** A plugin action, loaded and checked, ready to instantiate. */
-export interface LoadedPluginAction {
-  /** Absolute plugin directory. */
-  dir: string;
-  /** Absolute path of its config.yaml. */
-  configFile: string;
-  config: PluginConfig;
-  actionName: string;
-  actionConfig: ActionConfig;
-  /** Absolute path of the action's module. */
-  modulePath: string;
+export interface LoadedPluginAction extends FoundPluginAction {
   ActionClass: ActionClass;
   /** The module's `containerModules` export, then the class's static `containerModules`. */
   containerModules: ContainerModule[];
-  /** The tsconfig the module was compiled with. */
-  tsconfig: string;
 }
 
-/** The tsconfig used for plugins that have none: enables `experimentalDecorators`. */
-export const DEFAULT_PLUGIN_TSCONFIG = fileURLToPath(
-  new URL('../../plugin-tsconfig.json', import.meta.url),
-);
-
 /**
- * Loads `actions.<actionName>` of the plugin at `dir`: reads config.yaml, imports the action's
- * TypeScript module (no build step; see {@link registerPluginLoader}), checks that the export
- * is a {@link BaseAction} subclass and fills its `actionName` and `category` when unset.
+ * Loads `actions.<actionName>` of the plugin at `dir`: {@link findPluginAction}, then
+ * {@link importPluginAction}.
  *
  * @throws ConfigError for a missing or invalid config.yaml or entrypoint (naming file and field)
  * @throws UsageError for an unknown action, a module that fails to load, or an export that is
@@ -46,43 +28,20 @@ export async function loadPluginAction(
   dir: string,
   actionName: string,
 ): Promise<LoadedPluginAction> {
-  const loaded = await loadPluginConfig(dir);
-  const { config, file } = loaded;
-  const actionConfig = Object.hasOwn(config.actions, actionName)
-    ? config.actions[actionName]
-    : undefined;
-  if (!actionConfig) {
-    const available = Object.keys(config.actions);
-    throw new UsageError(
-      `unknown action '${actionName}' in ${file}; available: ${available.length > 0 ? available.join(', ') : 'none (add one under actions:)'}`,
-    );
-  }
+  return await importPluginAction(await findPluginAction(dir, actionName));
+}
+
+/**
+ * Imports a found action's TypeScript module (no build step; see {@link registerPluginLoader}),
+ * checks that the export is a {@link BaseAction} subclass and fills its `actionName` and
+ * `category` when unset.
+ *
+ * @throws ConfigError for an export that is missing
+ * @throws UsageError for a module that fails to load, or an export that is not an action
+ */
+export async function importPluginAction(found: FoundPluginAction): Promise<LoadedPluginAction> {
+  const { config, configFile: file, actionName, modulePath, entry, tsconfig } = found;
   const field = `actions.${actionName}.entrypoint`;
-  const entry = parseEntrypoint(actionConfig.entrypoint, file, field);
-  const modulePath = findModule(loaded.dir, entry.modulePath);
-  if (!modulePath) {
-    throw new ConfigError(
-      file,
-      `${field}: module ${entry.modulePath} not found in ${loaded.dir}; fix the path (relative to the plugin directory)`,
-      [{ path: field, message: `module ${entry.modulePath} not found` }],
-    );
-  }
-
-  // The plugin directory is what is deployed and checked: code from elsewhere (`../`, an
-  // absolute path, a symlink that leads out) is refused before it is compiled or run.
-  const realModule = realpathSync(modulePath);
-  const realDir = realpathSync(loaded.dir);
-  const inside = relative(realDir, realModule);
-  if (inside.startsWith('..') || isAbsolute(inside)) {
-    throw new ConfigError(
-      file,
-      `${field}: ${entry.modulePath} is ${realModule}, outside the plugin directory ${realDir}; move the module into the plugin directory and name it relative to it`,
-      [{ path: field, message: 'outside the plugin directory' }],
-    );
-  }
-
-  const pluginTsconfig = join(loaded.dir, 'tsconfig.json');
-  const tsconfig = existsSync(pluginTsconfig) ? pluginTsconfig : DEFAULT_PLUGIN_TSCONFIG;
   await registerPluginLoader(tsconfig);
   let namespace: Record<string, unknown>;
   try {
@@ -118,36 +77,7 @@ export async function loadPluginAction(
       `${entry.exportName}.containerModules`,
     ),
   ];
-  return {
-    dir: loaded.dir,
-    configFile: file,
-    config,
-    actionName,
-    actionConfig,
-    modulePath,
-    ActionClass: exported,
-    containerModules,
-    tsconfig,
-  };
-}
-
-/**
- * The file an entrypoint's module path names in `dir`: as written, with `.ts`, a directory's
- * `index.ts`, or the `.ts` file of a `.js` path; undefined when there is none.
- */
-export function findModule(dir: string, relative: string): string | undefined {
-  const base = resolve(dir, relative);
-  const candidates = [base, `${base}.ts`, join(base, 'index.ts')];
-  if (base.endsWith('.js')) candidates.push(`${base.slice(0, -3)}.ts`);
-  return candidates.find(isFile);
-}
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+  return { ...found, ActionClass: exported, containerModules };
 }
 
 /** The useful line of a load error: esbuild puts the location and reason on a later line. */

@@ -1,4 +1,4 @@
-import { ConfigError } from '@synapse-sdk/core';
+import { ConfigError } from '@synapse-sdk/core/base';
 
 /** A TypeScript action entrypoint, `path/to/module.ts:ExportName`. */
 export interface Entrypoint {

@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 
-import { CancelledError } from '@synapse-sdk/core';
+import { CancelledError } from '@synapse-sdk/core/base';
 
 /** Where {@link askConfirmation} asks. */
 export interface ConfirmationStreams {

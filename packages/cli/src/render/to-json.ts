@@ -1,4 +1,4 @@
-import { redactValue } from '@synapse-sdk/core';
+import { redactValue } from '@synapse-sdk/core/base';
 
 /** `value` as JSON with secrets masked; bigints become strings, cycles `[Circular]`. */
 export function toJson(value: unknown, indent?: number): string {

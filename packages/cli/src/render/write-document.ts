@@ -1,8 +1,17 @@
-import { stringify } from 'yaml';
+import { createRequire } from 'node:module';
+
+import type { stringify } from 'yaml';
 
 import type { CliStream } from '../cli-io.js';
 import type { MachineFormat } from '../options/output-format.js';
 import { toJson } from './to-json.js';
+
+// yaml (dozens of modules) is loaded the first time a document is written as YAML: most runs
+// of most commands never do, and every command's start-up would pay for it.
+const load = createRequire(import.meta.url);
+function yamlStringify(value: unknown): string {
+  return (load('yaml') as { stringify: typeof stringify }).stringify(value);
+}
 
 /** What a command prints last in a machine format: its result, or its error. */
 export type Envelope =
@@ -20,7 +29,7 @@ export function writeDocument(
   indent?: number,
 ): void {
   if (format === 'json') stream.write(`${toJson(value, indent)}\n`);
-  else stream.write(stringify(JSON.parse(toJson(value)) as unknown));
+  else stream.write(yamlStringify(JSON.parse(toJson(value)) as unknown));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { CancelledError } from '@synapse-sdk/core';
+import { CancelledError } from '@synapse-sdk/core/base';
 
 import { formatDuration } from '../render/format-time.js';
 

@@ -22,6 +22,8 @@ export interface CreateRunContextOptions {
   env: Readonly<Record<string, string>>;
   logger: Logger;
   signal: AbortSignal;
+  /** The run's Ray client when the caller made it already. @default `RayServeClient.fromEnv(env)` */
+  rayClient?: RayServeClient | undefined;
   /** Plugin modules, loaded after the SDK's bindings so that they can rebind a client. */
   containerModules?: readonly ContainerModule[];
   /** The plugin, loaded and validated once; handed to the action through the context. */
@@ -41,7 +43,8 @@ export async function createRunContext(options: CreateRunContextOptions): Promis
   const environment = new PluginEnvironment(env);
   container.bind(PLUGIN_ENVIRONMENT).toConstantValue(environment);
   container.bind(LOGGER).toConstantValue(logger);
-  container.bind(RAY_SERVE_CLIENT).toConstantValue(RayServeClient.fromEnv(env, clientOptions));
+  const ray = options.rayClient ?? RayServeClient.fromEnv(env, clientOptions);
+  container.bind(RAY_SERVE_CLIENT).toConstantValue(ray);
   const backend = BackendClient.fromEnv(env, clientOptions);
   if (backend) container.bind(BACKEND_CLIENT).toConstantValue(backend);
   const agent = AgentClient.fromEnv(env, clientOptions);

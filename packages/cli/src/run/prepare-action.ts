@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
 
+import { RayServeClient } from '@synapse-sdk/clients/ray';
 import type { BaseAction, Logger, RuntimeContext } from '@synapse-sdk/core';
-import { ParamsValidationError, StepRegistry } from '@synapse-sdk/core';
+import { ParamsValidationError } from '@synapse-sdk/core/base';
 
 import { configFlagEnv } from '../options/config-flags.js';
 import { parseParamsOption } from '../options/parse-params.js';
 import { timeoutFlagEnv } from '../options/timeout-option.js';
+import { findPluginAction } from '../plugin/find-plugin-action.js';
 import type { LoadedPluginAction } from '../plugin/load-plugin-action.js';
-import { loadPluginAction } from '../plugin/load-plugin-action.js';
 import { buildRunEnv } from './build-run-env.js';
-import { createRunContext } from './create-run-context.js';
 
 /** Inputs of {@link prepareAction}. */
 export interface PrepareActionOptions {
@@ -70,26 +70,43 @@ export interface PreparedAction {
 }
 
 /**
- * Everything `plugin run` and `serve plan` do before the first request: read `--params`, load
+ * Everything `plugin run` and `serve plan` do before their steps run: read `--params`, load
  * the plugin and its action, build the environment, clients, container and context, and
  * construct the action (which validates its params). The plugin goes to the action as an object
  * (`ctx.plugin`), loaded once. The run's environment is also applied to `process.env`, for
  * plugin code that reads it directly.
+ *
+ * Once `--params` and config.yaml are known to be good, and before the plugin's TypeScript and
+ * the engine load (most of the start-up time), the deploy's first request is sent: the Ray
+ * client reads the dashboard's version meanwhile, and the deploy's connect gets that answer
+ * (see `RayServeClient.prefetchVersion`). It is a read: bad params found once the action's
+ * schema has loaded still leave everything as it was.
  */
 export async function prepareAction(options: PrepareActionOptions): Promise<PreparedAction> {
   const params = await parseParamsOption(options.params, options.cwd);
-  const plugin = await loadPluginAction(resolve(options.cwd, options.path ?? '.'), options.action);
+  const found = await findPluginAction(resolve(options.cwd, options.path ?? '.'), options.action);
   const env = buildRunEnv({
     processEnv: options.processEnv,
-    configEnv: plugin.config.env,
+    configEnv: found.config.env,
     flagEnv: options.flagEnv,
-    pluginDir: plugin.dir,
+    pluginDir: found.dir,
   });
+  const rayClient = earlyRayClient(env, options.logger);
+  // Only toward a dashboard the run names: a plugin that never talks to Ray, run where none is
+  // configured, sends nothing to the default address.
+  if (env['RAY_DASHBOARD_ADDRESS']) rayClient?.prefetchVersion(options.signal);
+  // The engine, inversify and the plugin's TypeScript load from here on.
+  const [{ importPluginAction }, { createRunContext }] = await Promise.all([
+    import('../plugin/load-plugin-action.js'),
+    import('./create-run-context.js'),
+  ]);
+  const plugin = await importPluginAction(found);
   Object.assign(process.env, env);
   const ctx = await createRunContext({
     env,
     logger: options.logger,
     signal: options.signal,
+    rayClient,
     containerModules: plugin.containerModules,
     plugin: { dir: plugin.dir, file: plugin.configFile, config: plugin.config },
   });
@@ -107,16 +124,15 @@ export async function prepareAction(options: PrepareActionOptions): Promise<Prep
 }
 
 /**
- * The names of the steps `action.setupSteps` registers, to show them as pending before the run
- * (it calls `setupSteps` on a throwaway registry); empty in `execute()` mode or when it throws.
+ * The run's Ray client, made before the plugin's code loads; undefined when the environment
+ * does not make one (a malformed address), for `createRunContext` to report that in its turn,
+ * after the plugin's own errors, as it always has.
  */
-export function previewSteps(action: BaseAction, ctx: RuntimeContext): string[] {
+function earlyRayClient(env: Record<string, string>, logger: Logger): RayServeClient | undefined {
   try {
-    const registry = new StepRegistry(ctx.container);
-    action.setupSteps(registry);
-    return registry.getSteps().map((step) => step.name);
+    return RayServeClient.fromEnv(env, { logger });
   } catch {
-    return [];
+    return undefined;
   }
 }
 

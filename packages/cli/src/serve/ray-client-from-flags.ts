@@ -1,6 +1,6 @@
-import type { Env } from '@synapse-sdk/clients';
-import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients';
-import type { Logger } from '@synapse-sdk/core';
+import type { Env } from '@synapse-sdk/clients/ray';
+import { RayJobsClient, RayServeClient } from '@synapse-sdk/clients/ray';
+import type { Logger } from '@synapse-sdk/core/base';
 
 import { configFlagEnv } from '../options/config-flags.js';
 import { buildRunEnv } from '../run/build-run-env.js';

@@ -1,4 +1,4 @@
-import { registerSecret } from '@synapse-sdk/core';
+import { registerSecret } from '@synapse-sdk/core/base';
 import { z } from 'zod';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';

@@ -1,5 +1,5 @@
-import type { FieldIssue } from '@synapse-sdk/core';
-import { registerSecret, zodIssues } from '@synapse-sdk/core';
+import type { FieldIssue } from '@synapse-sdk/core/base';
+import { registerSecret, zodIssues } from '@synapse-sdk/core/base';
 import type { z } from 'zod';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';

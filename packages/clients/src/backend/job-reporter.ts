@@ -1,5 +1,5 @@
 import type { Logger, RuntimeContext } from '@synapse-sdk/core';
-import { errorMessage, silentLogger } from '@synapse-sdk/core';
+import { errorMessage, silentLogger } from '@synapse-sdk/core/base';
 
 import type { BackendClient } from './backend-client.js';
 import type { LogEntry } from './schemas.js';

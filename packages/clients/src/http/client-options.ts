@@ -1,5 +1,5 @@
-import type { Clock, Logger, RetryPolicy } from '@synapse-sdk/core';
-import { ConfigError } from '@synapse-sdk/core';
+import type { Clock, Logger, RetryPolicy } from '@synapse-sdk/core/base';
+import { ConfigError } from '@synapse-sdk/core/base';
 
 import type { RetryListener } from './http-client.js';
 import type { ServiceProfile } from './service.js';

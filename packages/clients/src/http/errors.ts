@@ -1,5 +1,5 @@
-import type { FieldIssue } from '@synapse-sdk/core';
-import { formatIssues, redactSecrets, SynapseError } from '@synapse-sdk/core';
+import type { FieldIssue } from '@synapse-sdk/core/base';
+import { formatIssues, redactSecrets, SynapseError } from '@synapse-sdk/core/base';
 
 import type { ServiceName } from './service.js';
 

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 
-import type { Clock, Logger, RetryPolicy, TryOutcome } from '@synapse-sdk/core';
+import type { Clock, Logger, RetryPolicy, TryOutcome } from '@synapse-sdk/core/base';
 import {
   CancelledError,
   done,
@@ -12,7 +12,7 @@ import {
   systemClock,
   tryAgain,
   zodIssues,
-} from '@synapse-sdk/core';
+} from '@synapse-sdk/core/base';
 import got from 'got';
 import type { z } from 'zod';
 

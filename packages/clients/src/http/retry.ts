@@ -1,4 +1,4 @@
-import type { Backoff, RetryPolicy } from '@synapse-sdk/core';
+import type { Backoff, RetryPolicy } from '@synapse-sdk/core/base';
 
 /** A client's retry policy with every default filled in. */
 export type ResolvedRetryPolicy = Backoff & Pick<RetryPolicy, 'attempts' | 'retryOn'>;

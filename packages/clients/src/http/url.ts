@@ -1,4 +1,4 @@
-import { redactSecrets } from '@synapse-sdk/core';
+import { redactSecrets } from '@synapse-sdk/core/base';
 
 /** Query parameters; `undefined` values are left out. */
 export type SearchParams = Record<string, string | number | boolean | undefined>;

@@ -1,4 +1,4 @@
-import { ConfigError, registerSecret } from '@synapse-sdk/core';
+import { ConfigError, registerSecret } from '@synapse-sdk/core/base';
 
 import type { ClientCommonOptions, Env } from '../http/client-options.js';
 import { envValue, resolveBaseUrl } from '../http/client-options.js';

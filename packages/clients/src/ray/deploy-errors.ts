@@ -1,4 +1,4 @@
-import { redactSecrets, SynapseError } from '@synapse-sdk/core';
+import { redactSecrets, SynapseError } from '@synapse-sdk/core/base';
 
 /** What happened to a watched application: the codes of the deploy errors. */
 export type DeployErrorCode = 'DEPLOY_FAILED' | 'DEPLOY_TIMEOUT';

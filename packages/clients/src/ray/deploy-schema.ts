@@ -1,6 +1,8 @@
-import type { FieldIssue } from '@synapse-sdk/core';
-import { ConfigError, formatIssues, zodIssues } from '@synapse-sdk/core';
+import type { FieldIssue } from '@synapse-sdk/core/base';
+import { ConfigError, formatIssues, zodIssues } from '@synapse-sdk/core/base';
 import { z } from 'zod';
+
+import { REMOTE_URI_SCHEMES } from './package-uri.js';
 
 /*
  * The body of `PUT /api/serve/applications/` (Ray's ServeDeploySchema and the models it nests),
@@ -8,24 +10,6 @@ import { z } from 'zod';
  * Nothing here sets a default: Ray stores exactly the keys sent (exclude_unset), and a default
  * added by the client would turn "not set" into an override.
  */
-
-/**
- * runtime_env URI schemes Ray accepts in a Serve config. `http` is accepted from Ray 2.58 on
- * (checked on a real 2.58 head); older Ray answers 400 for it, which is shown as it is.
- */
-export const REMOTE_URI_SCHEMES: readonly string[] = [
-  'gcs',
-  'conda',
-  'pip',
-  'uv',
-  'http',
-  'https',
-  's3',
-  'gs',
-  'azure',
-  'abfss',
-  'file',
-];
 
 const LOG_LEVELS = ['CRITICAL', 'FATAL', 'ERROR', 'WARN', 'WARNING', 'INFO', 'DEBUG', 'NOTSET'];
 

@@ -1,7 +1,25 @@
-import { ConfigError } from '@synapse-sdk/core';
+import { ConfigError } from '@synapse-sdk/core/base';
 
 const PACKAGE_URI = /^gcs:\/\/([A-Za-z0-9_][A-Za-z0-9._-]*\.(?:zip|whl))$/;
 const PACKAGE_PATH = /^\/?api\/packages\/gcs\/([A-Za-z0-9_][A-Za-z0-9._-]*\.(?:zip|whl))$/;
+
+/**
+ * runtime_env URI schemes Ray accepts in a Serve config. `http` is accepted from Ray 2.58 on
+ * (checked on a real 2.58 head); older Ray answers 400 for it, which is shown as it is.
+ */
+export const REMOTE_URI_SCHEMES: readonly string[] = [
+  'gcs',
+  'conda',
+  'pip',
+  'uv',
+  'http',
+  'https',
+  's3',
+  'gs',
+  'azure',
+  'abfss',
+  'file',
+];
 
 /** Largest package body the dashboard accepts (its 100 MiB request cap); bigger ones fail with 500. */
 export const MAX_PACKAGE_BYTES = 100 * 1024 * 1024;

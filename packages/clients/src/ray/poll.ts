@@ -1,4 +1,4 @@
-import type { Backoff, Clock, Logger, TryOutcome } from '@synapse-sdk/core';
+import type { Backoff, Clock, Logger, TryOutcome } from '@synapse-sdk/core/base';
 import {
   done,
   errorMessage,
@@ -6,11 +6,11 @@ import {
   silentLogger,
   systemClock,
   tryAgain,
-} from '@synapse-sdk/core';
+} from '@synapse-sdk/core/base';
 
 import { isTransientError } from '../http/is-transient-error.js';
 
-/** Longest delay between two polls of the dashboard. */
+/** Longest delay between two polls of the dashboard (failed polls back off up to it). */
 export const MAX_POLL_INTERVAL_MS = 1_000;
 
 /** Polling cadence and cancellation shared by the dashboard waits (applications and jobs). */
@@ -18,10 +18,19 @@ export interface PollOptions {
   /** Give up after this long. */
   timeoutMs: number;
   signal?: AbortSignal | undefined;
-  /** First delay between polls; doubles up to `maxPollIntervalMs`. The default is the wait's. */
+  /**
+   * Delay between polls: steady for an application wait, doubling up to `maxPollIntervalMs` for a
+   * job wait. The default is the wait's.
+   */
   pollIntervalMs?: number | undefined;
-  /** Longest delay between polls. @default {@link MAX_POLL_INTERVAL_MS} */
+  /** Longest delay between polls (after failed polls, which back off). @default {@link MAX_POLL_INTERVAL_MS} */
   maxPollIntervalMs?: number | undefined;
+  /**
+   * Whether to wait one interval before the first poll. Right after a PUT it is pointless to
+   * poll at once: Ray sets the new target synchronously with the PUT, so that poll can only read
+   * DEPLOYING. @default false
+   */
+  afterPut?: boolean | undefined;
   /** Times the polls (the client's clock when called through a client). @default systemClock */
   clock?: Clock | undefined;
 }
@@ -30,8 +39,14 @@ export interface PollOptions {
 export interface PollTarget<R, T> {
   /** Names what is polled in log lines and errors, e.g. `Ray job 'train-1'`. */
   subject: string;
-  /** First delay between polls when the options leave it out. */
+  /** Delay between polls when the options leave it out. */
   defaultIntervalMs: number;
+  /**
+   * Polls at a steady pace (each delay counted from the start of the poll before it), backing
+   * off, doubling, only after failed polls; otherwise the delay doubles after every poll.
+   * @default false
+   */
+  steady?: boolean | undefined;
   /** Reads once; the signal ends the read when the wait's time is up. */
   read: (signal: AbortSignal) => Promise<R>;
   /** The value that ends the wait, or undefined to poll again; throws to fail the wait. */
@@ -53,14 +68,17 @@ export async function pollUntil<R, T>(target: PollTarget<R, T>, options: PollOpt
   const logger = target.logger ?? silentLogger;
   const clock = options.clock ?? systemClock;
   const startedAt = clock.now();
+  const intervalMs = options.pollIntervalMs ?? target.defaultIntervalMs;
+  const steady = target.steady === true;
   const backoff: Backoff = {
-    initialDelayMs: options.pollIntervalMs ?? target.defaultIntervalMs,
-    maxDelayMs: options.maxPollIntervalMs ?? MAX_POLL_INTERVAL_MS,
-    factor: 2,
+    initialDelayMs: intervalMs,
+    maxDelayMs: Math.max(intervalMs, options.maxPollIntervalMs ?? MAX_POLL_INTERVAL_MS),
+    factor: steady ? 1 : 2,
     jitter: 0,
   };
   let lastError: string | undefined;
   let warned = false;
+  let failures = 0;
 
   const pollOnce = async (): Promise<TryOutcome<T>> => {
     // A read that hangs must not outlast the wait: it is aborted when time is up.
@@ -81,8 +99,11 @@ export async function pollUntil<R, T>(target: PollTarget<R, T>, options: PollOpt
         { error: lastError },
       );
       warned = true;
-      return tryAgain(error);
+      failures++;
+      // A struggling dashboard is given more time at each failure in a row.
+      return steady ? tryAgain(error, intervalMs * 2 ** failures) : tryAgain(error);
     }
+    failures = 0;
     lastError = undefined;
     const result = target.check(read, clock.now() - startedAt);
     return result === undefined ? tryAgain(read) : done(result);
@@ -90,7 +111,14 @@ export async function pollUntil<R, T>(target: PollTarget<R, T>, options: PollOpt
 
   return await retryLoop(
     pollOnce,
-    { clock, backoff, timeoutMs: options.timeoutMs, signal: options.signal },
+    {
+      clock,
+      backoff,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      firstDelayMs: options.afterPut === true ? intervalMs : 0,
+      paced: steady,
+    },
     ({ why }) => target.stopped(why === 'cancelled' ? 'cancelled' : 'timeout', lastError),
   );
 }

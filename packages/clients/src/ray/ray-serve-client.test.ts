@@ -6,10 +6,17 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ConfigError } from '@synapse-sdk/core';
 import type { RecordingServer } from '@synapse-sdk/test-kit';
-import { failure, sendJson, sendText, startRecordingServer } from '@synapse-sdk/test-kit';
+import {
+  closedPort,
+  failure,
+  sendJson,
+  sendText,
+  startRecordingServer,
+} from '@synapse-sdk/test-kit';
 
 import {
   AuthError,
+  ClientConnectionError,
   NotFoundError,
   RequestValidationError,
   ResponseValidationError,
@@ -126,6 +133,30 @@ describe('RayServeClient', () => {
       expect(server?.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([
         ['GET', '/api/version', `Bearer ${TOKEN}`],
       ]);
+    });
+
+    it('after prefetchVersion, answers the first call with that request and asks again after', async () => {
+      let asked = 0;
+      const client = await ray((_req, res) =>
+        sendJson(res, 200, { version: '4', ray_version: `2.58.${asked++}` }),
+      );
+      client.prefetchVersion();
+      const first = await client.getVersion();
+      const second = await client.getVersion();
+      expect([first.ray_version, second.ray_version, server?.requests.length]).toEqual([
+        '2.58.0',
+        '2.58.1',
+        2,
+      ]);
+    });
+
+    it('keeps the failure of a prefetched request for the call that takes it', async () => {
+      const port = await closedPort();
+      const client = new RayServeClient({ address: `http://127.0.0.1:${port}`, ...FAST });
+      client.prefetchVersion();
+      // Nothing awaits the request meanwhile: its failure must not be an unhandled rejection.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await failure(client.getVersion())).toBeInstanceOf(ClientConnectionError);
     });
 
     it('refuses an answer without ray_version', async () => {

@@ -4,7 +4,6 @@ import type { FileBody, HttpClient } from '../http/http-client.js';
 import type { RayDashboardClientOptions } from './dashboard-http.js';
 import { createDashboardHttp, dashboardOptionsFromEnv } from './dashboard-http.js';
 import type { ServeDeployConfig } from './deploy-schema.js';
-import { serveDeployConfigIssues, ServeDeploySchema } from './deploy-schema.js';
 import type { ApplicationDetails, RayVersion, ServeInstanceDetails } from './details-schema.js';
 import { AuthModeSchema, RayVersionSchema, ServeInstanceDetailsSchema } from './details-schema.js';
 import { hasPackage, uploadPackage } from './package-store.js';
@@ -48,6 +47,7 @@ export interface PutApplicationsOptions {
 export class RayServeClient {
   private readonly http: HttpClient;
   private readonly logger: ClientCommonOptions['logger'];
+  private prefetchedVersion: Promise<RayVersion> | undefined;
 
   public constructor(options: RayServeClientOptions) {
     this.logger = options.logger;
@@ -67,9 +67,30 @@ export class RayServeClient {
     return this.http.displayBaseUrl;
   }
 
-  /** `GET /api/version`: the Jobs API version and `ray_version` (compare the latter). */
+  /**
+   * `GET /api/version`: the Jobs API version and `ray_version` (compare the latter). After
+   * {@link prefetchVersion}, the first call returns the answer (or failure) of that request.
+   */
   public getVersion(signal?: AbortSignal): Promise<RayVersion> {
-    return this.http.requestJson({ method: 'GET', path: '/api/version', signal }, RayVersionSchema);
+    const prefetched = this.prefetchedVersion;
+    if (prefetched) {
+      this.prefetchedVersion = undefined;
+      return prefetched;
+    }
+    return this.requestVersion(signal);
+  }
+
+  /**
+   * Sends `GET /api/version` now and keeps its answer for the next {@link getVersion} call, which
+   * then sends nothing: for a program that knows its first call early but has work to do before
+   * it can make it (the CLI loads the plugin's code meanwhile). A failure is kept too, for that
+   * call to throw.
+   */
+  public prefetchVersion(signal?: AbortSignal): void {
+    const answer = this.requestVersion(signal);
+    // Handled by the getVersion call that takes it; never an unhandled rejection meanwhile.
+    void answer.catch(() => undefined);
+    this.prefetchedVersion = answer;
   }
 
   /** `GET /api/authentication_mode`: `disabled`, `token`, or a newer mode. */
@@ -125,6 +146,8 @@ export class RayServeClient {
   ): Promise<void> {
     let body: unknown = config;
     if (options.validate !== false) {
+      // The deploy schema is large and only a deploy needs it: `serve status` never loads it.
+      const { serveDeployConfigIssues, ServeDeploySchema } = await import('./deploy-schema.js');
       const parsed = ServeDeploySchema.safeParse(config);
       if (!parsed.success) {
         throw RequestValidationError.beforeSend(
@@ -195,6 +218,10 @@ export class RayServeClient {
       ...options,
       clock: options.clock ?? this.http.clock,
     });
+  }
+
+  private requestVersion(signal: AbortSignal | undefined): Promise<RayVersion> {
+    return this.http.requestJson({ method: 'GET', path: '/api/version', signal }, RayVersionSchema);
   }
 
   private readonly pollApplications = (signal: AbortSignal): Promise<ServeInstanceDetails> =>

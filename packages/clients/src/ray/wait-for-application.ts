@@ -1,5 +1,5 @@
-import type { Logger } from '@synapse-sdk/core';
-import { CancelledError } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core/base';
+import { CancelledError } from '@synapse-sdk/core/base';
 
 import type { FailedDeployment } from './deploy-errors.js';
 import { DeployFailedError, DeployTimeoutError } from './deploy-errors.js';
@@ -17,8 +17,14 @@ export interface ApplicationStatusUpdate {
   elapsedMs: number;
 }
 
-/** First delay between two status polls of an application. */
-export const POLL_INTERVAL_MS = 100;
+/**
+ * Delay between two status polls. Polling at a steady interval notices a change half an
+ * interval after it happens on average, whenever it happens, at 1000 / interval requests a
+ * second: 500 ms keeps the dashboard at two requests a second and the average delay at 0.25 s.
+ * An interval that starts short (to catch a fast change) costs requests a deploy of a few seconds
+ * cannot pay back without a longer steady interval, which every slower deploy then waits for.
+ */
+export const POLL_INTERVAL_MS = 500;
 
 /** Options of {@link RayServeClient.waitForApplication}. */
 export interface WaitForApplicationOptions extends PollOptions {
@@ -131,6 +137,7 @@ function poll<T>(
     {
       subject: `Ray Serve application '${name}'`,
       defaultIntervalMs: POLL_INTERVAL_MS,
+      steady: true,
       read: fetchApplications,
       check: (details, elapsedMs) => {
         read = true;

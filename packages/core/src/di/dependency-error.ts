@@ -2,17 +2,7 @@ import { getClassMetadata } from '@inversifyjs/core';
 import type { Container, Newable, ServiceIdentifier } from 'inversify';
 
 import { DependencyMissingError } from '../errors/errors.js';
-
-const hints = new Map<ServiceIdentifier, string>();
-
-/**
- * Says what a user sets up to provide `token` (an environment variable, a flag, a binding).
- * Packages call it for the tokens they export, so that a step that needs a missing one fails
- * with that advice instead of the container's own explanation.
- */
-export function describeDependency(token: ServiceIdentifier, hint: string): void {
-  hints.set(token, hint);
-}
+import { dependencyHint } from './dependency-hints.js';
 
 /**
  * The error for a step class the container could not build: names the first dependency of
@@ -37,7 +27,10 @@ export function dependencyError(
   const name = describeToken(missing);
   return new DependencyMissingError(
     `Step class ${stepClass.name} needs ${name}, which nothing in the DI container provides`,
-    { cause: error, hint: hints.get(missing) ?? `bind ${name} in the plugin's ContainerModule` },
+    {
+      cause: error,
+      hint: dependencyHint(missing) ?? `bind ${name} in the plugin's ContainerModule`,
+    },
   );
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
+import { createContainer } from '../di/create-container.js';
 import { LOGGER, PLUGIN_ENVIRONMENT, RUNTIME_CONTEXT } from '../di/tokens.js';
 import { PluginEnvironment } from '../env/plugin-environment.js';
 import { BaseStepContext } from '../steps/step-context.js';
@@ -33,6 +34,31 @@ describe('RuntimeContext', () => {
       ctx.container.get(LOGGER) === ctx.logger,
       ctx.container.get(PLUGIN_ENVIRONMENT) === ctx.env,
     ]).toEqual([true, true, true]);
+  });
+
+  it('makes its bindings in the container only when the container is first used', () => {
+    const container = createContainer();
+    const ctx = RuntimeContext.create({ container });
+    const before = container.isBound(RUNTIME_CONTEXT);
+    expect([before, ctx.container === container, container.get(RUNTIME_CONTEXT) === ctx]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+  });
+
+  it('reads process.env when its environment is first used, and makes a signal that never aborts', () => {
+    const ctx = RuntimeContext.create();
+    process.env['SYNAPSE_TEST_LAZY_ENV'] = 'read later';
+    try {
+      expect([
+        ctx.env.get('SYNAPSE_TEST_LAZY_ENV'),
+        ctx.env === ctx.env,
+        ctx.signal.aborted,
+      ]).toEqual(['read later', true, false]);
+    } finally {
+      delete process.env['SYNAPSE_TEST_LAZY_ENV'];
+    }
   });
 
   it('rejects progress outside 0..total', () => {

@@ -18,7 +18,7 @@ import type { RuntimeEvents } from './runtime-events.js';
 
 /** Options of {@link RuntimeContext.create}. Everything is optional. */
 export interface RuntimeContextOptions {
-  /** @default PluginEnvironment.fromEnviron() */
+  /** @default PluginEnvironment.fromEnviron(), read when first used */
   env?: PluginEnvironment | undefined;
   /** @default silentLogger */
   logger?: Logger | undefined;
@@ -32,7 +32,7 @@ export interface RuntimeContextOptions {
   runId?: string | undefined;
   client?: BackendClientType | undefined;
   agentClient?: AgentClientType | undefined;
-  /** @default createContainer() */
+  /** @default createContainer(), made when first used */
   container?: Container | undefined;
   /** Cancels the run when aborted. @default a signal that never aborts */
   signal?: AbortSignal | undefined;
@@ -54,15 +54,15 @@ export interface RuntimeContextOptions {
 /**
  * Everything an action run shares: environment, logger, job id, clients, the DI container, the
  * cancellation signal and the event stream that progress, logs, metrics and step events go to.
+ *
+ * Creating one is cheap: the default environment is read and the container made (with the
+ * context, its logger and its environment bound in it) only when something first uses them, as
+ * most runs of steps registered as instances never do.
  */
 export class RuntimeContext {
-  public readonly env: PluginEnvironment;
   public readonly logger: Logger;
-  public readonly jobId: string | undefined;
   public readonly client: BackendClientType | undefined;
   public readonly agentClient: AgentClientType | undefined;
-  public readonly container: Container;
-  public readonly signal: AbortSignal;
   /** The run's time source: steps and the orchestrator wait on it, so tests can drive time. */
   public readonly clock: Clock;
   /** The plugin of the run, when its runner handed one over. */
@@ -70,15 +70,17 @@ export class RuntimeContext {
   private runJournal: RunRecorder | undefined;
   public readonly events = new EventEmitter<RuntimeEvents>();
   private givenRunId: string | undefined;
+  private readonly options: RuntimeContextOptions;
+  private givenOrReadEnv: PluginEnvironment | undefined;
+  private boundContainer: Container | undefined;
+  private neverAborts: AbortSignal | undefined;
 
   private constructor(options: RuntimeContextOptions) {
-    this.env = options.env ?? PluginEnvironment.fromEnviron();
+    this.options = options;
+    this.givenOrReadEnv = options.env;
     this.logger = options.logger ?? silentLogger;
-    this.jobId = options.jobId ?? this.env.getStr('SYNAPSE_JOB_ID');
     this.client = options.client;
     this.agentClient = options.agentClient;
-    this.container = options.container ?? createContainer();
-    this.signal = options.signal ?? new AbortController().signal;
     this.clock = options.clock ?? systemClock;
     this.plugin = options.plugin;
     this.runJournal = options.journal;
@@ -112,13 +114,47 @@ export class RuntimeContext {
     return this.givenRunId;
   }
 
-  /** Creates a context and binds it, its logger and its environment in its container. */
+  /** Creates a context; its container binds it, its logger and its environment. */
   public static create(options: RuntimeContextOptions = {}): RuntimeContext {
-    const ctx = new RuntimeContext(options);
-    bindOrRebind(ctx.container, RUNTIME_CONTEXT, ctx);
-    bindOrRebind(ctx.container, LOGGER, ctx.logger);
-    bindOrRebind(ctx.container, PLUGIN_ENVIRONMENT, ctx.env);
-    return ctx;
+    return new RuntimeContext(options);
+  }
+
+  /** Cancels the run when aborted: the one given, else one that never aborts. */
+  public get signal(): AbortSignal {
+    // Made when first read: an AbortController costs more than the rest of a context.
+    return this.options.signal ?? (this.neverAborts ??= new AbortController().signal);
+  }
+
+  /**
+   * The signal given to {@link RuntimeContext.create}; undefined when nothing can cancel the
+   * run, so that the orchestrator need not watch a signal that never aborts.
+   * @internal
+   */
+  public get givenSignal(): AbortSignal | undefined {
+    return this.options.signal;
+  }
+
+  /** The run's environment: the one given, else `process.env` as it is when first read. */
+  public get env(): PluginEnvironment {
+    this.givenOrReadEnv ??= PluginEnvironment.fromEnviron();
+    return this.givenOrReadEnv;
+  }
+
+  /** The run's job id: the one given, else the environment's `SYNAPSE_JOB_ID`. */
+  public get jobId(): string | undefined {
+    return this.options.jobId ?? this.env.getStr('SYNAPSE_JOB_ID');
+  }
+
+  /** The run's DI container (the one given, else a new one) with the run's bindings. */
+  public get container(): Container {
+    if (!this.boundContainer) {
+      const container = this.options.container ?? createContainer();
+      bindOrRebind(container, RUNTIME_CONTEXT, this);
+      bindOrRebind(container, LOGGER, this.logger);
+      bindOrRebind(container, PLUGIN_ENVIRONMENT, this.env);
+      this.boundContainer = container;
+    }
+    return this.boundContainer;
   }
 
   /** Records a structured event: emitted as `log` and written to the logger at info level. */

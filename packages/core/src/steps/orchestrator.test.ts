@@ -372,6 +372,42 @@ describe('Orchestrator', () => {
     });
   });
 
+  describe('runs nothing can cancel', () => {
+    it("hands each attempt the context's signal, which never aborts, and runs plain and async steps in order", async () => {
+      const signals: AbortSignal[] = [];
+      const { journal, runtime, run } = setup((j) => [
+        new ScriptedStep('plain', j, {
+          attempts: [
+            (attempt: StepAttempt) => {
+              signals.push(attempt.signal);
+              return stepSuccess();
+            },
+          ],
+        }),
+        new ScriptedStep('async', j, {
+          attempts: [
+            async (attempt: StepAttempt) => {
+              signals.push(attempt.signal);
+              await Promise.resolve();
+              return stepSuccess();
+            },
+          ],
+        }),
+        new ScriptedStep('last', j),
+      ]);
+      await run();
+      expect([
+        journal,
+        signals.map((s) => s === runtime.signal && !s.aborted),
+        runtime.givenSignal,
+      ]).toEqual([
+        ['execute:plain:1', 'execute:async:1', 'execute:last:1'],
+        [true, true],
+        undefined,
+      ]);
+    });
+  });
+
   describe('timeouts', () => {
     it('fails an attempt that runs past timeoutMs and aborts its signal', async () => {
       let aborted: unknown;

@@ -2,10 +2,11 @@ import { CancelledError, StepFailedError } from '../errors/errors.js';
 import type { RunRecorder } from '../journal/run-recorder.js';
 import { backoffDelay } from '../wait/backoff.js';
 import type { Clock } from '../wait/clock.js';
+import type { RetryPolicy } from '../wait/retry-policy.js';
 import { policyBackoff, shouldRetry, STEP_RETRY_BACKOFF } from '../wait/retry-policy.js';
 import { BaseStep } from './base-step.js';
 import { errorMessage } from './error-message.js';
-import { AbortedAttempt, runAttempt } from './run-attempt.js';
+import { AbortedAttempt, isPromiseLike, runAttempt } from './run-attempt.js';
 import type { BaseStepContext } from './step-context.js';
 import type { StepRegistry } from './step-registry.js';
 import type { StepResult } from './step-result.js';
@@ -73,12 +74,16 @@ export class Orchestrator<C extends BaseStepContext> {
     this.random = options.random ?? Math.random;
   }
 
-  /** Runs every step; resolves with counts, or rejects after rolling back. */
+  /**
+   * Runs every step; resolves with counts, or rejects after rolling back. A step whose
+   * `canSkip` and `execute` return plain values (not promises) is run without awaiting them:
+   * the loop is hot, and most of its cost would otherwise be promise bookkeeping.
+   */
   public async execute(): Promise<OrchestratorResult> {
     const steps = this.registry.getSteps();
     const total = this.registry.totalWeight;
     const executed: Executed<C>[] = [];
-    const signal = this.context.runtimeCtx.signal;
+    const signal = this.context.runtimeCtx.givenSignal;
     const events = this.context.runtimeCtx.events;
     const journal = this.context.runtimeCtx.journal;
     let completed = 0;
@@ -87,7 +92,7 @@ export class Orchestrator<C extends BaseStepContext> {
       for (let index = 0; index < steps.length; index++) {
         const step = steps[index]!;
         this.context.currentStep = step.name;
-        if (signal.aborted) {
+        if (signal?.aborted) {
           throw await this.failure(
             step.name,
             { result: stepFailure('Cancelled') },
@@ -105,17 +110,21 @@ export class Orchestrator<C extends BaseStepContext> {
           }
           executed.push({ step, result: reused });
           completed += step.progressWeight;
-          const listenerError = this.notify(() => {
+          let listenerError: Outcome | undefined;
+          try {
             events.emit('step:reuse', { step: step.name, index });
             this.reportProgress(completed, total);
-          });
+          } catch (error) {
+            listenerError = listenerFailure(error);
+          }
           if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
           continue;
         }
 
         let skip: boolean;
         try {
-          skip = await step.canSkip(this.context);
+          const canSkip = step.canSkip(this.context);
+          skip = isPromiseLike(canSkip) ? await canSkip : canSkip;
         } catch (error) {
           const result = stepFailure(`canSkip failed: ${errorMessage(error)}`);
           this.context.recordResult(step.name, result);
@@ -123,21 +132,25 @@ export class Orchestrator<C extends BaseStepContext> {
         }
 
         if (skip) {
-          const journaled = journal
+          const unrecorded = journal
             ? await this.journaled(() => journal.stepSkipped(step.name, index))
             : undefined;
-          if (journaled) throw await this.failure(step.name, journaled, executed, 'during');
+          if (unrecorded) throw await this.failure(step.name, unrecorded, executed, 'during');
           this.context.recordResult(step.name, stepSkipped());
           completed += step.progressWeight;
-          const listenerError = this.notify(() => {
+          let listenerError: Outcome | undefined;
+          try {
             events.emit('step:skip', { step: step.name, index });
             this.reportProgress(completed, total);
-          });
+          } catch (error) {
+            listenerError = listenerFailure(error);
+          }
           if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
           continue;
         }
 
-        const outcome = await this.runStep(step, index);
+        const ran = this.runStep(step, index);
+        const outcome = isPromiseLike(ran) ? await ran : ran;
         this.context.recordResult(step.name, outcome.result);
         executed.push({ step, result: outcome.result });
         if (!outcome.result.success) {
@@ -145,7 +158,12 @@ export class Orchestrator<C extends BaseStepContext> {
         }
 
         completed += step.progressWeight;
-        const listenerError = this.notify(() => this.reportProgress(completed, total));
+        let listenerError: Outcome | undefined;
+        try {
+          this.reportProgress(completed, total);
+        } catch (error) {
+          listenerError = listenerFailure(error);
+        }
         if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
       }
       return { success: true, stepsExecuted: executed.length, stepsTotal: steps.length };
@@ -154,90 +172,135 @@ export class Orchestrator<C extends BaseStepContext> {
     }
   }
 
-  private async runStep(step: BaseStep<C>, index: number): Promise<Outcome> {
-    const events = this.context.runtimeCtx.events;
+  /** Runs a step's first attempt, and its retries when it fails and its policy allows. */
+  private runStep(step: BaseStep<C>, index: number): Outcome | Promise<Outcome> {
+    const startedAt = this.clock.now();
     const journal = this.context.runtimeCtx.journal;
-    const signal = this.context.runtimeCtx.signal;
+    // Without a journal (a run built in code) the boundaries write nothing: the hot path.
+    if (journal) return this.journaledAttempt(journal, step, index, startedAt, 1);
+    this.emitStart(step, index, 1);
+    const first = this.attempt(step, 1);
+    return isPromiseLike(first)
+      ? first.then((outcome) => this.afterAttempt(step, index, startedAt, 1, outcome))
+      : this.afterAttempt(step, index, startedAt, 1, first);
+  }
+
+  /** Attempt `attempt` of a journaled run: its start is durable before the step runs. */
+  private async journaledAttempt(
+    journal: RunRecorder,
+    step: BaseStep<C>,
+    index: number,
+    startedAt: number,
+    attempt: number,
+  ): Promise<Outcome> {
+    this.emitStart(step, index, attempt);
+    const unrecorded = await this.journaled(() => journal.stepStarted(step.name, index, attempt));
+    if (unrecorded) return await this.endStep(step, index, startedAt, attempt, unrecorded);
+    const outcome = await this.attempt(step, attempt);
+    return await this.afterAttempt(step, index, startedAt, attempt, outcome);
+  }
+
+  /** The events of a step are built only when heard: a run nobody watches allocates none. */
+  private emitStart(step: BaseStep<C>, index: number, attempt: number): void {
+    const events = this.context.runtimeCtx.events;
+    if (events.listenerCount('step:start') > 0) {
+      events.emit('step:start', { step: step.name, index, attempt });
+    }
+  }
+
+  /** Ends the step with attempt number `attempt`, or waits and tries again. */
+  private afterAttempt(
+    step: BaseStep<C>,
+    index: number,
+    startedAt: number,
+    attempt: number,
+    outcome: Outcome,
+  ): Outcome | Promise<Outcome> {
     const policy = step.retry;
     const attempts = Math.max(1, Math.floor(policy?.attempts ?? 1));
-    const startedAt = this.clock.now();
-    let outcome: Outcome = { result: stepFailure('not run') };
-    let attempt = 1;
+    const retry =
+      !outcome.result.success &&
+      attempt < attempts &&
+      this.context.runtimeCtx.givenSignal?.aborted !== true &&
+      policy !== undefined &&
+      shouldRetry(policy, outcome.cause);
+    if (retry) return this.retry(step, index, startedAt, attempt, outcome, policy);
+    return this.endStep(step, index, startedAt, attempt, outcome);
+  }
 
-    for (; ; attempt++) {
-      events.emit('step:start', { step: step.name, index, attempt });
-      // Without a journal (a run built in code) nothing of this runs: the engine's hot path.
-      const unrecorded = journal
-        ? await this.journaled(() => journal.stepStarted(step.name, index, attempt))
-        : undefined;
-      if (unrecorded) {
-        outcome = unrecorded;
-        break;
-      }
-      outcome = await this.attempt(step, attempt, signal);
-      if (outcome.result.success || attempt >= attempts || signal.aborted) break;
-      if (!policy || !shouldRetry(policy, outcome.cause)) break;
-
-      const delayMs = backoffDelay(policyBackoff(policy, STEP_RETRY_BACKOFF), attempt, this.random);
-      events.emit('step:retry', {
-        step: step.name,
-        attempt,
-        delayMs,
-        error: outcome.result.error ?? 'failed',
-      });
-      try {
-        await this.clock.sleep(delayMs, signal);
-      } catch (error) {
-        outcome = { result: stepFailure(errorMessage(error)), cause: error };
-        break;
-      }
-    }
-
+  /** Records the step's end in the journal, if any, then tells the listeners. */
+  private endStep(
+    step: BaseStep<C>,
+    index: number,
+    startedAt: number,
+    attempts: number,
+    outcome: Outcome,
+  ): Outcome | Promise<Outcome> {
+    const journal = this.context.runtimeCtx.journal;
     const durationMs = this.clock.now() - startedAt;
-    const unrecorded = journal
-      ? await this.journaled(() =>
-          journal.stepEnded(step.name, index, outcome.result, attempt, durationMs),
-        )
-      : undefined;
-    // The step ran but its end could not be recorded: fail it, so that it is rolled back.
-    if (unrecorded && outcome.result.success) {
-      outcome = {
-        ...unrecorded,
-        result: { ...unrecorded.result, rollbackData: outcome.result.rollbackData },
-      };
-    }
-    events.emit('step:end', {
-      step: step.name,
-      index,
-      result: outcome.result,
-      durationMs,
-      attempts: attempt,
+    if (!journal) return this.emitEnd(step, index, durationMs, attempts, outcome);
+    const write = () => journal.stepEnded(step.name, index, outcome.result, attempts, durationMs);
+    return this.journaled(write).then((unrecorded) => {
+      // The step ran but its end could not be recorded: fail it, so that it is rolled back.
+      const ended =
+        unrecorded && outcome.result.success
+          ? {
+              ...unrecorded,
+              result: { ...unrecorded.result, rollbackData: outcome.result.rollbackData },
+            }
+          : outcome;
+      return this.emitEnd(step, index, durationMs, attempts, ended);
     });
+  }
+
+  private emitEnd(
+    step: BaseStep<C>,
+    index: number,
+    durationMs: number,
+    attempts: number,
+    outcome: Outcome,
+  ): Outcome {
+    const events = this.context.runtimeCtx.events;
+    if (events.listenerCount('step:end') > 0) {
+      events.emit('step:end', {
+        step: step.name,
+        index,
+        result: outcome.result,
+        durationMs,
+        attempts,
+      });
+    }
     return outcome;
   }
 
-  private async attempt(step: BaseStep<C>, attempt: number, signal: AbortSignal): Promise<Outcome> {
-    let value: unknown;
+  /** Waits the policy's backoff after failed attempt `attempt`, then makes the next one. */
+  private async retry(
+    step: BaseStep<C>,
+    index: number,
+    startedAt: number,
+    attempt: number,
+    failed: Outcome,
+    policy: RetryPolicy,
+  ): Promise<Outcome> {
+    const { events, givenSignal: signal } = this.context.runtimeCtx;
+    const delayMs = backoffDelay(policyBackoff(policy, STEP_RETRY_BACKOFF), attempt, this.random);
+    events.emit('step:retry', {
+      step: step.name,
+      attempt,
+      delayMs,
+      error: failed.result.error ?? 'failed',
+    });
     try {
-      value = await runAttempt(step, this.context, attempt, signal);
+      await this.clock.sleep(delayMs, signal);
     } catch (error) {
-      if (error instanceof AbortedAttempt) {
-        // The step settled after the abort: its rollback gets what it said it changed.
-        const result = stepFailure(errorMessage(error.reason), rollbackDataOf(error.settled));
-        return { result, cause: error.reason };
-      }
-      return { result: stepFailure(errorMessage(error)), cause: error };
+      const stopped = { result: stepFailure(errorMessage(error)), cause: error };
+      return await this.endStep(step, index, startedAt, attempt, stopped);
     }
-    const malformed = describeMalformedResult(value);
-    if (malformed !== undefined) {
-      // A malformed result is a programming error: retrying would return the same thing.
-      return { result: stepFailure(malformed), cause: new TypeError(malformed) };
-    }
-    const result = normalizeResult(value as StepResult);
-    if (result.success) return { result };
-    const cause =
-      result.cause ?? new Error(result.error ?? 'step reported failure without an error');
-    return { result, cause };
+    const next = attempt + 1;
+    const journal = this.context.runtimeCtx.journal;
+    if (journal) return await this.journaledAttempt(journal, step, index, startedAt, next);
+    this.emitStart(step, index, next);
+    return await this.afterAttempt(step, index, startedAt, next, await this.attempt(step, next));
   }
 
   /** Records that a resume reuses `step`'s journaled result; a failed record fails the step. */
@@ -264,15 +327,16 @@ export class Orchestrator<C extends BaseStepContext> {
     }
   }
 
-  /** Runs listener callbacks; a throw becomes the outcome that fails the current step. */
-  private notify(fn: () => void): Outcome | undefined {
+  private attempt(step: BaseStep<C>, attempt: number): Outcome | Promise<Outcome> {
+    let value: unknown;
     try {
-      fn();
-      return undefined;
+      value = runAttempt(step, this.context, attempt, this.context.runtimeCtx.givenSignal);
     } catch (error) {
-      const result = stepFailure(`progress or event listener failed: ${errorMessage(error)}`);
-      return { result, cause: error };
+      return thrownOutcome(error);
     }
+    return isPromiseLike(value)
+      ? Promise.resolve(value).then(settledOutcome, thrownOutcome)
+      : settledOutcome(value);
   }
 
   /** Rolls back what ran and returns the error that ends the run. */
@@ -284,7 +348,8 @@ export class Orchestrator<C extends BaseStepContext> {
   ): Promise<Error> {
     const { undone, failures: rollbackErrors } = await this.rollback(executed);
     const cancelled =
-      this.context.runtimeCtx.signal.aborted || outcome.cause instanceof CancelledError;
+      this.context.runtimeCtx.givenSignal?.aborted === true ||
+      outcome.cause instanceof CancelledError;
     if (cancelled) {
       const summary =
         rollbackErrors.length > 0
@@ -348,4 +413,33 @@ export class Orchestrator<C extends BaseStepContext> {
   private reportProgress(completed: number, total: number): void {
     if (this.onProgress && total > 0) this.onProgress(Math.floor((completed / total) * 100), 100);
   }
+}
+
+/** The outcome of an attempt that returned (or resolved with) `value`. */
+function settledOutcome(value: unknown): Outcome {
+  const malformed = describeMalformedResult(value);
+  if (malformed !== undefined) {
+    // A malformed result is a programming error: retrying would return the same thing.
+    return { result: stepFailure(malformed), cause: new TypeError(malformed) };
+  }
+  const result = normalizeResult(value as StepResult);
+  if (result.success) return { result };
+  const cause = result.cause ?? new Error(result.error ?? 'step reported failure without an error');
+  return { result, cause };
+}
+
+/** The outcome of an attempt that threw (or rejected with) `error`. */
+function thrownOutcome(error: unknown): Outcome {
+  if (error instanceof AbortedAttempt) {
+    // The step settled after the abort: its rollback gets what it said it changed.
+    const result = stepFailure(errorMessage(error.reason), rollbackDataOf(error.settled));
+    return { result, cause: error.reason };
+  }
+  return { result: stepFailure(errorMessage(error)), cause: error };
+}
+
+/** A progress or event listener threw: that fails the current step. */
+function listenerFailure(error: unknown): Outcome {
+  const result = stepFailure(`progress or event listener failed: ${errorMessage(error)}`);
+  return { result, cause: error };
 }

@@ -1,6 +1,6 @@
 import { StepTimeoutError } from '../errors/errors.js';
 import { cancellation } from '../wait/clock.js';
-import type { BaseStep } from './base-step.js';
+import type { BaseStep, StepAttempt } from './base-step.js';
 import type { BaseStepContext } from './step-context.js';
 
 /**
@@ -9,6 +9,8 @@ import type { BaseStepContext } from './step-context.js';
  * the background, but the orchestrator moves on to rollback instead of hanging — unless the
  * step declares `settlesOnAbort`, in which case its result is awaited for its rollback data.
  *
+ * Without a run signal (nothing can cancel the run) only the timeout is watched.
+ *
  * A synchronous result is returned as is: the orchestrator loop is hot, and most of its cost
  * would otherwise be promise and listener bookkeeping.
  */
@@ -16,23 +18,27 @@ export function runAttempt<C extends BaseStepContext>(
   step: BaseStep<C>,
   context: C,
   attempt: number,
-  runSignal: AbortSignal,
+  runSignal: AbortSignal | undefined,
 ): unknown {
-  if (runSignal.aborted) throw cancellation(runSignal);
+  if (runSignal?.aborted) throw cancellation(runSignal);
   if (step.timeoutMs === undefined) {
+    if (runSignal === undefined)
+      return step.execute(context, new UncancellableAttempt(context, attempt));
     const value = step.execute(context, { signal: runSignal, number: attempt });
     return isPromiseLike(value)
       ? interruptible(value, runSignal, undefined, step.settlesOnAbort === true)
       : value;
   }
   const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(cancellation(runSignal));
-  runSignal.addEventListener('abort', forwardAbort, { once: true });
+  const forwardAbort = (): void => {
+    if (runSignal) controller.abort(cancellation(runSignal));
+  };
+  runSignal?.addEventListener('abort', forwardAbort, { once: true });
   const timeout = new StepTimeoutError(step.name, step.timeoutMs);
   const timer = setTimeout(() => controller.abort(timeout), step.timeoutMs);
   const cleanup = (): void => {
     clearTimeout(timer);
-    runSignal.removeEventListener('abort', forwardAbort);
+    runSignal?.removeEventListener('abort', forwardAbort);
   };
   try {
     const value = step.execute(context, { signal: controller.signal, number: attempt });
@@ -44,6 +50,21 @@ export function runAttempt<C extends BaseStepContext>(
   } catch (error) {
     cleanup();
     throw error;
+  }
+}
+
+/**
+ * The attempt of a run that nothing can cancel: its signal (the context's, which never aborts)
+ * is only made if the step reads it.
+ */
+class UncancellableAttempt implements StepAttempt {
+  public constructor(
+    private readonly context: BaseStepContext,
+    public readonly number: number,
+  ) {}
+
+  public get signal(): AbortSignal {
+    return this.context.runtimeCtx.signal;
   }
 }
 
@@ -100,7 +121,8 @@ function interruptible(
   });
 }
 
-function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+/** True for a promise or any other thenable. */
+export function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -14,7 +14,8 @@ export class BaseStepContext {
   /** Name of the step running now; null between steps. */
   public currentStep: string | null = null;
   private readonly resultsByStep = new Map<string, StepResult>();
-  private readonly undoneSteps = new Set<string>();
+  // Made at the first rollback: most runs have none.
+  private undoneSteps: Set<string> | undefined;
 
   public constructor(runtimeCtx: RuntimeContext) {
     this.runtimeCtx = runtimeCtx;
@@ -27,7 +28,7 @@ export class BaseStepContext {
   public recordResult(name: string, result: StepResult): void {
     this.stepResults.push(result);
     this.resultsByStep.set(name, result);
-    this.undoneSteps.delete(name);
+    this.undoneSteps?.delete(name);
   }
 
   /**
@@ -40,12 +41,12 @@ export class BaseStepContext {
 
   /** Records that step `name` was rolled back (the orchestrator does). */
   public recordRollback(name: string): void {
-    this.undoneSteps.add(name);
+    (this.undoneSteps ??= new Set()).add(name);
   }
 
   /** True when step `name` was rolled back in this run. */
   public wasRolledBack(name: string): boolean {
-    return this.undoneSteps.has(name);
+    return this.undoneSteps?.has(name) === true;
   }
 
   /** The run's cancellation signal. */

@@ -3,7 +3,7 @@ import type { ServiceIdentifier } from 'inversify';
 import { ContainerModule, inject, injectable } from 'inversify';
 
 import { createContainer } from '../di/create-container.js';
-import { describeDependency } from '../di/dependency-error.js';
+import { describeDependency } from '../di/dependency-hints.js';
 import { DependencyMissingError, StepRegistryError } from '../errors/errors.js';
 import { ScriptedStep } from '../test-support/test-steps.js';
 import { BaseStep } from './base-step.js';

@@ -74,6 +74,64 @@ describe('retryLoop', () => {
     ]);
   });
 
+  it('sleeps its first delay before the first try, within the timeout and the signal', async () => {
+    const clock = new ManualClock({ autoAdvance: true });
+    const tries: number[] = [];
+    const timed = async (attempt: number): Promise<TryOutcome<string>> => {
+      tries.push(clock.now());
+      return attempt > 1 ? done('ok') : tryAgain('busy');
+    };
+    const startedAt = clock.now();
+    const value = await retryLoop(
+      timed,
+      { clock, backoff: STEADY, firstDelayMs: 300 },
+      giveUpWith([]),
+    );
+    const stops: GiveUp[] = [];
+    await expect(
+      retryLoop(
+        timed,
+        { clock, backoff: STEADY, firstDelayMs: 300, timeoutMs: 200 },
+        giveUpWith(stops),
+      ),
+    ).rejects.toThrow('gave up: timeout');
+    const controller = new AbortController();
+    const waiting = new ManualClock();
+    const cancelled = retryLoop(
+      timed,
+      { clock: waiting, backoff: STEADY, firstDelayMs: 300, signal: controller.signal },
+      giveUpWith(stops),
+    );
+    await waiting.sleepsReach(1);
+    controller.abort();
+    await expect(cancelled).rejects.toThrow('gave up: cancelled');
+    expect([
+      value,
+      tries.map((t) => t - startedAt),
+      clock.sleeps,
+      stops.map((s) => [s.why, s.attempts]),
+    ]).toEqual([
+      'ok',
+      [300, 400],
+      [300, 100],
+      [
+        ['timeout', 0],
+        ['cancelled', 0],
+      ],
+    ]);
+  });
+
+  it('when paced, counts each delay from the start of the try before it', async () => {
+    const clock = new ManualClock({ autoAdvance: true });
+    const slow = async (attempt: number): Promise<TryOutcome<string>> => {
+      await clock.sleep(attempt === 1 ? 30 : 250);
+      return attempt > 2 ? done('ok') : tryAgain('busy');
+    };
+    await retryLoop(slow, { clock, backoff: STEADY, paced: true }, giveUpWith([]));
+    // Tries take 30 and 250 ms: the waits after them are 100 - 30 and none (200 - 250).
+    expect(clock.sleeps).toEqual([30, 70, 250, 0, 250]);
+  });
+
   it('waits only as time moves on a manual clock', async () => {
     const clock = new ManualClock();
     let settled = false;

@@ -41,7 +41,7 @@ export interface GiveUp {
   reason: unknown;
   /** Tries made. */
   attempts: number;
-  /** Time since the first try started, on the loop's clock. */
+  /** Time since the loop started (its first delay included), on the loop's clock. */
   elapsedMs: number;
 }
 
@@ -53,6 +53,16 @@ export interface RetryLoopOptions {
   backoff: Backoff;
   /** Tries at most this many times. @default unlimited */
   attempts?: number | undefined;
+  /**
+   * Sleeps this long before the first try, as between two tries (cancellable, within the
+   * timeout): for a state known to need time before a try can succeed. @default 0
+   */
+  firstDelayMs?: number | undefined;
+  /**
+   * Counts each delay from the start of the try before it rather than from its end, so tries
+   * keep a steady rhythm however long each one takes (a poll's cadence). @default false
+   */
+  paced?: boolean | undefined;
   /**
    * Gives up once this long has passed: no try starts after it, and the loop does not sleep
    * past it. @default none
@@ -84,24 +94,33 @@ export async function retryLoop<T>(
   let reason: unknown;
   const stop = (why: GiveUp['why'], made: number): Error =>
     giveUp({ why, reason, attempts: made, elapsedMs: clock.now() - startedAt });
+  /** Sleeps `delayMs` after `made` tries, unless that would end past the timeout. */
+  const wait = async (delayMs: number, made: number, onWait?: () => void): Promise<void> => {
+    if (options.timeoutMs !== undefined && clock.now() - startedAt + delayMs > options.timeoutMs) {
+      throw stop('timeout', made);
+    }
+    onWait?.();
+    try {
+      await clock.sleep(delayMs, signal);
+    } catch (error) {
+      if (signal?.aborted) throw stop('cancelled', made);
+      throw error;
+    }
+  };
+  if (options.firstDelayMs) {
+    if (signal?.aborted) throw stop('cancelled', 0);
+    await wait(options.firstDelayMs, 0);
+  }
   for (let attempt = 1; ; attempt++) {
     if (signal?.aborted) throw stop('cancelled', attempt - 1);
+    const triedAt = clock.now();
     const outcome = await tryOnce(attempt);
     if (outcome.done) return outcome.value;
     reason = outcome.reason;
     if (attempt >= attempts) throw stop('attempts', attempt);
     if (signal?.aborted) throw stop('cancelled', attempt);
-    const delayMs = backoffDelay(options.backoff, attempt, options.random, outcome.minDelayMs);
-    const elapsedMs = clock.now() - startedAt;
-    if (options.timeoutMs !== undefined && elapsedMs + delayMs > options.timeoutMs) {
-      throw stop('timeout', attempt);
-    }
-    options.onRetry?.({ attempt, delayMs, reason });
-    try {
-      await clock.sleep(delayMs, signal);
-    } catch (error) {
-      if (signal?.aborted) throw stop('cancelled', attempt);
-      throw error;
-    }
+    const backoffMs = backoffDelay(options.backoff, attempt, options.random, outcome.minDelayMs);
+    const delayMs = options.paced ? Math.max(0, backoffMs - (clock.now() - triedAt)) : backoffMs;
+    await wait(delayMs, attempt, () => options.onRetry?.({ attempt, delayMs, reason }));
   }
 }

@@ -22,7 +22,7 @@ export interface DeployApplicationOptions {
   timeoutMs: number;
   signal?: AbortSignal | undefined;
   lockDir?: string | undefined;
-  /** First delay between status polls. @default the client's */
+  /** Delay between status polls. @default the client's */
   pollIntervalMs?: number | undefined;
   /** Times the config is applied again when another writer drops it. @default {@link MAX_REAPPLIES} */
   maxReapplies?: number | undefined;
@@ -143,6 +143,7 @@ export async function deployApplication(
           signal: options.signal,
           sinceDeployedTime: since,
           putAnswered: outcome.put,
+          afterPut: outcome.put,
           pollIntervalMs: options.pollIntervalMs,
           onStatus: options.onStatus,
           onPoll: options.onPoll,

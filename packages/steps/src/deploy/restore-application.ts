@@ -1,5 +1,5 @@
 import type { RayServeClient, ServeApplicationConfig } from '@synapse-sdk/clients';
-import { MAX_POLL_INTERVAL_MS, POLL_INTERVAL_MS, pollUntil } from '@synapse-sdk/clients';
+import { POLL_INTERVAL_MS, pollUntil } from '@synapse-sdk/clients';
 import type { Clock, JournalStore, Logger } from '@synapse-sdk/core';
 import { done, retryLoop, silentLogger, systemClock, tryAgain } from '@synapse-sdk/core';
 
@@ -15,7 +15,7 @@ export interface RestoreOptions {
   /** How long to wait for the restored state to settle. */
   timeoutMs: number;
   lockDir?: string | undefined;
-  /** First delay between status polls. @default the client's */
+  /** Delay between status polls. @default the client's */
   pollIntervalMs?: number | undefined;
   /** Times the waits. @default systemClock */
   clock?: Clock | undefined;
@@ -59,6 +59,7 @@ export async function restoreApplication(
   const poll = {
     timeoutMs: options.timeoutMs,
     pollIntervalMs: options.pollIntervalMs,
+    afterPut: outcome.put,
     clock: options.clock,
   };
   if (previous === null) {
@@ -88,6 +89,7 @@ async function waitUntilRestored(
 ): Promise<void> {
   const logger = options.logger ?? silentLogger;
   const name = change.appName;
+  const intervalMs = options.pollIntervalMs ?? POLL_INTERVAL_MS;
   const status = await retryLoop(
     async () => {
       const live = await client.getApplication(name);
@@ -104,12 +106,7 @@ async function waitUntilRestored(
     },
     {
       clock: options.clock ?? systemClock,
-      backoff: {
-        initialDelayMs: options.pollIntervalMs ?? POLL_INTERVAL_MS,
-        maxDelayMs: MAX_POLL_INTERVAL_MS,
-        factor: 2,
-        jitter: 0,
-      },
+      backoff: { initialDelayMs: intervalMs, maxDelayMs: intervalMs, factor: 1, jitter: 0 },
       timeoutMs: options.timeoutMs,
     },
     ({ reason }) =>

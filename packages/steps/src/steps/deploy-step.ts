@@ -26,7 +26,7 @@ export interface DeployStepOptions {
   waitTimeoutMs?: number | undefined;
   /** How long rollback waits for the previous state to settle. @default {@link ROLLBACK_TIMEOUT_MS} */
   rollbackTimeoutMs?: number | undefined;
-  /** First delay between status polls. @default the Ray client's (100 ms) */
+  /** Delay between status polls. @default the Ray client's (500 ms) */
   pollIntervalMs?: number | undefined;
   /** Folder of the cluster lock files. @default env SYNAPSE_LOCK_DIR, else the OS temp folder */
   lockDir?: string | undefined;

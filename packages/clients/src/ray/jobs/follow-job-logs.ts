@@ -1,6 +1,6 @@
-import type { Clock, Logger } from '@synapse-sdk/core';
-import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core';
-import WebSocket from 'ws';
+import type { Clock, Logger } from '@synapse-sdk/core/base';
+import { backoffDelay, CancelledError, silentLogger } from '@synapse-sdk/core/base';
+import type WebSocket from 'ws';
 
 import type { CallTarget } from '../../http/error-mapping.js';
 import { errorForStatus, errorForTransport } from '../../http/error-mapping.js';
@@ -34,6 +34,14 @@ export interface LogSource {
 
 type Outcome = 'ended' | 'broken' | 'refused';
 
+let webSocketModule: Promise<typeof WebSocket> | undefined;
+
+/** ws, loaded with the first log tail: the other dashboard calls never need it. */
+function loadWebSocket(): Promise<typeof WebSocket> {
+  webSocketModule ??= import('ws').then((module) => module.default);
+  return webSocketModule;
+}
+
 /**
  * Follows a job's logs until the job has ended and every line has been delivered.
  *
@@ -48,6 +56,7 @@ export async function followJobLogs(
   options: FollowJobLogsOptions,
 ): Promise<void> {
   const logger = source.logger ?? silentLogger;
+  const Socket = await loadWebSocket();
   let delivered = 0;
   const deliver = (received: number, text: string): number => {
     // `received` characters came before `text` on this connection.
@@ -62,7 +71,7 @@ export async function followJobLogs(
   for (let failures = 0; ; ) {
     throwIfAborted(options.signal, id);
     const before = delivered;
-    const outcome = await tailOnce(source, id, options.signal, deliver);
+    const outcome = await tailOnce(Socket, source, id, options.signal, deliver);
     if (outcome === 'ended') return;
     if (outcome === 'refused') break;
     failures = delivered > before ? 1 : failures + 1;
@@ -92,6 +101,7 @@ export async function followJobLogs(
 
 /** One WebSocket connection: resolves with how it ended, rejects on 401/403/404 and cancel. */
 function tailOnce(
+  Socket: typeof WebSocket,
   source: LogSource,
   id: string,
   signal: AbortSignal | undefined,
@@ -103,7 +113,7 @@ function tailOnce(
   return new Promise<Outcome>((resolve, reject) => {
     let received = 0;
     let settled = false;
-    const socket = new WebSocket(wsUrl, {
+    const socket = new Socket(wsUrl, {
       headers: { 'user-agent': USER_AGENT, ...source.headers },
       handshakeTimeout: source.http.timeouts.connectMs,
       followRedirects: false,

@@ -1,4 +1,4 @@
-import { redactSecrets, SynapseError } from '@synapse-sdk/core';
+import { redactSecrets, SynapseError } from '@synapse-sdk/core/base';
 
 import type { ClientErrorInit } from '../../http/errors.js';
 import { ClientError } from '../../http/errors.js';

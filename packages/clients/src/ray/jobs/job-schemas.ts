@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { REMOTE_URI_SCHEMES } from '../deploy-schema.js';
+import { REMOTE_URI_SCHEMES } from '../package-uri.js';
 
 /** Statuses of a Ray job; the last three are terminal. */
 export const RAY_JOB_STATUSES = ['PENDING', 'RUNNING', 'STOPPED', 'SUCCEEDED', 'FAILED'] as const;

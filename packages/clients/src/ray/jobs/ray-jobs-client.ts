@@ -1,4 +1,4 @@
-import { zodIssues } from '@synapse-sdk/core';
+import { zodIssues } from '@synapse-sdk/core/base';
 
 import type { ClientCommonOptions, Env } from '../../http/client-options.js';
 import { errorForStatus } from '../../http/error-mapping.js';

@@ -1,5 +1,5 @@
-import type { Logger } from '@synapse-sdk/core';
-import { CancelledError } from '@synapse-sdk/core';
+import type { Logger } from '@synapse-sdk/core/base';
+import { CancelledError } from '@synapse-sdk/core/base';
 
 import type { PollOptions } from '../poll.js';
 import { notifyListener, pollUntil } from '../poll.js';
