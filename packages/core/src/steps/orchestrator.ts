@@ -101,23 +101,9 @@ export class Orchestrator<C extends BaseStepContext> {
           );
         }
 
-        const reused = journal?.reusedResult(step.name);
-        if (journal && reused) {
-          const outcome = await this.reuse(journal, step, index, reused);
-          this.context.recordResult(step.name, outcome.result);
-          if (!outcome.result.success) {
-            throw await this.failure(step.name, outcome, executed, 'during');
-          }
-          executed.push({ step, result: reused });
+        if (journal?.reusedResult(step.name)) {
+          await this.reuse(journal, step, index, executed, completed + step.progressWeight, total);
           completed += step.progressWeight;
-          let listenerError: Outcome | undefined;
-          try {
-            events.emit('step:reuse', { step: step.name, index });
-            this.reportProgress(completed, total);
-          } catch (error) {
-            listenerError = listenerFailure(error);
-          }
-          if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
           continue;
         }
 
@@ -132,9 +118,7 @@ export class Orchestrator<C extends BaseStepContext> {
         }
 
         if (skip) {
-          const unrecorded = journal
-            ? await this.journaled(() => journal.stepSkipped(step.name, index))
-            : undefined;
+          const unrecorded = journal ? await this.recordSkip(journal, step, index) : undefined;
           if (unrecorded) throw await this.failure(step.name, unrecorded, executed, 'during');
           this.context.recordResult(step.name, stepSkipped());
           completed += step.progressWeight;
@@ -237,28 +221,43 @@ export class Orchestrator<C extends BaseStepContext> {
     outcome: Outcome,
   ): Outcome | Promise<Outcome> {
     const journal = this.context.runtimeCtx.journal;
-    const durationMs = this.clock.now() - startedAt;
-    if (!journal) return this.emitEnd(step, index, durationMs, attempts, outcome);
-    const write = () => journal.stepEnded(step.name, index, outcome.result, attempts, durationMs);
-    return this.journaled(write).then((unrecorded) => {
-      // The step ran but its end could not be recorded: fail it, so that it is rolled back.
-      const ended =
-        unrecorded && outcome.result.success
-          ? {
-              ...unrecorded,
-              result: { ...unrecorded.result, rollbackData: outcome.result.rollbackData },
-            }
-          : outcome;
-      return this.emitEnd(step, index, durationMs, attempts, ended);
-    });
+    // No closure here: one would make every step of a run without a journal allocate.
+    if (!journal) return this.emitEnd(step, index, startedAt, attempts, outcome);
+    return this.endJournaled(journal, step, index, startedAt, attempts, outcome);
   }
 
+  private async endJournaled(
+    journal: RunRecorder,
+    step: BaseStep<C>,
+    index: number,
+    startedAt: number,
+    attempts: number,
+    outcome: Outcome,
+  ): Promise<Outcome> {
+    const endedAt = this.clock.now();
+    const durationMs = endedAt - startedAt;
+    const unrecorded = await this.journaled(() =>
+      journal.stepEnded(step.name, index, outcome.result, attempts, durationMs),
+    );
+    // The step ran but its end could not be recorded: fail it, so that it is rolled back.
+    const ended =
+      unrecorded && outcome.result.success
+        ? {
+            ...unrecorded,
+            result: { ...unrecorded.result, rollbackData: outcome.result.rollbackData },
+          }
+        : outcome;
+    return this.emitEnd(step, index, startedAt, attempts, ended, endedAt);
+  }
+
+  /** As {@link Orchestrator.emitStart}: the duration too is measured only when heard. */
   private emitEnd(
     step: BaseStep<C>,
     index: number,
-    durationMs: number,
+    startedAt: number,
     attempts: number,
     outcome: Outcome,
+    endedAt?: number,
   ): Outcome {
     const events = this.context.runtimeCtx.events;
     if (events.listenerCount('step:end') > 0) {
@@ -266,7 +265,7 @@ export class Orchestrator<C extends BaseStepContext> {
         step: step.name,
         index,
         result: outcome.result,
-        durationMs,
+        durationMs: (endedAt ?? this.clock.now()) - startedAt,
         attempts,
       });
     }
@@ -303,15 +302,44 @@ export class Orchestrator<C extends BaseStepContext> {
     return await this.afterAttempt(step, index, startedAt, next, await this.attempt(step, next));
   }
 
-  /** Records that a resume reuses `step`'s journaled result; a failed record fails the step. */
+  /**
+   * Records that `step` was skipped. Apart from the loop on purpose: a closure there would make
+   * each step of every run allocate its variables on the heap.
+   */
+  private recordSkip(
+    journal: RunRecorder,
+    step: BaseStep<C>,
+    index: number,
+  ): Promise<Outcome | undefined> {
+    return this.journaled(() => journal.stepSkipped(step.name, index));
+  }
+
+  /**
+   * Takes `step`'s result from the journal instead of running it (a resume), records that, and
+   * reports progress; a record or listener that fails fails the step, rolling back what ran.
+   */
   private async reuse(
     journal: RunRecorder,
     step: BaseStep<C>,
     index: number,
-    result: StepResult,
-  ): Promise<Outcome> {
+    executed: Executed<C>[],
+    completed: number,
+    total: number,
+  ): Promise<void> {
+    const result = journal.reusedResult(step.name)!;
     const unrecorded = await this.journaled(() => journal.stepReused(step.name, index));
-    return unrecorded ?? { result };
+    const outcome = unrecorded ?? { result };
+    this.context.recordResult(step.name, outcome.result);
+    if (!outcome.result.success) throw await this.failure(step.name, outcome, executed, 'during');
+    executed.push({ step, result });
+    let listenerError: Outcome | undefined;
+    try {
+      this.context.runtimeCtx.events.emit('step:reuse', { step: step.name, index });
+      this.reportProgress(completed, total);
+    } catch (error) {
+      listenerError = listenerFailure(error);
+    }
+    if (listenerError) throw await this.failure(step.name, listenerError, executed, 'during');
   }
 
   /** Writes a journal entry; a failure becomes the outcome that fails the current step. */
