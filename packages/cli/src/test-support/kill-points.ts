@@ -70,10 +70,12 @@ export async function killSynapseAt(
  */
 export const DEPLOY_KILL_POINTS: readonly KillPoint[] = [
   {
-    name: 'in initialize (its first request)',
-    via: 'ray',
+    // Its Ray request (GET /api/version) goes out before the run is journaled, while the plugin
+    // loads; the backend lookup of the app is initialize's first request once the step began.
+    name: 'in initialize (its lookup of the app on the backend)',
+    via: 'backend',
     point: 'before',
-    matches: () => true,
+    matches: (_r, _e, journal) => journalHas(journal, 'step:start', 'initialize'),
     steps: { initialize: 'started', deploy: 'pending', register: 'pending' },
     writeAheads: [],
     undone: [],
