@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import type { BadInput } from '../harness/bad-input.js';
@@ -177,6 +177,24 @@ const INPUTS: BadInput[] = [
     title: "SYNAPSE_JOB_ID '1e3'",
     names: /SYNAPSE_JOB_ID/,
     env: () => ({ SYNAPSE_JOB_ID: '1e3', SYNAPSE_PLUGIN_RELEASE_ID: '41' }),
+  },
+  {
+    id: 'B160',
+    title: 'SYNAPSE_STATE_DIR names a file',
+    names: /state directory .*state-file/,
+    prepare: async ({ scenario }) => writeFile(join(scenario.dir, 'state-file'), ''),
+    env: ({ scenario }) => ({ SYNAPSE_STATE_DIR: join(scenario.dir, 'state-file') }),
+  },
+  {
+    id: 'B161',
+    title: 'SYNAPSE_STATE_DIR read-only for the user',
+    names: /state directory .*read-only-state/,
+    unprivileged: true,
+    prepare: async ({ scenario }) => {
+      await mkdir(join(scenario.dir, 'read-only-state'));
+      await chmod(join(scenario.dir, 'read-only-state'), 0o555);
+    },
+    env: ({ scenario }) => ({ SYNAPSE_STATE_DIR: join(scenario.dir, 'read-only-state') }),
   },
 ];
 
