@@ -29,8 +29,9 @@ export interface RestoreOptions {
  * did not exist before), leaving every other application as it is, and waits until that has
  * settled. Packages of the previous config that Ray dropped (a head restart wipes them all) are
  * uploaded again first from `options.store`; one nothing kept leaves the config put back and
- * throws `RESTORE_IMPOSSIBLE` naming it. An application that was RUNNING is waited for until RUNNING again; one that was still
- * deploying, failed or unhealthy until its config is live again. Runs without a cancellation
+ * throws `RESTORE_IMPOSSIBLE` naming it. An application that was RUNNING is waited for until
+ * RUNNING again; one that was still deploying, failed or unhealthy until its config is live
+ * again. Runs without a cancellation
  * signal on purpose: a rollback stopped halfway would leave the half-state it exists to undo.
  */
 export async function restoreApplication(
